@@ -1,0 +1,124 @@
+"""The composition root: build the Telegram application and run it with everything it needs."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from telegram import BotCommand, Update
+from telegram.error import InvalidToken, NetworkError, TelegramError
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
+
+import handlers
+from bot import commands, provinces
+from bot.clock import Clock, SystemClock
+from bot.logs import Pseudonymizer
+from bot.runtime import RUNTIME_KEY, AppContext, Runtime
+from bot.services.province import ensure_province
+from bot.settings import Settings, SettingsError
+from bot.update_processor import PerUserUpdateProcessor
+from storage import migrate
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+
+TelegramApp = Application[Any, AppContext, Any, Any, Any, Any]
+
+STARTUP_RETRY_LIMIT_S = 60.0
+
+
+async def prepare_database(settings: Settings) -> tuple[Database, int]:
+    """Open the database, apply migrations and load the province; return both."""
+    db = Database(settings.resolved_database_url)
+    await migrate.upgrade(db)
+    data = provinces.load(settings.province)
+    async with db.write() as session:
+        province = await ensure_province(session, data)
+        province_id = province.id
+    return db, province_id
+
+
+def build_application(runtime: Runtime, token: str) -> TelegramApp:
+    """Assemble the python-telegram-bot Application with our handlers and context."""
+    settings = runtime.settings
+    application = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(settings.telegram_api_base_url)
+        .base_file_url(settings.resolved_file_base_url)
+        .context_types(ContextTypes(context=AppContext))
+        .concurrent_updates(PerUserUpdateProcessor())
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .post_init(_post_init)
+        .build()
+    )
+    application.bot_data[RUNTIME_KEY] = runtime
+    handlers.register_all(application)
+    return application
+
+
+async def _post_init(application: Application) -> None:  # type: ignore[type-arg]
+    """Publish the default command menu; a refusal is logged and the bot carries on."""
+    menu = [BotCommand(c.name, c.description) for c in commands.PUBLIC_COMMANDS]
+    try:
+        await application.bot.set_my_commands(menu)
+    except TelegramError as exc:
+        log.warning("setMyCommands refused, carrying on without a menu: %s", exc)
+
+
+async def _initialize_with_retry(application: TelegramApp) -> None:
+    """Reach the Bot API (getMe), retrying network failures; a refused token is fatal."""
+    delay = 1.0
+    while True:
+        try:
+            await application.initialize()
+            return
+        except InvalidToken as exc:
+            raise SettingsError(
+                "TELEGRAM_BOT_TOKEN was refused by the Bot API (Unauthorized): check the token"
+            ) from exc
+        except NetworkError as exc:
+            log.warning("Bot API not reachable yet (%s); retrying in %.0f s", exc, delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, STARTUP_RETRY_LIMIT_S)
+
+
+async def serve(
+    settings: Settings,
+    stop: asyncio.Event,
+    *,
+    clock: Clock | None = None,
+    on_ready: Callable[[Runtime], Awaitable[None]] | None = None,
+) -> None:
+    """Run the bot until `stop` is set: migrations, province data, then long polling."""
+    token = settings.require_token()
+    db, province_id = await prepare_database(settings)
+    runtime = Runtime(
+        settings=settings,
+        db=db,
+        clock=clock or SystemClock(),
+        province=provinces.load(settings.province),
+        province_id=province_id,
+        pseudonym=Pseudonymizer(settings.log_pseudonym_key.get_secret_value()),
+    )
+    application = build_application(runtime, token)
+    try:
+        await _initialize_with_retry(application)
+        try:
+            await application.start()
+            assert application.updater is not None
+            await application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
+            log.info("bot @%s running for %s", application.bot.username, runtime.province.name_en)
+            if on_ready is not None:
+                await on_ready(runtime)
+            await stop.wait()
+        finally:
+            if application.updater is not None and application.updater.running:
+                await application.updater.stop()
+            if application.running:
+                await application.stop()
+            await application.shutdown()
+    finally:
+        await db.dispose()

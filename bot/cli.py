@@ -1,0 +1,231 @@
+"""The `incident-bot` command line: run the bot, migrate the database, manage the roster."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import sys
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TypeVar
+
+import click
+import httpx
+
+from bot import logs, provinces
+from bot.app import prepare_database, serve
+from bot.clock import SystemClock
+from bot.services import invites, roster, roster_csv
+from bot.services.audit import CLI_ACTOR
+from bot.services.invites import InviteError
+from bot.services.roster import PersonNotFoundError
+from bot.settings import Settings, SettingsError, load_settings
+from bot.texts import roles_text
+from bot.thaidate import format_datetime
+from storage import migrate
+from storage.db import Database
+from storage.models import Province
+
+T = TypeVar("T")
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _run(make: Callable[[], Awaitable[T]]) -> T:
+    try:
+        return asyncio.run(make())  # type: ignore[arg-type]
+    except (SettingsError, provinces.UnknownProvinceError) as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@click.group()
+def main() -> None:
+    """Urgent-incident reporting bot (ระบบรายงานเหตุการณ์สำคัญและเหตุด่วน)."""
+
+
+@main.command()
+def run() -> None:
+    """Run the bot (and apply migrations first)."""
+    settings = _settings()
+    logs.configure(settings.log_level)
+
+    async def _serve() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await serve(settings, stop)
+
+    _run(_serve)
+
+
+@main.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Apply every pending migration."""
+    settings = _settings()
+
+    async def _upgrade() -> str | None:
+        database = Database(settings.resolved_database_url)
+        try:
+            await migrate.upgrade(database)
+            return await migrate.current_revision(database)
+        finally:
+            await database.dispose()
+
+    click.echo(f"database at revision {_run(_upgrade)}")
+
+
+@main.group("roster")
+def roster_group() -> None:
+    """People who may use the bot."""
+
+
+async def _with_roster_db(
+    settings: Settings, work: Callable[[Database, Province], Awaitable[T]]
+) -> T:
+    database, province_id = await prepare_database(settings)
+    try:
+        async with database.read() as session:
+            province = await session.get_one(Province, province_id)
+        return await work(database, province)
+    finally:
+        await database.dispose()
+
+
+@roster_group.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def roster_import(file: Path) -> None:
+    """Add or update people from a CSV file (all rows or none)."""
+    settings = _settings()
+    data = provinces.load(settings.province)
+    parsed = roster_csv.parse(file.read_bytes(), data)
+    if parsed.errors:
+        click.echo(f"{file}: rejected, nothing imported:", err=True)
+        for error in parsed.errors:
+            click.echo(f"  {error}", err=True)
+        sys.exit(1)
+
+    async def _import(database: Database, province: Province) -> roster.ImportSummary:
+        async with database.write() as session:
+            province = await session.merge(province)
+            return await roster.import_rows(
+                session, province, parsed.rows, _now(), CLI_ACTOR, file.name
+            )
+
+    summary = _run(lambda: _with_roster_db(settings, _import))
+    note = " (read as Thai Windows cp874)" if parsed.encoding == "cp874" else ""
+    click.echo(
+        f"{file}{note}: {len(summary.created)} added, {len(summary.updated)} updated, "
+        f"{len(summary.unchanged)} unchanged"
+    )
+    if summary.not_in_file:
+        click.echo(
+            f"{summary.not_in_file} people on the roster are not in this file and were left "
+            "as they are (use `incident-bot roster deactivate ID` to remove access)"
+        )
+
+
+@roster_group.command("list")
+def roster_list() -> None:
+    """Show everyone on the roster."""
+    settings = _settings()
+
+    async def _list(database: Database, province: Province) -> list[str]:
+        async with database.read() as session:
+            people = await roster.list_people(session, province)
+            return [
+                "\t".join(
+                    [
+                        p.roster_id,
+                        p.name,
+                        p.position,
+                        p.agency.name,
+                        p.district.code if p.district else "-",
+                        roles_text(p.roles),
+                        "active" if p.active else "deactivated",
+                        "joined" if p.telegram_user_id else "not joined",
+                    ]
+                )
+                for p in people
+            ]
+
+    lines = _run(lambda: _with_roster_db(settings, _list))
+    click.echo("id\tname\tposition\tagency\tdistrict\troles\tstatus\ttelegram")
+    for line in lines:
+        click.echo(line)
+    click.echo(f"{len(lines)} people")
+
+
+@roster_group.command("deactivate")
+@click.argument("roster_id")
+def roster_deactivate(roster_id: str) -> None:
+    """Stop a person from using the bot (their history is kept)."""
+    settings = _settings()
+
+    async def _deactivate(database: Database, province: Province) -> str:
+        async with database.write() as session:
+            province = await session.merge(province)
+            person = await roster.deactivate(session, province, roster_id, _now(), CLI_ACTOR)
+            return person.name
+
+    try:
+        name = _run(lambda: _with_roster_db(settings, _deactivate))
+    except PersonNotFoundError:
+        raise click.ClickException(f"no person with id {roster_id!r} on the roster") from None
+    click.echo(f"{roster_id} ({name}) is deactivated")
+
+
+@roster_group.command("invite")
+@click.argument("roster_id")
+def roster_invite(roster_id: str) -> None:
+    """Create a single-use invitation link for a person."""
+    settings = _settings()
+    ttl = timedelta(hours=settings.invite_ttl_hours)
+
+    async def _invite(database: Database, province: Province) -> invites.IssuedInvite:
+        async with database.write() as session:
+            province = await session.merge(province)
+            person = await roster.get_by_roster_id(session, province, roster_id)
+            return await invites.issue(session, person, _now(), ttl, CLI_ACTOR)
+
+    try:
+        issued = _run(lambda: _with_roster_db(settings, _invite))
+    except PersonNotFoundError:
+        raise click.ClickException(f"no person with id {roster_id!r} on the roster") from None
+    except InviteError as exc:
+        raise click.ClickException(str(exc)) from None
+
+    username = settings.telegram_bot_username or _bot_username(settings)
+    click.echo(f"invitation for {roster_id} ({issued.person.name})")
+    if username:
+        click.echo(f"link: {invites.deep_link(username, issued.code)}")
+    else:
+        click.echo("link: (set TELEGRAM_BOT_USERNAME to print the t.me link)")
+    click.echo(f"code: {issued.code}")
+    click.echo(f"or send the bot: /start {issued.code}")
+    click.echo(f"valid until {format_datetime(issued.expires_at, settings.tz)} (single use)")
+
+
+def _bot_username(settings: Settings) -> str:
+    """Ask the Bot API for the bot's username; empty when that is not possible."""
+    try:
+        token = settings.require_token()
+        response = httpx.get(f"{settings.telegram_api_base_url}{token}/getMe", timeout=10)
+        return str(response.json()["result"]["username"])
+    except (SettingsError, httpx.HTTPError, KeyError, ValueError, TypeError):
+        return ""
+
+
+def _now() -> datetime:
+    return SystemClock().now()

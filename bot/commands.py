@@ -1,0 +1,35 @@
+"""The bot's commands: one list feeds the command menus and /help."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from storage.models import Role
+
+EVERYONE = frozenset(Role)
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """A slash command, its Thai description, and who it is for."""
+
+    name: str
+    description: str
+    roles: frozenset[Role] = EVERYONE
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command("help", "วิธีใช้งานและคำสั่งทั้งหมด"),
+    Command("whoami", "ข้อมูลของฉันในทะเบียนรายชื่อ"),
+)
+
+# Shown to accounts that have not joined yet.
+PUBLIC_COMMANDS: tuple[Command, ...] = (
+    Command("start", "เริ่มต้นใช้งานด้วยรหัสเชิญ"),
+    Command("help", "วิธีใช้งาน"),
+)
+
+
+def for_roles(roles: frozenset[Role]) -> list[Command]:
+    """The commands a person with `roles` may use, in menu order."""
+    return [command for command in COMMANDS if command.roles & roles]

@@ -1,0 +1,57 @@
+"""What every handler needs at hand: settings, database, clock and province, typed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, cast
+
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from bot.clock import Clock
+from bot.logs import Pseudonymizer
+from bot.provinces import ProvinceData
+from bot.settings import Settings
+from storage.db import Database
+from storage.models import Person
+
+RUNTIME_KEY = "runtime"
+
+
+@dataclass(slots=True)
+class Runtime:
+    """Long-lived objects created once at start-up and closed at shutdown."""
+
+    settings: Settings
+    db: Database
+    clock: Clock
+    province: ProvinceData
+    province_id: int
+    pseudonym: Pseudonymizer
+
+
+class AppContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+    """The callback context, with typed access to the runtime and the identified person.
+
+    python-telegram-bot builds one context per update and reuses it across handler groups, so
+    the access gate (group -1) can leave the person it identified for the handlers after it.
+    """
+
+    def __init__(
+        self,
+        application: Application[Any, Any, Any, Any, Any, Any],
+        chat_id: int | None = None,
+        user_id: int | None = None,
+    ) -> None:
+        super().__init__(application, chat_id=chat_id, user_id=user_id)
+        self.person: Person | None = None
+
+    @property
+    def runtime(self) -> Runtime:
+        """The application's runtime."""
+        return cast(Runtime, self.bot_data[RUNTIME_KEY])
+
+    def require_person(self) -> Person:
+        """The person the gate identified; handlers after the gate can rely on it."""
+        if self.person is None:
+            raise RuntimeError("handler ran without an identified person")
+        return self.person

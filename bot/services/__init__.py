@@ -1,0 +1,1 @@
+"""Services: what the product does, independent of Telegram and the web."""

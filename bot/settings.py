@@ -1,0 +1,108 @@
+"""Settings read from the environment and `.env` (every one is listed in `.env.example`)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
+
+# A real token is "<bot id>:<35 characters>"; anything else is a typo or a placeholder.
+_TOKEN_RE = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
+_PLACEHOLDER_HINTS = ("changeme", "change-me", "your", "xxxx", "placeholder", "example", "token")
+
+
+class SettingsError(Exception):
+    """A setting is missing or wrong; the message names it in one line."""
+
+
+class Settings(BaseSettings):
+    """All run-time configuration of one deployment (one province)."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+    )
+
+    telegram_bot_token: SecretStr = SecretStr("")
+    telegram_api_base_url: str = DEFAULT_API_BASE_URL
+    telegram_file_base_url: str = ""
+    telegram_bot_username: str = ""
+
+    data_dir: Path = Path("data")
+    database_url: str = ""
+
+    province: str = "phichit"
+    timezone: str = "Asia/Bangkok"
+
+    invite_ttl_hours: float = Field(default=72.0, gt=0)
+    stranger_notice_interval_minutes: float = Field(default=60.0, ge=0)
+
+    log_level: str = "INFO"
+    # Keyed pseudonyms for Telegram ids in logs; set it so logs correlate across restarts.
+    log_pseudonym_key: SecretStr = SecretStr("")
+
+    @field_validator("telegram_api_base_url", "telegram_file_base_url")
+    @classmethod
+    def _strip_slash(cls, value: str) -> str:
+        return value.strip().rstrip("/")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The deployment's time zone."""
+        return ZoneInfo(self.timezone)
+
+    @property
+    def resolved_database_url(self) -> str:
+        """DATABASE_URL, or an SQLite file under DATA_DIR when it is not set."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{(self.data_dir / 'incidents.db').as_posix()}"
+
+    @property
+    def resolved_file_base_url(self) -> str:
+        """Where files are downloaded from; derived from the API base URL unless set."""
+        if self.telegram_file_base_url:
+            return self.telegram_file_base_url
+        base = self.telegram_api_base_url
+        if base.endswith("/bot"):
+            return base[: -len("/bot")] + "/file/bot"
+        return base + "/file/bot"
+
+    def require_token(self) -> str:
+        """Return the bot token, or raise SettingsError when it is missing or a placeholder."""
+        token = self.telegram_bot_token.get_secret_value().strip()
+        if not token:
+            raise SettingsError(
+                "TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather and put its token "
+                "in .env"
+            )
+        lowered = token.lower()
+        if not _TOKEN_RE.match(token) or any(hint in lowered for hint in _PLACEHOLDER_HINTS):
+            raise SettingsError(
+                "TELEGRAM_BOT_TOKEN looks like a placeholder, not a token from @BotFather "
+                "(expected the form 123456789:AAE...)"
+            )
+        return token
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings, turning validation errors into one-line SettingsError messages."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = str(first["loc"][0]).upper() if first["loc"] else "settings"
+        raise SettingsError(f"{name}: {first['msg']}") from None

@@ -1,0 +1,99 @@
+"""The gate in front of every handler: only active people on the roster get through."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from telegram import Chat, Update
+from telegram.error import TelegramError
+from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
+
+from bot import texts
+from bot.runtime import AppContext
+from bot.services import roster, strangers
+from bot.thaidate import format_datetime
+from storage.models import Role
+
+log = logging.getLogger(__name__)
+
+GATE_GROUP = -1
+
+
+def _is_join_attempt(update: Update) -> bool:
+    message = update.message
+    return bool(
+        message
+        and message.text
+        and message.chat.type == Chat.PRIVATE
+        and message.text.split(maxsplit=1)[0].split("@")[0] == "/start"
+        and len(message.text.split()) > 1
+    )
+
+
+def _describe(update: Update) -> str:
+    if update.callback_query is not None:
+        return "กดปุ่ม"
+    message = update.effective_message
+    if message is not None and message.text:
+        text = message.text.strip()
+        return text if len(text) <= 60 else text[:60] + "…"
+    return "ข้อความที่ไม่ใช่ตัวอักษร"
+
+
+async def gate(update: Update, context: AppContext) -> None:
+    """Identify the sender; refuse anyone outside the active roster and stop there."""
+    user = update.effective_user
+    if user is None:
+        raise ApplicationHandlerStop
+    runtime = context.runtime
+    async with runtime.db.read() as session:
+        person = await roster.find_by_telegram_id(session, user.id)
+    if person is not None and person.active:
+        context.person = person
+        return
+    if _is_join_attempt(update):
+        return
+    chat = update.effective_chat
+    if chat is not None and chat.type != Chat.PRIVATE and update.callback_query is None:
+        # Other members of a group the bot is in are not ours to answer.
+        raise ApplicationHandlerStop
+    await refuse_stranger(update, context)
+    raise ApplicationHandlerStop
+
+
+async def refuse_stranger(update: Update, context: AppContext) -> None:
+    """Refuse politely, audit the attempt, and tell admins at most once per interval."""
+    user = update.effective_user
+    assert user is not None
+    runtime = context.runtime
+    log.info("refused %s: not an active roster member", runtime.pseudonym(user.id))
+    if update.callback_query is not None:
+        await update.callback_query.answer(texts.STRANGER_BUTTON_REFUSAL, show_alert=True)
+    elif update.effective_message is not None:
+        await update.effective_message.reply_text(texts.STRANGER_REFUSAL)
+
+    now = runtime.clock.now()
+    interval = timedelta(minutes=runtime.settings.stranger_notice_interval_minutes)
+    what = _describe(update)
+    async with runtime.db.write() as session:
+        notify = await strangers.note_attempt(session, user.id, now, interval, what)
+        admins = (
+            await roster.reachable_with_role(session, runtime.province_id, Role.ADMIN)
+            if notify
+            else []
+        )
+    notice = texts.admin_stranger_notice(
+        user.full_name, user.username, user.id, what, format_datetime(now, runtime.settings.tz)
+    )
+    for admin in admins:
+        assert admin.telegram_user_id is not None
+        try:
+            await context.bot.send_message(admin.telegram_user_id, notice)
+        except TelegramError as exc:
+            log.warning("could not tell admin person#%s about a stranger: %s", admin.id, exc)
+
+
+def register(application: Application) -> None:  # type: ignore[type-arg]
+    """Put the gate in front of every other handler."""
+    application.add_handler(TypeHandler(Update, gate), group=GATE_GROUP)

@@ -1,0 +1,43 @@
+"""/help and /whoami, adapted to the person's roles."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import Application, CommandHandler
+
+from bot import commands, texts
+from bot.runtime import AppContext
+from bot.thaidate import format_datetime
+
+
+async def help_command(update: Update, context: AppContext) -> None:
+    """Explain what the person can do and list their commands."""
+    person = context.require_person()
+    assert update.effective_message is not None
+    await update.effective_message.reply_text(
+        texts.help_text(person.roles, commands.for_roles(person.roles))
+    )
+
+
+async def whoami(update: Update, context: AppContext) -> None:
+    """Show what the roster holds about the person."""
+    person = context.require_person()
+    assert update.effective_message is not None
+    tz = context.runtime.settings.tz
+    await update.effective_message.reply_text(
+        texts.whoami(
+            person.name,
+            person.position,
+            person.agency.name,
+            person.district.name_th if person.district else None,
+            person.phone,
+            person.roles,
+            format_datetime(person.joined_at, tz) if person.joined_at else None,
+        )
+    )
+
+
+def register(application: Application) -> None:  # type: ignore[type-arg]
+    """Add /help and /whoami."""
+    application.add_handler(CommandHandler("help", help_command))
+    application.add_handler(CommandHandler("whoami", whoami))

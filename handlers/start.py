@@ -1,0 +1,86 @@
+"""/start: joining the bot with an invitation, or greeting someone already on the roster."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from telegram import BotCommand, BotCommandScopeChat, Update
+from telegram.error import TelegramError
+from telegram.ext import Application, CommandHandler, filters
+
+from bot import commands, texts
+from bot.runtime import AppContext
+from bot.services import invites
+from bot.services.invites import JoinOutcome
+from storage.models import Person
+
+log = logging.getLogger(__name__)
+
+_CODE_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+_REFUSALS = {
+    JoinOutcome.UNKNOWN: texts.JOIN_UNKNOWN,
+    JoinOutcome.USED: texts.JOIN_USED,
+    JoinOutcome.EXPIRED: texts.JOIN_EXPIRED,
+    JoinOutcome.INACTIVE: texts.STRANGER_REFUSAL,
+    JoinOutcome.ACCOUNT_TAKEN: texts.JOIN_ACCOUNT_TAKEN,
+}
+
+
+def welcome_text(person: Person, *, again: bool) -> str:
+    """The greeting for a person, with what their roles let them do."""
+    return texts.welcome(
+        person.name,
+        person.position,
+        person.agency.name,
+        person.roles,
+        commands.for_roles(person.roles),
+        again=again,
+    )
+
+
+async def set_personal_menu(context: AppContext, person: Person) -> None:
+    """Show the person's own commands in their chat's menu; a refusal is logged, not fatal."""
+    assert person.telegram_user_id is not None
+    menu = [BotCommand(c.name, c.description) for c in commands.for_roles(person.roles)]
+    try:
+        await context.bot.set_my_commands(menu, scope=BotCommandScopeChat(person.telegram_user_id))
+    except TelegramError as exc:
+        log.warning("setMyCommands for person#%s refused: %s", person.id, exc)
+
+
+async def start(update: Update, context: AppContext) -> None:
+    """Bind the account with the invite code, or greet a person already joined."""
+    message = update.effective_message
+    user = update.effective_user
+    assert message is not None
+    assert user is not None
+    if not context.args:
+        await message.reply_text(welcome_text(context.require_person(), again=True))
+        return
+
+    code = context.args[0]
+    runtime = context.runtime
+    if not _CODE_RE.match(code):
+        log.info("join refused for %s: malformed code", runtime.pseudonym(user.id))
+        await message.reply_text(texts.JOIN_UNKNOWN)
+        return
+    async with runtime.db.write() as session:
+        result = await invites.accept(session, code, user.id, runtime.clock.now())
+    log.info("join attempt by %s: %s", runtime.pseudonym(user.id), result.outcome)
+
+    if result.outcome in _REFUSALS:
+        await message.reply_text(_REFUSALS[result.outcome])
+        return
+    assert result.person is not None
+    await message.reply_text(
+        welcome_text(result.person, again=result.outcome is JoinOutcome.ALREADY_JOINED)
+    )
+    if result.outcome is JoinOutcome.JOINED:
+        await set_personal_menu(context, result.person)
+
+
+def register(application: Application) -> None:  # type: ignore[type-arg]
+    """Add /start for private chats."""
+    application.add_handler(CommandHandler("start", start, filters=filters.ChatType.PRIVATE))

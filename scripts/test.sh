@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Set up (first time) and run the test suite: on SQLite always, and on PostgreSQL as well
+# when TEST_DATABASE_URL names a database (e.g. postgresql+asyncpg://postgres@127.0.0.1/test).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+bash scripts/setup.sh dev
+exec .venv/bin/python -m pytest "$@"

@@ -1,0 +1,49 @@
+"""The audit trail: who did or tried what, when and from where."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Enum, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from storage.models.base import Base
+
+
+class AuditAction(StrEnum):
+    """Kinds of audited events."""
+
+    ROSTER_IMPORTED = "roster.imported"
+    PERSON_DEACTIVATED = "person.deactivated"
+    INVITE_CREATED = "invite.created"
+    INVITE_ACCEPTED = "invite.accepted"
+    INVITE_REFUSED = "invite.refused"
+    STRANGER_REFUSED = "stranger.refused"
+
+
+class AuditEvent(Base):
+    """One audited event; `detail` holds only what the event needs, never secrets."""
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    action: Mapped[AuditAction] = mapped_column(
+        Enum(
+            AuditAction,
+            name="audit_action",
+            native_enum=False,
+            length=40,
+            values_callable=lambda kinds: [kind.value for kind in kinds],
+        ),
+        index=True,
+    )
+    actor_person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
+    actor_telegram_id: Mapped[int | None] = mapped_column(BigInteger)
+    actor_label: Mapped[str] = mapped_column(String(100), default="")
+    subject_type: Mapped[str] = mapped_column(String(40), default="")
+    subject_id: Mapped[str] = mapped_column(String(64), default="")
+    source: Mapped[str] = mapped_column(String(64), default="")
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

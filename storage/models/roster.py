@@ -1,0 +1,149 @@
+"""The roster: provinces, districts, agencies, people, their roles and invitations."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import BigInteger, Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from storage.models.base import Base
+
+
+class Role(StrEnum):
+    """What a person may do (DESIGN §2)."""
+
+    REPORTER = "reporter"
+    EXECUTIVE = "executive"
+    ADMIN = "admin"
+
+
+def role_enum() -> Enum:
+    """The Role column type: a plain string checked against the enum's values."""
+    return Enum(
+        Role,
+        name="role",
+        native_enum=False,
+        length=16,
+        values_callable=lambda kinds: [kind.value for kind in kinds],
+        validate_strings=True,
+    )
+
+
+class Province(Base):
+    """A province running its own deployment (Phichit first)."""
+
+    __tablename__ = "province"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(40), unique=True)
+    dopa_code: Mapped[str] = mapped_column(String(2), unique=True)
+    reference_prefix: Mapped[str] = mapped_column(String(8))
+    name_th: Mapped[str] = mapped_column(String(100))
+    name_en: Mapped[str] = mapped_column(String(100))
+
+    districts: Mapped[list[District]] = relationship(
+        back_populates="province", order_by="District.code"
+    )
+
+
+class District(Base):
+    """An amphoe (อำเภอ), identified by its DOPA code."""
+
+    __tablename__ = "district"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    province_id: Mapped[int] = mapped_column(ForeignKey("province.id"), index=True)
+    code: Mapped[str] = mapped_column(String(4), unique=True)
+    name_th: Mapped[str] = mapped_column(String(100))
+    name_en: Mapped[str] = mapped_column(String(100))
+
+    province: Mapped[Province] = relationship(back_populates="districts")
+
+
+class Agency(Base):
+    """A government agency (ส่วนราชการ) or district office, as the roster names it."""
+
+    __tablename__ = "agency"
+    __table_args__ = (UniqueConstraint("province_id", "name", name="uq_agency_province_name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    province_id: Mapped[int] = mapped_column(ForeignKey("province.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+
+
+class Person(Base):
+    """Someone on the roster; `roster_id` is the key the province's own list uses."""
+
+    __tablename__ = "person"
+    __table_args__ = (UniqueConstraint("province_id", "roster_id", name="uq_person_roster_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    province_id: Mapped[int] = mapped_column(ForeignKey("province.id"), index=True)
+    roster_id: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200))
+    position: Mapped[str] = mapped_column(String(200))
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), index=True)
+    district_id: Mapped[int | None] = mapped_column(ForeignKey("district.id"))
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    active: Mapped[bool] = mapped_column(default=True)
+    telegram_user_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    joined_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+    agency: Mapped[Agency] = relationship(lazy="joined")
+    district: Mapped[District | None] = relationship(lazy="joined")
+    role_rows: Mapped[list[PersonRole]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="PersonRole.role"
+    )
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        """The person's roles."""
+        return frozenset(row.role for row in self.role_rows)
+
+    def has_role(self, role: Role) -> bool:
+        """Whether the person holds `role`."""
+        return role in self.roles
+
+
+class PersonRole(Base):
+    """One role held by one person."""
+
+    __tablename__ = "person_role"
+
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), primary_key=True
+    )
+    role: Mapped[Role] = mapped_column(role_enum(), primary_key=True)
+
+
+class Invite(Base):
+    """A single-use, expiring code that binds a Telegram account to a person; stored hashed."""
+
+    __tablename__ = "invite"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    used_by_telegram_id: Mapped[int | None] = mapped_column(BigInteger)
+    created_by: Mapped[str] = mapped_column(String(64))
+
+    person: Mapped[Person] = relationship(lazy="joined")
+
+
+class StrangerContact(Base):
+    """When admins were last told about an unknown Telegram account (rate-limits the notice)."""
+
+    __tablename__ = "stranger_contact"
+
+    telegram_user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    first_seen_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    last_notified_at: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(default=0)
