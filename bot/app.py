@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -12,7 +13,7 @@ from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
 
 import handlers
-from bot import commands, provinces
+from bot import commands, maintenance, provinces
 from bot.clock import Clock, SystemClock
 from bot.logs import Pseudonymizer
 from bot.runtime import RUNTIME_KEY, AppContext, Runtime
@@ -90,9 +91,13 @@ async def serve(
     stop: asyncio.Event,
     *,
     clock: Clock | None = None,
-    on_ready: Callable[[Runtime], Awaitable[None]] | None = None,
+    on_ready: Callable[[Runtime, TelegramApp], Awaitable[None]] | None = None,
+    maintenance_interval: float | None = maintenance.INTERVAL_S,
 ) -> None:
-    """Run the bot until `stop` is set: migrations, province data, then long polling."""
+    """Run the bot until `stop` is set: migrations, province data, then long polling.
+
+    `maintenance_interval=None` leaves the periodic jobs to the caller (tests drive them).
+    """
     token = settings.require_token()
     db, province_id = await prepare_database(settings)
     runtime = Runtime(
@@ -111,9 +116,14 @@ async def serve(
             assert application.updater is not None
             await application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
             log.info("bot @%s running for %s", application.bot.username, runtime.province.name_en)
-            if on_ready is not None:
-                await on_ready(runtime)
-            await stop.wait()
+            async with contextlib.AsyncExitStack() as stack:
+                if maintenance_interval is not None:
+                    await stack.enter_async_context(
+                        maintenance.running(runtime, application.bot, maintenance_interval)
+                    )
+                if on_ready is not None:
+                    await on_ready(runtime, application)
+                await stop.wait()
         finally:
             if application.updater is not None and application.updater.running:
                 await application.updater.stop()

@@ -19,6 +19,8 @@ class Command:
 
 
 COMMANDS: tuple[Command, ...] = (
+    Command("report", "แจ้งเหตุสำคัญหรือเหตุด่วน", frozenset({Role.REPORTER})),
+    Command("cancel", "ยกเลิกรายงานที่กำลังกรอก", frozenset({Role.REPORTER})),
     Command("help", "วิธีใช้งานและคำสั่งทั้งหมด"),
     Command("whoami", "ข้อมูลของฉันในทะเบียนรายชื่อ"),
 )

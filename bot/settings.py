@@ -41,6 +41,10 @@ class Settings(BaseSettings):
     invite_ttl_hours: float = Field(default=72.0, gt=0)
     stranger_notice_interval_minutes: float = Field(default=60.0, ge=0)
 
+    draft_ttl_minutes: float = Field(default=180.0, gt=0)
+    max_attachments: int = Field(default=10, ge=0, le=50)
+    max_attachment_mb: float = Field(default=20.0, gt=0, le=2000)
+
     log_level: str = "INFO"
     # Keyed pseudonyms for Telegram ids in logs; set it so logs correlate across restarts.
     log_pseudonym_key: SecretStr = SecretStr("")
@@ -63,6 +67,11 @@ class Settings(BaseSettings):
     def tz(self) -> ZoneInfo:
         """The deployment's time zone."""
         return ZoneInfo(self.timezone)
+
+    @property
+    def files_dir(self) -> Path:
+        """Where downloaded photos and files are kept."""
+        return self.data_dir / "files"
 
     @property
     def resolved_database_url(self) -> str:

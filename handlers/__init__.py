@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
-from handlers import access, errors, fallback, info, start
+from handlers import access, dedupe, errors, fallback, info, report, start
 
 
 def register_all(application: Application) -> None:  # type: ignore[type-arg]
     """Register every handler, in order."""
+    # Groups -2 and 100: skip updates handled before, and remember each one handled.
+    dedupe.register(application)
     # Group -1: the access gate runs before anything else and stops strangers there.
     access.register(application)
-    # Group 0: the first matching handler wins, so specific handlers come first...
+    # Group 0: the first matching handler wins, so commands come first, then the report
+    # conversation's message router, then the catch-alls.
     start.register(application)
     info.register(application)
-    # ...and the catch-alls last.
+    report.register(application)
     fallback.register(application)
     errors.register(application)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 
-from telegram import BotCommand, BotCommandScopeChat, Update
+from telegram import BotCommand, BotCommandScopeChat, ReplyKeyboardMarkup, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, CommandHandler, filters
 
@@ -13,7 +13,8 @@ from bot import commands, texts
 from bot.runtime import AppContext
 from bot.services import invites
 from bot.services.invites import JoinOutcome
-from storage.models import Person
+from handlers.report import keyboards
+from storage.models import Person, Role
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +41,11 @@ def welcome_text(person: Person, *, again: bool) -> str:
     )
 
 
+def menu_for(person: Person) -> ReplyKeyboardMarkup | None:
+    """The persistent keyboard for the person's roles (the report button for reporters)."""
+    return keyboards.main_menu() if person.has_role(Role.REPORTER) else None
+
+
 async def set_personal_menu(context: AppContext, person: Person) -> None:
     """Show the person's own commands in their chat's menu; a refusal is logged, not fatal."""
     assert person.telegram_user_id is not None
@@ -57,7 +63,8 @@ async def start(update: Update, context: AppContext) -> None:
     assert message is not None
     assert user is not None
     if not context.args:
-        await message.reply_text(welcome_text(context.require_person(), again=True))
+        person = context.require_person()
+        await message.reply_text(welcome_text(person, again=True), reply_markup=menu_for(person))
         return
 
     code = context.args[0]
@@ -75,7 +82,8 @@ async def start(update: Update, context: AppContext) -> None:
         return
     assert result.person is not None
     await message.reply_text(
-        welcome_text(result.person, again=result.outcome is JoinOutcome.ALREADY_JOINED)
+        welcome_text(result.person, again=result.outcome is JoinOutcome.ALREADY_JOINED),
+        reply_markup=menu_for(result.person),
     )
     if result.outcome is JoinOutcome.JOINED:
         await set_personal_menu(context, result.person)

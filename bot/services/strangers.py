@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import audit
 from bot.services.audit import Actor
+from storage.dialect import insert_or_ignore
 from storage.models import AuditAction, StrangerContact
 
 
@@ -17,12 +17,15 @@ async def note_attempt(
     session: AsyncSession, telegram_user_id: int, now: datetime, interval: timedelta, what: str
 ) -> bool:
     """Record a stranger's attempt; return True when admins should be told about it now."""
-    dialect = session.bind.dialect.name if session.bind else "sqlite"
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     await session.execute(
-        insert(StrangerContact)
-        .values(telegram_user_id=telegram_user_id, first_seen_at=now, last_seen_at=now, attempts=0)
-        .on_conflict_do_nothing(index_elements=["telegram_user_id"])
+        insert_or_ignore(
+            session,
+            StrangerContact,
+            telegram_user_id=telegram_user_id,
+            first_seen_at=now,
+            last_seen_at=now,
+            attempts=0,
+        )
     )
     contact = await session.scalar(
         select(StrangerContact)

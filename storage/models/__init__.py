@@ -2,6 +2,24 @@
 
 from storage.models.audit import AuditAction, AuditEvent
 from storage.models.base import Base, UTCDateTime
+from storage.models.enums import (
+    AttachmentKind,
+    Category,
+    DdpmLevel,
+    DraftStatus,
+    EventKind,
+    IncidentStatus,
+    ReportStep,
+    Urgency,
+)
+from storage.models.incident import (
+    Attachment,
+    Incident,
+    IncidentEvent,
+    IncidentSequence,
+    ProcessedUpdate,
+    ReportDraft,
+)
 from storage.models.roster import (
     Agency,
     District,
@@ -15,15 +33,29 @@ from storage.models.roster import (
 
 __all__ = [
     "Agency",
+    "Attachment",
+    "AttachmentKind",
     "AuditAction",
     "AuditEvent",
     "Base",
+    "Category",
+    "DdpmLevel",
     "District",
+    "DraftStatus",
+    "EventKind",
+    "Incident",
+    "IncidentEvent",
+    "IncidentSequence",
+    "IncidentStatus",
     "Invite",
     "Person",
     "PersonRole",
+    "ProcessedUpdate",
     "Province",
+    "ReportDraft",
+    "ReportStep",
     "Role",
     "StrangerContact",
     "UTCDateTime",
+    "Urgency",
 ]

@@ -44,7 +44,7 @@ class Province(Base):
     name_en: Mapped[str] = mapped_column(String(100))
 
     districts: Mapped[list[District]] = relationship(
-        back_populates="province", order_by="District.code"
+        back_populates="province", order_by="District.code", lazy="selectin"
     )
 
 

@@ -1,4 +1,7 @@
-"""Every Thai string the bot sends, in one catalogue (HTML parse mode; callers escape values)."""
+"""Every Thai string the bot sends, in one catalogue (HTML parse mode; callers escape values).
+
+Common texts live here; each feature has a module beside it (e.g. `bot.texts.report`).
+"""
 
 from __future__ import annotations
 

@@ -1,0 +1,74 @@
+"""Work done on a timer: expiring abandoned drafts and forgetting old update ids."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+from telegram import Bot
+from telegram.error import TelegramError
+
+from bot.reports import service
+from bot.runtime import Runtime
+from bot.services import updates
+from bot.texts import report as report_texts
+from storage.models import DraftStatus
+
+log = logging.getLogger(__name__)
+
+INTERVAL_S = 30.0
+
+
+async def expire_drafts(runtime: Runtime, bot: Bot) -> int:
+    """Expire drafts left alone past DRAFT_TTL_MINUTES and tell their owners; return how many."""
+    now = runtime.clock.now()
+    ttl = timedelta(minutes=runtime.settings.draft_ttl_minutes)
+    async with runtime.db.write() as session:
+        stale = await service.stale_drafts(session, now, ttl)
+        owners = []
+        for draft in stale:
+            service.close(draft, DraftStatus.EXPIRED, now)
+            owners.append((draft.id, draft.person.telegram_user_id))
+    for draft_id, chat_id in owners:
+        log.info("report draft %s expired", draft_id)
+        if chat_id is None:
+            continue
+        try:
+            await bot.send_message(chat_id, report_texts.EXPIRED)
+        except TelegramError as exc:
+            log.warning("could not tell the owner of draft %s it expired: %s", draft_id, exc)
+    return len(owners)
+
+
+async def run_once(runtime: Runtime, bot: Bot) -> None:
+    """One round of every periodic job."""
+    await expire_drafts(runtime, bot)
+    async with runtime.db.write() as session:
+        await updates.prune(session, runtime.clock.now())
+
+
+async def run_forever(runtime: Runtime, bot: Bot, interval: float = INTERVAL_S) -> None:
+    """Run the periodic jobs until cancelled; one failing round is logged, not fatal."""
+    while True:
+        try:
+            await run_once(runtime, bot)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("maintenance round failed")
+        await asyncio.sleep(interval)
+
+
+@contextlib.asynccontextmanager
+async def running(runtime: Runtime, bot: Bot, interval: float = INTERVAL_S) -> AsyncIterator[None]:
+    """Keep the maintenance loop running for the duration of the block."""
+    task = asyncio.create_task(run_forever(runtime, bot, interval), name="maintenance")
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task

@@ -1,0 +1,1 @@
+"""Filing an incident report: the draft, its steps, input parsing and filing."""

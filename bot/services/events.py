@@ -1,0 +1,57 @@
+"""Timeline entries, and in-transaction listeners that act on them (e.g. queueing alerts).
+
+A listener runs inside the unit of work that records the event, so whatever it writes (an
+outbox row, say) commits or rolls back together with the event itself.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import EventKind, IncidentEvent
+
+Listener = Callable[[AsyncSession, IncidentEvent], Awaitable[None]]
+
+_listeners: dict[EventKind, list[Listener]] = defaultdict(list)
+
+
+def subscribe(kind: EventKind, listener: Listener) -> None:
+    """Run `listener` in the same transaction whenever an event of `kind` is recorded."""
+    if listener not in _listeners[kind]:
+        _listeners[kind].append(listener)
+
+
+def unsubscribe_all() -> None:
+    """Forget every listener (for a clean start-up)."""
+    _listeners.clear()
+
+
+async def record(
+    session: AsyncSession,
+    incident_id: int,
+    kind: EventKind,
+    at: datetime,
+    *,
+    actor_person_id: int | None = None,
+    text: str = "",
+    **data: Any,
+) -> IncidentEvent:
+    """Add a timeline entry and run its listeners in the current transaction."""
+    event = IncidentEvent(
+        incident_id=incident_id,
+        kind=kind,
+        at=at,
+        actor_person_id=actor_person_id,
+        text=text,
+        data=data,
+    )
+    session.add(event)
+    await session.flush()
+    for listener in _listeners[kind]:
+        await listener(session, event)
+    return event

@@ -1,0 +1,230 @@
+"""Thai texts of the report conversation (HTML parse mode)."""
+
+from __future__ import annotations
+
+from datetime import tzinfo
+from html import escape
+
+from bot.reports.view import ReportView
+from bot.thaidate import format_datetime
+from storage.models import Category, ReportStep, Urgency
+
+REPORT_BUTTON = "🚨 แจ้งเหตุด่วน"
+
+CATEGORY_LABELS: dict[Category, str] = {
+    Category.FLOOD: "อุทกภัย",
+    Category.STORM: "วาตภัย",
+    Category.FIRE: "อัคคีภัย",
+    Category.DROUGHT: "ภัยแล้ง",
+    Category.COLD: "ภัยหนาว",
+    Category.WILDFIRE_HAZE: "ไฟป่า/หมอกควัน",
+    Category.HAZMAT: "สารเคมี/วัตถุอันตราย",
+    Category.MAJOR_ACCIDENT: "อุบัติเหตุร้ายแรง",
+    Category.EPIDEMIC_HUMAN: "โรคระบาดในคน",
+    Category.EPIDEMIC_ANIMAL: "โรคระบาดสัตว์",
+    Category.EPIDEMIC_PLANT: "โรคระบาดพืช",
+    Category.UNREST: "ความไม่สงบ/การชุมนุม",
+    Category.SERIOUS_CRIME: "อาชญากรรมร้ายแรง",
+    Category.UTILITIES: "สาธารณูปโภคขัดข้อง",
+    Category.MEDIA: "ข่าว/สื่อสังคมกระทบภาพลักษณ์",
+    Category.OTHER: "อื่น ๆ",
+}
+
+URGENCY_LABELS: dict[Urgency, str] = {
+    Urgency.MOST_URGENT: "ด่วนที่สุด",
+    Urgency.VERY_URGENT: "ด่วนมาก",
+    Urgency.URGENT: "ด่วน",
+}
+URGENCY_ICONS: dict[Urgency, str] = {
+    Urgency.MOST_URGENT: "🔴",
+    Urgency.VERY_URGENT: "🟠",
+    Urgency.URGENT: "🟡",
+}
+URGENCY_HINTS: dict[Urgency, str] = {
+    Urgency.MOST_URGENT: "มีผู้เสียชีวิตหรืออันตรายต่อชีวิต เหตุกำลังลุกลาม ต้องตัดสินใจทันที",
+    Urgency.VERY_URGENT: "กระทบประชาชนจำนวนมากหรือภาพลักษณ์จังหวัด ต้องรับทราบโดยเร็ว",
+    Urgency.URGENT: "เหตุสำคัญที่ผู้บริหารควรทราบ สถานการณ์ยังควบคุมได้",
+}
+
+DDPM_LABELS: dict[int, str] = {
+    1: "ระดับ 1 ขนาดเล็ก",
+    2: "ระดับ 2 ขนาดกลาง",
+    3: "ระดับ 3 ขนาดใหญ่",
+    4: "ระดับ 4 ร้ายแรงอย่างยิ่ง",
+}
+
+OFFSET_LABELS: dict[int, str] = {
+    15: "15 นาทีที่แล้ว",
+    30: "30 นาทีที่แล้ว",
+    60: "1 ชั่วโมงที่แล้ว",
+    120: "2 ชั่วโมงที่แล้ว",
+    360: "6 ชั่วโมงที่แล้ว",
+}
+
+STEP_NAMES: dict[ReportStep, str] = {
+    ReportStep.CATEGORY: "ประเภทเหตุ",
+    ReportStep.URGENCY: "ความเร่งด่วน",
+    ReportStep.DDPM_LEVEL: "ระดับสาธารณภัย",
+    ReportStep.DISTRICT: "อำเภอ",
+    ReportStep.PLACE: "สถานที่",
+    ReportStep.LOCATION: "พิกัด",
+    ReportStep.OCCURRED_AT: "เวลาเกิดเหตุ",
+    ReportStep.DESCRIPTION: "รายละเอียด",
+    ReportStep.IMPACT: "ผู้ได้รับผลกระทบ",
+    ReportStep.DAMAGE: "ความเสียหาย",
+    ReportStep.ATTACHMENTS: "รูปภาพ/ไฟล์",
+}
+
+FOOTER = "\n\n<i>พิมพ์ /cancel เพื่อยกเลิกรายงานนี้</i>"
+
+PROMPTS: dict[ReportStep, str] = {
+    ReportStep.CATEGORY: "<b>แจ้งเหตุ ขั้นที่ 1</b>\nเหตุที่เกิดเป็นเหตุประเภทใด",
+    ReportStep.URGENCY: "<b>ความเร่งด่วน</b>\nเลือกระดับความเร่งด่วนของเหตุนี้",
+    ReportStep.DDPM_LEVEL: (
+        "<b>ระดับสาธารณภัย (ปภ.)</b>\nหากทราบ เลือกระดับตามเกณฑ์ ปภ. หากยังไม่ทราบ กด “ยังไม่ทราบ”"
+    ),
+    ReportStep.DISTRICT: "<b>อำเภอ</b>\nเหตุเกิดในอำเภอใด",
+    ReportStep.PLACE: ("<b>สถานที่</b>\nพิมพ์สถานที่เกิดเหตุ เช่น หมู่บ้าน ตำบล ถนน หรือจุดสังเกต"),
+    ReportStep.LOCATION: (
+        "<b>พิกัด</b>\nกดปุ่ม “📍 ส่งตำแหน่งปัจจุบัน” หรือแนบตำแหน่งจากแผนที่ หากไม่สะดวก กด “ข้าม”"
+    ),
+    ReportStep.LOCATION_CONFIRM: (
+        "<b>ตรวจสอบพิกัด</b>\nตำแหน่งที่ส่งมาอยู่นอกเขตจังหวัด ต้องการใช้ตำแหน่งนี้หรือไม่"
+    ),
+    ReportStep.OCCURRED_AT: (
+        "<b>เวลาเกิดเหตุ</b>\nเลือกจากปุ่ม หรือพิมพ์เวลา เช่น 14.30 หรือ 28/11 14.30 "
+        "(ระบุปี พ.ศ. ได้ เช่น 27/11/2569 23.50)"
+    ),
+    ReportStep.DESCRIPTION: (
+        "<b>รายละเอียด</b>\nพิมพ์รายละเอียดว่าเกิดอะไรขึ้น สถานการณ์ปัจจุบัน และการดำเนินการที่ทำไปแล้ว"
+    ),
+    ReportStep.IMPACT: (
+        "<b>ผู้ได้รับผลกระทบ</b>\nพิมพ์ตัวเลขที่ทราบ เช่น\n"
+        "<code>เสียชีวิต 0 บาดเจ็บ 3 สูญหาย 1 ครัวเรือน 120</code>\n"
+        "รายการที่ไม่ได้ระบุจะบันทึกว่า “ยังไม่ทราบ” (ไม่ใช่ศูนย์)"
+    ),
+    ReportStep.DAMAGE: ("<b>ความเสียหาย</b>\nพิมพ์สรุปความเสียหาย เช่น บ้านเรือน ถนน พื้นที่เกษตร หรือกด “ข้าม”"),
+    ReportStep.ATTACHMENTS: (
+        "<b>รูปภาพและไฟล์</b>\nส่งรูปภาพ เอกสาร หรือข้อความเสียงได้หลายรายการ "
+        "เมื่อครบแล้วกด “เสร็จสิ้น” (ไม่มีก็กด “เสร็จสิ้น” ได้เลย)"
+    ),
+}
+
+BUTTON_SHARE_LOCATION = "📍 ส่งตำแหน่งปัจจุบัน"
+BUTTON_SKIP = "ข้าม"
+BUTTON_NOW = "เพิ่งเกิด / ขณะนี้"
+BUTTON_UNKNOWN = "ยังไม่ทราบ"
+BUTTON_IMPACT_NONE = "ไม่มีผู้เสียชีวิต บาดเจ็บ หรือสูญหาย"
+BUTTON_IMPACT_UNKNOWN = "ยังไม่ทราบ (ระบุภายหลัง)"
+BUTTON_DONE = "เสร็จสิ้น"
+BUTTON_USE_LOCATION = "ใช้ตำแหน่งนี้"
+BUTTON_RETRY_LOCATION = "ส่งตำแหน่งใหม่"
+BUTTON_BACK_TO_REVIEW = "↩️ กลับไปหน้าสรุป"
+BUTTON_CONFIRM = "✅ ยืนยันส่งรายงาน"
+BUTTON_CANCEL = "❌ ยกเลิก"
+BUTTON_EDIT = "✏️ "
+
+NOT_A_REPORTER = (
+    "ขออภัย การแจ้งเหตุใช้ได้เฉพาะผู้ที่มีบทบาทผู้รายงานเหตุในทะเบียน หากท่านควรมีสิทธิ์นี้ กรุณาติดต่อสำนักงานจังหวัด"
+)
+RESUMED = "ท่านมีรายงานที่ยังกรอกไม่เสร็จ ระบบจะทำต่อจากขั้นตอนเดิม (พิมพ์ /cancel หากต้องการเริ่มใหม่)"
+CANCELLED = "ยกเลิกรายงานนี้แล้ว ข้อมูลที่กรอกไว้ไม่ถูกส่ง"
+NOTHING_TO_CANCEL = "ไม่มีรายงานที่กำลังกรอกอยู่"
+EXPIRED = (
+    "รายงานที่ท่านเริ่มกรอกไว้ไม่มีความเคลื่อนไหวเกินกำหนด จึงหมดอายุและไม่ถูกส่ง "
+    "หากยังต้องการแจ้งเหตุ กรุณาเริ่มใหม่ด้วยปุ่ม “🚨 แจ้งเหตุด่วน”"
+)
+STALE_BUTTON = "ปุ่มนี้มาจากข้อความก่อนหน้า ระบบแสดงขั้นตอนปัจจุบันให้อีกครั้ง"
+ALREADY_FILED = "รายงานนี้ส่งแล้ว เลขที่ {reference} ไม่มีการส่งซ้ำ"
+INCOMPLETE = "ยังกรอกข้อมูลไม่ครบ ระบบแสดงขั้นตอนที่ต้องกรอกให้อีกครั้ง"
+ATTACHMENT_RECEIVED = "ได้รับแล้ว ({count} รายการ) ส่งเพิ่มได้ หรือกด “เสร็จสิ้น”"
+ATTACHMENT_TOO_LARGE = "ไฟล์นี้มีขนาดเกิน {limit} MB จึงรับไม่ได้ กรุณาส่งไฟล์ที่เล็กลง"
+ATTACHMENT_TOO_MANY = "แนบได้ไม่เกิน {limit} รายการต่อรายงาน กรุณากด “เสร็จสิ้น”"
+ATTACHMENT_DOWNLOAD_FAILED = "รับไฟล์ไว้แล้ว แต่ยังดาวน์โหลดสำเนาไม่สำเร็จ ระบบจะเก็บอ้างอิงไฟล์จาก Telegram ไว้"
+
+INPUT_ERRORS: dict[str, str] = {
+    "use_buttons": "กรุณาเลือกจากปุ่มด้านล่าง",
+    "stale_choice": "ตัวเลือกนี้ใช้ไม่ได้ กรุณาเลือกจากปุ่มของขั้นตอนปัจจุบัน",
+    "too_short": "ข้อความสั้นเกินไป (ต้องมีอย่างน้อย {minimum} ตัวอักษร)",
+    "too_long": "ข้อความยาวเกินไป ({length} ตัวอักษร เกินกำหนด {maximum}) กรุณาสรุปให้สั้นลง",
+    "time_format": "อ่านเวลาไม่ได้ กรุณาพิมพ์ เช่น 14.30 หรือ 28/11 14.30 หรือเลือกจากปุ่ม",
+    "time_invalid": "วันที่หรือเวลาไม่ถูกต้อง กรุณาตรวจสอบอีกครั้ง เช่น 28/11 14.30",
+    "time_future": ("เวลาที่ระบุยังมาไม่ถึง หากเหตุเกิดเมื่อวาน กรุณาระบุวันที่ด้วย เช่น 27/11 23.50"),
+    "time_too_old": "เวลาที่ระบุเก่าเกิน 90 วัน กรุณาตรวจสอบวันที่อีกครั้ง",
+    "impact_format": ("อ่านตัวเลขไม่ได้ กรุณาพิมพ์ เช่น <code>บาดเจ็บ 3 ครัวเรือน 20</code> หรือเลือกจากปุ่ม"),
+    "impact_repeated": "มีการระบุรายการเดียวกันซ้ำ กรุณาระบุแต่ละรายการครั้งเดียว",
+    "impact_too_large": "ตัวเลขสูงผิดปกติ กรุณาตรวจสอบอีกครั้ง",
+    "location_unexpected": "ขั้นตอนนี้ยังไม่ต้องการพิกัด",
+    "location_invalid": "พิกัดไม่ถูกต้อง กรุณาส่งตำแหน่งใหม่",
+    "not_text": "ขั้นตอนนี้ต้องการข้อความหรือการเลือกจากปุ่ม",
+    "attachments_only_here": "รับรูปภาพและไฟล์ที่ขั้นตอน “รูปภาพและไฟล์” กรุณาตอบขั้นตอนปัจจุบันก่อน",
+}
+
+
+def input_error(reason: str, **details: object) -> str:
+    """The Thai message for an input refusal."""
+    return INPUT_ERRORS.get(reason, INPUT_ERRORS["use_buttons"]).format(**details)
+
+
+def _count(value: int | None) -> str:
+    return "ยังไม่ทราบ" if value is None else f"{value:,}"
+
+
+def _impact_lines(view: ReportView) -> list[str]:
+    if not view.impact_answered:
+        return []
+    return [
+        f"เสียชีวิต {_count(view.dead)} · บาดเจ็บ {_count(view.injured)} · "
+        f"สูญหาย {_count(view.missing)}",
+        f"ครัวเรือนได้รับผลกระทบ: {_count(view.households)}",
+    ]
+
+
+def summary_lines(view: ReportView, tz: tzinfo) -> list[str]:
+    """The report's fields, one per line, free text escaped."""
+    lines: list[str] = []
+    if view.urgency:
+        lines.append(f"{URGENCY_ICONS[view.urgency]} <b>{URGENCY_LABELS[view.urgency]}</b>")
+    if view.category:
+        lines.append(f"ประเภท: {CATEGORY_LABELS[view.category]}")
+    if view.ddpm_applies:
+        level = DDPM_LABELS.get(view.ddpm_level or 0, "ยังไม่ทราบ")
+        lines.append(f"ระดับสาธารณภัย: {level}")
+    if view.district_name:
+        lines.append(f"อำเภอ: {escape(view.district_name)}")
+    if view.place:
+        lines.append(f"สถานที่: {escape(view.place)}")
+    if view.latitude is not None and view.longitude is not None:
+        lines.append(f"พิกัด: {view.latitude:.5f}, {view.longitude:.5f}")
+    if view.occurred_at:
+        lines.append(f"เวลาเกิดเหตุ: {format_datetime(view.occurred_at, tz)}")
+    lines.extend(_impact_lines(view))
+    if view.damage_note:
+        lines.append(f"ความเสียหาย: {escape(view.damage_note)}")
+    if view.attachment_count:
+        lines.append(f"ไฟล์แนบ: {view.attachment_count} รายการ")
+    if view.description:
+        lines.append(f"\n<b>รายละเอียด</b>\n{escape(view.description)}")
+    return lines
+
+
+def review(view: ReportView, tz: tzinfo) -> str:
+    """The review before confirming."""
+    return (
+        "<b>ตรวจสอบรายงานก่อนส่ง</b>\n\n"
+        + "\n".join(summary_lines(view, tz))
+        + "\n\nหากถูกต้อง กด “ยืนยันส่งรายงาน” หรือกดแก้ไขรายการที่ต้องการ"
+    )
+
+
+def filed(view: ReportView, tz: tzinfo) -> str:
+    """Told to the reporter once the report is filed."""
+    return (
+        f"✅ <b>ส่งรายงานแล้ว เลขที่ {escape(view.reference or '')}</b>\n"
+        "ระบบกำลังแจ้งผู้ว่าราชการจังหวัดและรองผู้ว่าราชการจังหวัด\n\n" + "\n".join(summary_lines(view, tz))
+    )
+
+
+def edit_prompt(step: ReportStep) -> str:
+    """Prompt for changing one field from the review."""
+    return f"<b>แก้ไข: {STEP_NAMES.get(step, '')}</b>\n" + PROMPTS[step].split("\n", 1)[-1]
