@@ -8,9 +8,16 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from telegram import BotCommand, Update
+from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram.constants import ParseMode
 from telegram.error import InvalidToken, NetworkError, TelegramError
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    ContextTypes,
+    Defaults,
+)
 
 import handlers
 from bot import commands, maintenance, provinces
@@ -28,6 +35,7 @@ log = logging.getLogger(__name__)
 TelegramApp = Application[Any, AppContext, Any, Any, Any, Any]
 
 STARTUP_RETRY_LIMIT_S = 60.0
+_NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
 async def prepare_database(settings: Settings) -> tuple[Database, int]:
@@ -50,9 +58,10 @@ def build_application(runtime: Runtime, token: str) -> TelegramApp:
         .base_url(settings.telegram_api_base_url)
         .base_file_url(settings.resolved_file_base_url)
         .context_types(ContextTypes(context=AppContext))
+        # Every text in the catalogue is HTML; values are escaped where they are inserted.
+        .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=_NO_PREVIEW))
         .concurrent_updates(PerUserUpdateProcessor())
         .rate_limiter(AIORateLimiter(max_retries=3))
-        .post_init(_post_init)
         .build()
     )
     application.bot_data[RUNTIME_KEY] = runtime
@@ -60,7 +69,7 @@ def build_application(runtime: Runtime, token: str) -> TelegramApp:
     return application
 
 
-async def _post_init(application: Application) -> None:  # type: ignore[type-arg]
+async def publish_menu(application: TelegramApp) -> None:
     """Publish the default command menu; a refusal is logged and the bot carries on."""
     menu = [BotCommand(c.name, c.description) for c in commands.PUBLIC_COMMANDS]
     try:
@@ -111,6 +120,7 @@ async def serve(
     application = build_application(runtime, token)
     try:
         await _initialize_with_retry(application)
+        await publish_menu(application)
         try:
             await application.start()
             assert application.updater is not None

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 
 from bot import provinces
 from bot.services.province import ensure_province
+from bot.settings import Settings
 from storage import migrate
 from storage.db import Database
+from tests.fakes.bot_api import FakeBotAPI
 from tests.support.clock import ManualClock
 from tests.support.database import BACKENDS, prepare_url
+from tests.support.harness import BOT_USERNAME, Harness, running
 
 # Well-formed but fake; only ever sent to the fake Bot API on loopback.
 TEST_TOKEN = "4242424242:AAHfakeLoopbackKeyForTests_0123456789ab"
@@ -39,3 +42,33 @@ async def db(database_url: str) -> AsyncIterator[Database]:
 def clock() -> ManualClock:
     """Time that moves only when a test moves it."""
     return ManualClock()
+
+
+@pytest.fixture
+def fake_api() -> Iterator[FakeBotAPI]:
+    """A fake Bot API server on loopback."""
+    with FakeBotAPI(token=TEST_TOKEN, bot_username=BOT_USERNAME) as api:
+        yield api
+
+
+@pytest.fixture
+def settings(fake_api: FakeBotAPI, database_url: str, tmp_path: Path) -> Settings:
+    """Settings pointing at the fake Bot API and the test database; no .env is read."""
+    return Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        telegram_bot_token=TEST_TOKEN,
+        telegram_api_base_url=fake_api.base_url,
+        telegram_bot_username=BOT_USERNAME,
+        database_url=database_url,
+        data_dir=tmp_path / "data",
+    )
+
+
+@pytest.fixture
+async def bot(
+    fake_api: FakeBotAPI, settings: Settings, clock: ManualClock
+) -> AsyncIterator[Harness]:
+    """The real application, running, with the sample Phichit roster imported."""
+    async with running(fake_api, settings, clock) as harness:
+        await harness.import_roster()
+        yield harness

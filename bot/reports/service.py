@@ -48,7 +48,7 @@ async def open_draft(
         ReportDraft.person_id == person_id, ReportDraft.status == DraftStatus.OPEN
     )
     if for_update:
-        query = query.with_for_update()
+        query = query.with_for_update(of=ReportDraft)
     return await session.scalar(query)
 
 
@@ -91,7 +91,7 @@ async def stale_drafts(
     result = await session.scalars(
         select(ReportDraft)
         .where(ReportDraft.status == DraftStatus.OPEN, ReportDraft.updated_at < now - ttl)
-        .with_for_update(skip_locked=True)
+        .with_for_update(of=ReportDraft, skip_locked=True)
     )
     return result.all()
 
@@ -139,7 +139,7 @@ async def file(
     draft = await session.scalar(
         select(ReportDraft)
         .where(ReportDraft.person_id == person.id, ReportDraft.token == token)
-        .with_for_update()
+        .with_for_update(of=ReportDraft)
     )
     if draft is None:
         return FileResult(FileOutcome.NOT_OPEN)

@@ -1,0 +1,174 @@
+"""The real application running against the fake Bot API, with helpers to act as people."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from bot import provinces
+from bot.app import TelegramApp, serve
+from bot.runtime import Runtime
+from bot.services import invites, roster, roster_csv
+from bot.services.audit import CLI_ACTOR
+from bot.settings import Settings
+from storage.models import Person, Province
+from tests.fakes import FakeUser, SentMessage
+from tests.fakes.bot_api import FakeBotAPI
+from tests.support.clock import ManualClock
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE_ROSTER = ROOT / "examples" / "phichit-roster.csv"
+BOT_USERNAME = "phichit_incident_bot"
+
+
+class Harness:
+    """Starts `serve()` (the code path of `incident-bot run`) against a fake Bot API."""
+
+    def __init__(self, api: FakeBotAPI, settings: Settings, clock: ManualClock) -> None:
+        self.api = api
+        self.settings = settings
+        self.clock = clock
+        self._stop = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._runtime: Runtime | None = None
+        self._application: TelegramApp | None = None
+
+    @property
+    def runtime(self) -> Runtime:
+        assert self._runtime is not None, "the bot is not running"
+        return self._runtime
+
+    @property
+    def application(self) -> TelegramApp:
+        assert self._application is not None, "the bot is not running"
+        return self._application
+
+    async def start(self) -> None:
+        """Run the application until stop(); return once it polls."""
+        ready = asyncio.Event()
+
+        async def on_ready(runtime: Runtime, application: TelegramApp) -> None:
+            self._runtime, self._application = runtime, application
+            ready.set()
+
+        self._stop = asyncio.Event()
+        self._task = asyncio.create_task(
+            serve(
+                self.settings,
+                self._stop,
+                clock=self.clock,
+                on_ready=on_ready,
+                maintenance_interval=None,
+            )
+        )
+        waiter = asyncio.create_task(ready.wait())
+        done, _ = await asyncio.wait(
+            {waiter, self._task}, timeout=30, return_when=asyncio.FIRST_COMPLETED
+        )
+        if self._task in done:
+            waiter.cancel()
+            self._task.result()  # re-raise what stopped it
+        assert waiter in done, "the application did not start within 30 s"
+
+    async def stop(self) -> None:
+        """Stop the application and surface any error it ended with."""
+        if self._task is None:
+            return
+        self._stop.set()
+        try:
+            await asyncio.wait_for(self._task, timeout=30)
+        finally:
+            self._task = None
+            self._runtime = self._application = None
+
+    # ------------------------------------------------------------------ roster
+    async def import_roster(self, csv_text: str | None = None) -> None:
+        """Import the sample roster (or the given CSV text) through the roster service."""
+        raw = csv_text.encode("utf-8") if csv_text is not None else SAMPLE_ROSTER.read_bytes()
+        parsed = roster_csv.parse(raw, provinces.load(self.settings.province))
+        assert not parsed.errors, parsed.errors
+        async with self.runtime.db.write() as session:
+            province = await session.get_one(Province, self.runtime.province_id)
+            await roster.import_rows(
+                session, province, parsed.rows, self.clock.now(), CLI_ACTOR, "test"
+            )
+
+    async def invite(self, roster_id: str, ttl: timedelta = timedelta(hours=72)) -> str:
+        """Issue an invitation code for a roster person."""
+        async with self.runtime.db.write() as session:
+            province = await session.get_one(Province, self.runtime.province_id)
+            person = await roster.get_by_roster_id(session, province, roster_id)
+            issued = await invites.issue(session, person, self.clock.now(), ttl, CLI_ACTOR)
+        return issued.code
+
+    async def person(self, roster_id: str) -> Person:
+        """A roster person as stored now."""
+        async with self.runtime.db.read() as session:
+            found = await session.scalar(select(Person).where(Person.roster_id == roster_id))
+        assert found is not None
+        return found
+
+    async def join(self, user_id: int, roster_id: str, first_name: str = "ผู้ใช้") -> FakeUser:
+        """Add a Telegram user and bind them to `roster_id` through /start <code>."""
+        user = self.api.add_user(user_id, first_name)
+        code = await self.invite(roster_id)
+        await self.say(user, f"/start {code}", expect=lambda m: "ยินดีต้อนรับ" in (m.text or ""))
+        return user
+
+    # ------------------------------------------------------------------ talking
+    async def say(
+        self,
+        user: FakeUser,
+        text: str,
+        *,
+        expect: Callable[[SentMessage], bool] | None = None,
+        timeout: float = 10.0,
+    ) -> SentMessage:
+        """Send text as `user` and return the bot's first new message (matching `expect`)."""
+        mark = self.api.mark()
+        self.api.send_text(user, text)
+        return await self.api.wait_for_message(user.id, expect, timeout, since=mark)
+
+    async def press(
+        self,
+        user: FakeUser,
+        message: SentMessage,
+        data: str,
+        *,
+        expect: Callable[[SentMessage], bool] | None = None,
+        timeout: float = 10.0,
+    ) -> SentMessage:
+        """Press a button on a bot message and return the bot's first new message."""
+        mark = self.api.mark()
+        self.api.press_button(user, message, data)
+        return await self.api.wait_for_message(user.id, expect, timeout, since=mark)
+
+    async def settle(self) -> None:
+        """Wait until the bot has fetched every update and gone quiet."""
+        await self.api.wait_idle(quiet=0.15, timeout=10)
+
+
+def button_data(message: SentMessage, label_part: str) -> str:
+    """The callback data of the button whose label contains `label_part`."""
+    for button in message.buttons:
+        if label_part in button.get("text", ""):
+            return str(button["callback_data"])
+    labels = [b.get("text") for b in message.buttons]
+    raise AssertionError(f"no button containing {label_part!r}; buttons: {labels}")
+
+
+@contextlib.asynccontextmanager
+async def running(api: FakeBotAPI, settings: Settings, clock: ManualClock) -> Any:
+    """A started harness, stopped at the end of the block."""
+    harness = Harness(api, settings, clock)
+    await harness.start()
+    try:
+        yield harness
+    finally:
+        await harness.stop()
