@@ -103,7 +103,7 @@ _IMPACT_WORDS: dict[str, tuple[str, ...]] = {
     "missing": ("สูญหาย", "หาย", "missing"),
     "households": ("ครัวเรือน", "หลังคาเรือน", "ครอบครัว", "บ้าน", "households"),
 }
-_NUMBER_AFTER = r"\s*[:=]?\s*(\d{1,7})"
+_NUMBER_AFTER = r"\s*[:=]?\s*(\d{1,7})(?!\d)"
 MAX_COUNT = 1_000_000
 
 
