@@ -21,9 +21,14 @@ from telegram.ext import (
 
 import handlers
 from bot import commands, maintenance, provinces
+from bot.alerts import dispatcher
+from bot.alerts.dispatcher import Dispatcher
+from bot.alerts.render import Renderer
+from bot.alerts.service import Alerts
 from bot.clock import Clock, SystemClock
 from bot.logs import Pseudonymizer
 from bot.runtime import RUNTIME_KEY, AppContext, Runtime
+from bot.services.events import EventBus
 from bot.services.province import ensure_province
 from bot.settings import Settings, SettingsError
 from bot.update_processor import PerUserUpdateProcessor
@@ -109,6 +114,7 @@ async def serve(
     """
     token = settings.require_token()
     db, province_id = await prepare_database(settings)
+    events = EventBus()
     runtime = Runtime(
         settings=settings,
         db=db,
@@ -116,8 +122,13 @@ async def serve(
         province=provinces.load(settings.province),
         province_id=province_id,
         pseudonym=Pseudonymizer(settings.log_pseudonym_key.get_secret_value()),
+        events=events,
+        alerts=Alerts(settings, province_id, events),
     )
     application = build_application(runtime, token)
+    runtime.dispatcher = Dispatcher(
+        db, application.bot, runtime.clock, runtime.alerts, Renderer(settings.tz)
+    )
     try:
         await _initialize_with_retry(application)
         await publish_menu(application)
@@ -127,6 +138,8 @@ async def serve(
             await application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
             log.info("bot @%s running for %s", application.bot.username, runtime.province.name_en)
             async with contextlib.AsyncExitStack() as stack:
+                # Pending deliveries from before a restart go out as soon as this starts.
+                await stack.enter_async_context(dispatcher.running(runtime.dispatcher))
                 if maintenance_interval is not None:
                     await stack.enter_async_context(
                         maintenance.running(runtime, application.bot, maintenance_interval)

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.clock import Clock
 from bot.logs import Pseudonymizer
 from bot.provinces import ProvinceData
+from bot.services.events import EventBus
 from bot.settings import Settings
 from storage.db import Database
 from storage.models import Person
+
+if TYPE_CHECKING:
+    from bot.alerts.dispatcher import Dispatcher
+    from bot.alerts.service import Alerts
 
 RUNTIME_KEY = "runtime"
 
@@ -27,6 +32,10 @@ class Runtime:
     province: ProvinceData
     province_id: int
     pseudonym: Pseudonymizer
+    events: EventBus
+    alerts: Alerts
+    # Set once the Telegram application (whose bot it sends with) exists.
+    dispatcher: Dispatcher | None = None
 
 
 class AppContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):

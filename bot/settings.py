@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from pathlib import Path
+from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from storage.models.enums import Urgency
 
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 
@@ -41,6 +45,13 @@ class Settings(BaseSettings):
     invite_ttl_hours: float = Field(default=72.0, gt=0)
     stranger_notice_interval_minutes: float = Field(default=60.0, ge=0)
 
+    war_room_chat_id: int | None = None
+    ack_deadline_most_urgent_minutes: float = Field(default=5.0, gt=0)
+    ack_deadline_very_urgent_minutes: float = Field(default=15.0, gt=0)
+    ack_deadline_urgent_minutes: float = Field(default=30.0, gt=0)
+    escalation_roster_ids: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    escalation_max_rounds: int = Field(default=3, ge=1, le=20)
+
     draft_ttl_minutes: float = Field(default=180.0, gt=0)
     max_attachments: int = Field(default=10, ge=0, le=50)
     max_attachment_mb: float = Field(default=20.0, gt=0, le=2000)
@@ -54,6 +65,18 @@ class Settings(BaseSettings):
     def _strip_slash(cls, value: str) -> str:
         return value.strip().rstrip("/")
 
+    @field_validator("escalation_roster_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("war_room_chat_id", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        return None if value in ("", "0", 0) else value
+
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
@@ -62,6 +85,15 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"unknown time zone {value!r}") from exc
         return value
+
+    def ack_deadline(self, urgency: Urgency) -> timedelta:
+        """How long an alert of this urgency may wait for acknowledgement before a reminder."""
+        minutes = {
+            Urgency.MOST_URGENT: self.ack_deadline_most_urgent_minutes,
+            Urgency.VERY_URGENT: self.ack_deadline_very_urgent_minutes,
+            Urgency.URGENT: self.ack_deadline_urgent_minutes,
+        }[urgency]
+        return timedelta(minutes=minutes)
 
     @property
     def tz(self) -> ZoneInfo:

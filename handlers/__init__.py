@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
-from handlers import access, dedupe, errors, fallback, info, report, start
+from handlers import access, alerts, dedupe, errors, fallback, info, report, start
 
 
 def register_all(application: Application) -> None:  # type: ignore[type-arg]
@@ -17,6 +17,7 @@ def register_all(application: Application) -> None:  # type: ignore[type-arg]
     # conversation's message router, then the catch-alls.
     start.register(application)
     info.register(application)
+    alerts.register(application)
     report.register(application)
     fallback.register(application)
     errors.register(application)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -60,6 +60,11 @@ class Database:
         if self.is_sqlite:
             _prepare_sqlite(self.engine)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        self._after_commit: list[Callable[[dict[Any, Any]], None]] = []
+
+    def after_commit(self, hook: Callable[[dict[Any, Any]], None]) -> None:
+        """Call `hook(session.info)` after every unit of work of write() that commits."""
+        self._after_commit.append(hook)
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
@@ -74,10 +79,13 @@ class Database:
         On SQLite the transaction starts with BEGIN IMMEDIATE so concurrent writers queue on the
         busy timeout instead of failing half-way.
         """
-        async with self.sessions() as session, session.begin():
-            if self.is_sqlite:
-                await session.connection(execution_options={_IMMEDIATE: True})
-            yield session
+        async with self.sessions() as session:
+            async with session.begin():
+                if self.is_sqlite:
+                    await session.connection(execution_options={_IMMEDIATE: True})
+                yield session
+            for hook in self._after_commit:
+                hook(session.info)
 
     async def dispose(self) -> None:
         """Close every pooled connection."""

@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.reports.draft import DraftData
-from bot.services import events
+from bot.services.events import EventBus
 from bot.thaidate import be_year
 from storage.dialect import insert_or_ignore
 from storage.models import (
@@ -133,7 +133,7 @@ class FileResult:
 
 
 async def file(
-    session: AsyncSession, person: Person, token: str, now: datetime, tz: tzinfo
+    session: AsyncSession, person: Person, token: str, now: datetime, tz: tzinfo, bus: EventBus
 ) -> FileResult:
     """File the draft as an incident, once: a second confirm finds the incident already filed."""
     draft = await session.scalar(
@@ -163,7 +163,9 @@ async def file(
     draft.status = DraftStatus.FILED
     draft.incident_id = incident.id
     draft.updated_at = now
-    await events.record(
+    # Listeners read these; load them now (lazy loading is not possible under asyncio).
+    await session.refresh(incident, ["attachments", "district", "reporter"])
+    await bus.record(
         session,
         incident.id,
         EventKind.FILED,
@@ -171,7 +173,6 @@ async def file(
         actor_person_id=person.id,
         reference=incident.reference,
     )
-    await session.refresh(incident, ["attachments", "district"])
     return FileResult(FileOutcome.FILED, incident)
 
 

@@ -17,41 +17,39 @@ from storage.models import EventKind, IncidentEvent
 
 Listener = Callable[[AsyncSession, IncidentEvent], Awaitable[None]]
 
-_listeners: dict[EventKind, list[Listener]] = defaultdict(list)
 
+class EventBus:
+    """Listeners by event kind; one bus per running application."""
 
-def subscribe(kind: EventKind, listener: Listener) -> None:
-    """Run `listener` in the same transaction whenever an event of `kind` is recorded."""
-    if listener not in _listeners[kind]:
-        _listeners[kind].append(listener)
+    def __init__(self) -> None:
+        self._listeners: dict[EventKind, list[Listener]] = defaultdict(list)
 
+    def subscribe(self, kind: EventKind, listener: Listener) -> None:
+        """Run `listener` in the same transaction whenever an event of `kind` is recorded."""
+        self._listeners[kind].append(listener)
 
-def unsubscribe_all() -> None:
-    """Forget every listener (for a clean start-up)."""
-    _listeners.clear()
-
-
-async def record(
-    session: AsyncSession,
-    incident_id: int,
-    kind: EventKind,
-    at: datetime,
-    *,
-    actor_person_id: int | None = None,
-    text: str = "",
-    **data: Any,
-) -> IncidentEvent:
-    """Add a timeline entry and run its listeners in the current transaction."""
-    event = IncidentEvent(
-        incident_id=incident_id,
-        kind=kind,
-        at=at,
-        actor_person_id=actor_person_id,
-        text=text,
-        data=data,
-    )
-    session.add(event)
-    await session.flush()
-    for listener in _listeners[kind]:
-        await listener(session, event)
-    return event
+    async def record(
+        self,
+        session: AsyncSession,
+        incident_id: int,
+        kind: EventKind,
+        at: datetime,
+        *,
+        actor_person_id: int | None = None,
+        text: str = "",
+        **data: Any,
+    ) -> IncidentEvent:
+        """Add a timeline entry and run its listeners in the current transaction."""
+        event = IncidentEvent(
+            incident_id=incident_id,
+            kind=kind,
+            at=at,
+            actor_person_id=actor_person_id,
+            text=text,
+            data=data,
+        )
+        session.add(event)
+        await session.flush()
+        for listener in self._listeners[kind]:
+            await listener(session, event)
+        return event

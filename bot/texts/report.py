@@ -6,6 +6,7 @@ from datetime import tzinfo
 from html import escape
 
 from bot.reports.view import ReportView
+from bot.texts.fitting import TELEGRAM_TEXT_LIMIT, fit
 from bot.thaidate import format_datetime
 from storage.models import Category, ReportStep, Urgency
 
@@ -181,7 +182,7 @@ def _impact_lines(view: ReportView) -> list[str]:
 
 
 def summary_lines(view: ReportView, tz: tzinfo) -> list[str]:
-    """The report's fields, one per line, free text escaped."""
+    """The report's fields except the description, one per line, free text escaped."""
     lines: list[str] = []
     if view.urgency:
         lines.append(f"{URGENCY_ICONS[view.urgency]} <b>{URGENCY_LABELS[view.urgency]}</b>")
@@ -203,26 +204,36 @@ def summary_lines(view: ReportView, tz: tzinfo) -> list[str]:
         lines.append(f"ความเสียหาย: {escape(view.damage_note)}")
     if view.attachment_count:
         lines.append(f"ไฟล์แนบ: {view.attachment_count} รายการ")
-    if view.description:
-        lines.append(f"\n<b>รายละเอียด</b>\n{escape(view.description)}")
     return lines
+
+
+def _with_description(head: str, view: ReportView, tail: str) -> str:
+    """head, the description (cut to fit one Telegram message), tail."""
+    if not view.description:
+        return head + tail
+    return fit(
+        head + "\n\n<b>รายละเอียด</b>\n",
+        view.description,
+        tail,
+        TELEGRAM_TEXT_LIMIT,
+        " (ข้อความเต็มบันทึกไว้แล้ว)",
+    )
 
 
 def review(view: ReportView, tz: tzinfo) -> str:
     """The review before confirming."""
-    return (
-        "<b>ตรวจสอบรายงานก่อนส่ง</b>\n\n"
-        + "\n".join(summary_lines(view, tz))
-        + "\n\nหากถูกต้อง กด “ยืนยันส่งรายงาน” หรือกดแก้ไขรายการที่ต้องการ"
-    )
+    head = "<b>ตรวจสอบรายงานก่อนส่ง</b>\n\n" + "\n".join(summary_lines(view, tz))
+    tail = "\n\nหากถูกต้อง กด “ยืนยันส่งรายงาน” หรือกดแก้ไขรายการที่ต้องการ"
+    return _with_description(head, view, tail)
 
 
 def filed(view: ReportView, tz: tzinfo) -> str:
     """Told to the reporter once the report is filed."""
-    return (
+    head = (
         f"✅ <b>ส่งรายงานแล้ว เลขที่ {escape(view.reference or '')}</b>\n"
         "ระบบกำลังแจ้งผู้ว่าราชการจังหวัดและรองผู้ว่าราชการจังหวัด\n\n" + "\n".join(summary_lines(view, tz))
     )
+    return _with_description(head, view, "")
 
 
 def edit_prompt(step: ReportStep) -> str:

@@ -252,7 +252,9 @@ async def confirm(update: Update, context: AppContext, button: ButtonData) -> No
     runtime = context.runtime
     tz = runtime.settings.tz
     async with runtime.db.write() as session:
-        result = await service.file(session, person, button.token, runtime.clock.now(), tz)
+        result = await service.file(
+            session, person, button.token, runtime.clock.now(), tz, runtime.events
+        )
     incident = result.incident
     if result.outcome is FileOutcome.ALREADY_FILED and incident is not None:
         await query.answer(t.ALREADY_FILED.format(reference=incident.reference), show_alert=True)

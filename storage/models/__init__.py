@@ -1,14 +1,18 @@
 """Every mapped class, imported here so metadata (and Alembic) sees them all."""
 
+from storage.models.alerts import AlertRecipient, Delivery
 from storage.models.audit import AuditAction, AuditEvent
 from storage.models.base import Base, UTCDateTime
 from storage.models.enums import (
     AttachmentKind,
     Category,
     DdpmLevel,
+    DeliveryKind,
+    DeliveryStatus,
     DraftStatus,
     EventKind,
     IncidentStatus,
+    RecipientRole,
     ReportStep,
     Urgency,
 )
@@ -33,6 +37,7 @@ from storage.models.roster import (
 
 __all__ = [
     "Agency",
+    "AlertRecipient",
     "Attachment",
     "AttachmentKind",
     "AuditAction",
@@ -40,6 +45,9 @@ __all__ = [
     "Base",
     "Category",
     "DdpmLevel",
+    "Delivery",
+    "DeliveryKind",
+    "DeliveryStatus",
     "District",
     "DraftStatus",
     "EventKind",
@@ -52,6 +60,7 @@ __all__ = [
     "PersonRole",
     "ProcessedUpdate",
     "Province",
+    "RecipientRole",
     "ReportDraft",
     "ReportStep",
     "Role",

@@ -21,6 +21,8 @@ class AuditAction(StrEnum):
     INVITE_ACCEPTED = "invite.accepted"
     INVITE_REFUSED = "invite.refused"
     STRANGER_REFUSED = "stranger.refused"
+    ALERT_ACTION_REFUSED = "alert.action_refused"
+    RECIPIENT_UNREACHABLE = "recipient.unreachable"
 
 
 class AuditEvent(Base):

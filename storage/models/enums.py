@@ -123,6 +123,9 @@ class DraftStatus(StrEnum):
 
     OPEN = "open"
     FILED = "filed"
+    ACKNOWLEDGED = "acknowledged"
+    REMINDED = "reminded"
+    ESCALATED = "escalated"
     CANCELLED = "cancelled"
     EXPIRED = "expired"
 
@@ -131,3 +134,35 @@ class EventKind(StrEnum):
     """Entries on an incident's timeline; each is also a domain event others may act on."""
 
     FILED = "filed"
+    ACKNOWLEDGED = "acknowledged"
+    REMINDED = "reminded"
+    ESCALATED = "escalated"
+
+
+class DeliveryKind(StrEnum):
+    """What an outbox row sends; some are rendered from the database when they go out."""
+
+    ALERT = "alert"  # the alert to a recipient, rendered at send time
+    ALERT_EDIT = "alert_edit"  # re-render a sent alert (e.g. who acknowledged)
+    PROGRESS = "progress"  # the reporter's status message, rendered at send time
+    PROGRESS_EDIT = "progress_edit"
+    LOCATION = "location"
+    ATTACHMENT = "attachment"
+    MESSAGE = "message"  # fixed text (reminders, notices)
+
+
+class DeliveryStatus(StrEnum):
+    """Where an outbox row is."""
+
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"  # permanently: the chat is unreachable or the request is wrong
+    SKIPPED = "skipped"  # nothing to do any more (e.g. an edit of an alert never delivered)
+
+
+class RecipientRole(StrEnum):
+    """Why a chat receives an incident's alerts."""
+
+    EXECUTIVE = "executive"
+    WAR_ROOM = "war_room"
+    ESCALATION = "escalation"

@@ -118,9 +118,17 @@ class Incident(Base):
     )
     created_at: Mapped[datetime] = mapped_column(index=True)
     updated_at: Mapped[datetime]
+    acknowledged_at: Mapped[datetime | None]
+    acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    # The reminder/escalation timer lives here, not in memory: due time and rounds fired.
+    next_reminder_at: Mapped[datetime | None] = mapped_column(index=True)
+    reminder_round: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     district: Mapped[District] = relationship(lazy="joined")
     reporter: Mapped[Person] = relationship(lazy="joined", foreign_keys=[reporter_id])
+    acknowledged_by: Mapped[Person | None] = relationship(
+        lazy="joined", foreign_keys=[acknowledged_by_id]
+    )
     attachments: Mapped[list[Attachment]] = relationship(
         lazy="selectin", order_by="Attachment.id", foreign_keys="Attachment.incident_id"
     )

@@ -90,6 +90,8 @@ class Person(Base):
     active: Mapped[bool] = mapped_column(default=True)
     telegram_user_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
     joined_at: Mapped[datetime | None]
+    # Set when Telegram refuses to deliver to the person (blocked the bot, chat gone).
+    unreachable_since: Mapped[datetime | None]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 

@@ -9,15 +9,17 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import exists, func, select
+from sqlalchemy.orm import aliased
 
 from bot import provinces
+from bot.alerts.dispatcher import Dispatcher
 from bot.app import TelegramApp, serve
 from bot.runtime import Runtime
 from bot.services import invites, roster, roster_csv
 from bot.services.audit import CLI_ACTOR
 from bot.settings import Settings
-from storage.models import Person, Province
+from storage.models import Delivery, DeliveryStatus, Person, Province
 from tests.fakes import FakeUser, SentMessage
 from tests.fakes.bot_api import FakeBotAPI
 from tests.support.clock import ManualClock
@@ -120,6 +122,63 @@ class Harness:
         code = await self.invite(roster_id)
         await self.say(user, f"/start {code}", expect=lambda m: "ยินดีต้อนรับ" in (m.text or ""))
         return user
+
+    async def join_executives(self) -> list[FakeUser]:
+        """The Governor and the three Deputy Governors, joined (Telegram ids 1001-1004)."""
+        ids = ["GOV", "DGOV1", "DGOV2", "DGOV3"]
+        return [await self.join(1001 + i, roster_id, roster_id) for i, roster_id in enumerate(ids)]
+
+    @property
+    def dispatcher(self) -> Dispatcher:
+        assert self.runtime.dispatcher is not None
+        return self.runtime.dispatcher
+
+    async def drain(self, timeout: float = 20.0) -> None:
+        """Wait until the bot is quiet and no delivery is due or in flight.
+
+        The Bot API going quiet is not enough: the flood limiter may hold a send for a second
+        without any request being made, so the outbox itself is asked.
+        """
+        await self.settle()
+        await self.dispatcher_round()
+
+        async def due() -> int:
+            # Rows in flight, or due and first in their chat (later ones wait behind them).
+            earlier = aliased(Delivery)
+            blocked = exists().where(
+                earlier.chat_id == Delivery.chat_id,
+                earlier.status == DeliveryStatus.PENDING,
+                earlier.id < Delivery.id,
+            )
+            now = self.clock.now()
+            in_flight = Delivery.claim_token.is_not(None)
+            ready = (Delivery.next_attempt_at <= now) & ~blocked
+            async with self.runtime.db.read() as session:
+                count = await session.scalar(
+                    select(func.count())
+                    .select_from(Delivery)
+                    .where(Delivery.status == DeliveryStatus.PENDING, in_flight | ready)
+                )
+            return int(count or 0)
+
+        deadline = asyncio.get_running_loop().time() + timeout
+        while await due():
+            assert asyncio.get_running_loop().time() < deadline, self.api.dump()
+            await asyncio.sleep(0.02)
+        await self.settle()
+
+    async def dispatcher_round(self, timeout: float = 10.0) -> None:
+        """Wake the dispatcher and wait for a whole round that began after this call."""
+        begun = self.dispatcher.rounds_started
+        self.dispatcher.wake()
+        await self.api.wait_until(
+            lambda: self.dispatcher.rounds_finished > begun, timeout, what="a dispatcher round"
+        )
+
+    async def advance(self, delta: timedelta) -> None:
+        """Move the clock and let the dispatcher act on whatever became due."""
+        self.clock.advance(delta)
+        await self.drain()
 
     # ------------------------------------------------------------------ talking
     async def say(

@@ -74,3 +74,22 @@ async def fill_report(
         bot.api.send_photo(user, make_png(32 + index, 24, (200, 30 * index % 255, 40)))
         prompt = await bot.api.wait_for_message(user.id, has("ได้รับแล้ว"), since=mark, timeout=10)
     return await bot.press(user, prompt, button_data(prompt, "เสร็จสิ้น"), expect=has("ตรวจสอบรายงาน"))
+
+
+async def file_report(
+    bot: Harness, user: FakeUser, answers: ReportAnswers | None = None
+) -> SentMessage:
+    """Fill in and confirm a report; return the "filed" message."""
+    review = await fill_report(bot, user, answers)
+    return await bot.press(user, review, button_data(review, "ยืนยัน"), expect=has("ส่งรายงานแล้ว"))
+
+
+def alerts_in(bot: Harness, chat_id: int, reference: str) -> list[SentMessage]:
+    """The alert messages (not replies or reminders) for `reference` in a chat."""
+    return [
+        m
+        for m in bot.api.sent_messages(chat_id)
+        if m.kind == "text"
+        and reference in (m.original_text or "")
+        and "เกิดเหตุ" in (m.original_text or "")
+    ]

@@ -1,0 +1,1 @@
+"""Alerts: the outbox, fan-out to executives, acknowledgement, reminders and escalation."""

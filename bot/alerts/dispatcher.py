@@ -1,0 +1,283 @@
+"""Sending the outbox through the Bot API until every delivery has gone out.
+
+One dispatcher runs in every process. It is woken the moment a unit of work that enqueued
+something commits, claims the due head delivery of each chat (so messages reach a chat in the
+order they were queued, and two processes never send the same row), sends them concurrently,
+and records the outcome. Flood limits are python-telegram-bot's AIORateLimiter; a `retry_after`
+it gives up on, timeouts and server errors put the row back with a delay; a chat Telegram
+refuses for good marks the recipient unreachable and tells the admins.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
+from typing import Any
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, ReplyParameters
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+
+from bot.alerts import outbox
+from bot.alerts.render import Button, Method, Rendered, Renderer
+from bot.alerts.service import Alerts
+from bot.clock import Clock
+from storage.db import Database
+from storage.models import Delivery, DeliveryStatus
+
+log = logging.getLogger(__name__)
+
+IDLE_POLL_S = 2.0  # picks up rows other processes enqueued, and due retries
+MAX_BACKOFF_S = 300.0
+MAX_ATTEMPTS_FOR_BUGS = 8
+# Telegram answers in well under a second; a long read timeout keeps a slow answer from being
+# mistaken for a lost one (which would be retried and could arrive twice).
+SEND_TIMEOUTS: dict[str, Any] = {"read_timeout": 30, "write_timeout": 30, "connect_timeout": 15}
+
+_GONE = ("chat not found", "user is deactivated", "bot was kicked", "have no rights to send")
+_NOTHING_TO_DO = ("message is not modified", "message to edit not found")
+
+
+def _markup(buttons: list[list[Button]]) -> InlineKeyboardMarkup | None:
+    if not buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(b.label, callback_data=b.callback_data, url=b.url) for b in row]
+            for row in buttons
+        ]
+    )
+
+
+def backoff(attempts: int) -> timedelta:
+    """Exponential back-off with jitter: about 1, 2, 4 … seconds, at most five minutes."""
+    base = min(MAX_BACKOFF_S, 2.0 ** min(attempts, 10))
+    return timedelta(seconds=base * random.uniform(0.5, 1.0))  # noqa: S311 - jitter, not crypto
+
+
+class Dispatcher:
+    """Drains the outbox and runs the reminder timers."""
+
+    def __init__(
+        self, db: Database, bot: Bot, clock: Clock, alerts: Alerts, renderer: Renderer
+    ) -> None:
+        self.db = db
+        self.bot = bot
+        self.clock = clock
+        self.alerts = alerts
+        self.renderer = renderer
+        self._wake = asyncio.Event()
+        # Rounds begun and completed, for observers that must know a round has run since now.
+        self.rounds_started = 0
+        self.rounds_finished = 0
+        db.after_commit(self._on_commit)
+
+    def _on_commit(self, info: dict[Any, Any]) -> None:
+        if info.pop(outbox.WAKE_FLAG, False):
+            self._wake.set()
+
+    def wake(self) -> None:
+        """Look at the outbox and the timers now."""
+        self._wake.set()
+
+    # ------------------------------------------------------------------ loop
+    async def run(self) -> None:
+        """Run until cancelled; a failing round is logged and retried."""
+        while True:
+            self._wake.clear()
+            self.rounds_started += 1
+            try:
+                busy = await self.run_once()
+                self.rounds_finished += 1
+                timeout = 0.0 if busy else await self._idle_seconds()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("dispatcher round failed")
+                self.rounds_finished += 1
+                timeout = IDLE_POLL_S
+            if timeout > 0:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), timeout)
+
+    async def run_once(self) -> int:
+        """Fire due timers, then send one round of due deliveries; return how many were sent."""
+        now = self.clock.now()
+        async with self.db.write() as session:
+            await self.alerts.fire_due(session, now)
+        async with self.db.write() as session:
+            claimed = list(await outbox.claim(session, now))
+        if claimed:
+            await asyncio.gather(*(self._deliver(d) for d in claimed))
+        return len(claimed)
+
+    async def _idle_seconds(self) -> float:
+        now = self.clock.now()
+        async with self.db.read() as session:
+            candidates = [await outbox.next_due(session, now), await self.alerts.next_due(session)]
+        soonest = min((c for c in candidates if c is not None), default=None)
+        if soonest is None:
+            return IDLE_POLL_S
+        return max(0.0, min(IDLE_POLL_S, (soonest - now).total_seconds()))
+
+    # -------------------------------------------------------------- one send
+    async def _deliver(self, delivery: Delivery) -> None:
+        try:
+            async with self.db.read() as session:
+                rendered = await self.renderer.render(session, delivery)
+                _, reply_to = await outbox.message_id_of(session, delivery.reply_to_id)
+                _, target = await outbox.message_id_of(session, delivery.edit_of_id)
+        except Exception as exc:
+            log.exception("rendering delivery %s failed", delivery.id)
+            await self._settle_error(delivery, f"render: {exc!r}", bug=True)
+            return
+        if rendered is None or (rendered.method is Method.EDIT_TEXT and target is None):
+            await self._finish(delivery, DeliveryStatus.SKIPPED)
+            return
+        try:
+            message_id = await self._call(delivery.chat_id, rendered, reply_to, target)
+        except RetryAfter as exc:
+            seconds = exc.retry_after
+            delay = seconds if isinstance(seconds, timedelta) else timedelta(seconds=seconds)
+            log.warning("delivery %s: flood limit, retrying after %s", delivery.id, delay)
+            await self._retry(delivery, self.clock.now() + delay, "retry_after")
+        except Forbidden as exc:
+            await self._unreachable(delivery, exc.message)
+        except BadRequest as exc:
+            reason = exc.message.lower()
+            if any(part in reason for part in _NOTHING_TO_DO):
+                await self._finish(delivery, DeliveryStatus.SENT, message_id=target)
+            elif any(part in reason for part in _GONE):
+                await self._unreachable(delivery, exc.message)
+            else:
+                log.error("delivery %s refused by the Bot API: %s", delivery.id, exc.message)
+                await self._finish(delivery, DeliveryStatus.FAILED, error=exc.message)
+        except NetworkError as exc:  # timeouts and 5xx included
+            log.warning("delivery %s: %s; will retry", delivery.id, exc)
+            await self._settle_error(delivery, f"network: {exc}", bug=False)
+        except TelegramError as exc:
+            await self._settle_error(delivery, f"telegram: {exc}", bug=True)
+        else:
+            await self._finish(delivery, DeliveryStatus.SENT, message_id=message_id)
+
+    async def _call(
+        self, chat_id: int, rendered: Rendered, reply_to: int | None, target: int | None
+    ) -> int | None:
+        markup = _markup(rendered.buttons)
+        reply = (
+            ReplyParameters(reply_to, allow_sending_without_reply=True)
+            if reply_to is not None
+            else None
+        )
+        sent: Message | bool
+        match rendered.method:
+            case Method.EDIT_TEXT:
+                assert target is not None
+                sent = await self.bot.edit_message_text(
+                    rendered.text,
+                    chat_id=chat_id,
+                    message_id=target,
+                    reply_markup=markup,
+                    **SEND_TIMEOUTS,
+                )
+                return target
+            case Method.TEXT:
+                sent = await self.bot.send_message(
+                    chat_id,
+                    rendered.text,
+                    reply_markup=markup,
+                    reply_parameters=reply,
+                    **SEND_TIMEOUTS,
+                )
+            case Method.LOCATION:
+                assert rendered.latitude is not None and rendered.longitude is not None
+                sent = await self.bot.send_location(
+                    chat_id,
+                    rendered.latitude,
+                    rendered.longitude,
+                    reply_parameters=reply,
+                    **SEND_TIMEOUTS,
+                )
+            case _:
+                sent = await self._send_file(chat_id, rendered, reply)
+        return sent.message_id if isinstance(sent, Message) else None
+
+    async def _send_file(
+        self, chat_id: int, rendered: Rendered, reply: ReplyParameters | None
+    ) -> Message:
+        common: dict[str, Any] = {"reply_parameters": reply, **SEND_TIMEOUTS}
+        caption = rendered.text or None
+        file_id = rendered.file_id
+        assert file_id is not None
+        match rendered.method:
+            case Method.PHOTO:
+                return await self.bot.send_photo(chat_id, file_id, caption=caption, **common)
+            case Method.VOICE:
+                return await self.bot.send_voice(chat_id, file_id, caption=caption, **common)
+            case Method.VIDEO:
+                return await self.bot.send_video(chat_id, file_id, caption=caption, **common)
+            case Method.AUDIO:
+                return await self.bot.send_audio(chat_id, file_id, caption=caption, **common)
+            case _:
+                return await self.bot.send_document(chat_id, file_id, caption=caption, **common)
+
+    # -------------------------------------------------------------- outcomes
+    async def _finish(
+        self,
+        delivery: Delivery,
+        status: DeliveryStatus,
+        *,
+        message_id: int | None = None,
+        error: str = "",
+    ) -> None:
+        now = self.clock.now()
+        async with self.db.write() as session:
+            if not await outbox.finish(
+                session, delivery, status, now, message_id=message_id, error=error
+            ):
+                log.warning("delivery %s: claim lost before it was recorded", delivery.id)
+                return
+            delivery.status = status
+            await self.alerts.on_delivered(session, delivery, now)
+
+    async def _retry(self, delivery: Delivery, at: datetime, error: str) -> None:
+        async with self.db.write() as session:
+            await outbox.retry_later(session, delivery, at, error)
+
+    async def _settle_error(self, delivery: Delivery, error: str, *, bug: bool) -> None:
+        """Retry with back-off; an unexpected error gives up after a few attempts."""
+        if bug and delivery.attempts + 1 >= MAX_ATTEMPTS_FOR_BUGS:
+            log.error(
+                "delivery %s failed %d times, giving up: %s",
+                delivery.id,
+                delivery.attempts + 1,
+                error,
+            )
+            await self._finish(delivery, DeliveryStatus.FAILED, error=error)
+            return
+        await self._retry(delivery, self.clock.now() + backoff(delivery.attempts), error)
+
+    async def _unreachable(self, delivery: Delivery, reason: str) -> None:
+        log.warning("delivery %s: chat unreachable (%s)", delivery.id, reason)
+        now = self.clock.now()
+        async with self.db.write() as session:
+            if not await outbox.finish(session, delivery, DeliveryStatus.FAILED, now, error=reason):
+                return
+            delivery.status = DeliveryStatus.FAILED
+            await self.alerts.on_unreachable(session, delivery, reason, now)
+            await self.alerts.on_delivered(session, delivery, now)
+
+
+@contextlib.asynccontextmanager
+async def running(dispatcher: Dispatcher) -> AsyncIterator[None]:
+    """Keep the dispatcher running for the duration of the block."""
+    task = asyncio.create_task(dispatcher.run(), name="dispatcher")
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task

@@ -1,0 +1,185 @@
+"""The transactional outbox: deliveries are rows written with the decision to send them.
+
+A dispatcher claims due rows, sends them and records the outcome. Claims are leases: a row
+claimed by a process that died becomes claimable again when its lease runs out, and a row is
+only ever completed by the claim that holds it.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, exists, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from storage.dialect import insert_or_ignore
+from storage.models import Delivery, DeliveryKind, DeliveryStatus
+
+# Set on a session that enqueued something, so the dispatcher is woken after commit.
+WAKE_FLAG = "outbox_wake"
+LEASE = timedelta(minutes=5)
+
+
+def enqueue(
+    session: AsyncSession,
+    kind: DeliveryKind,
+    chat_id: int,
+    now: datetime,
+    *,
+    person_id: int | None = None,
+    incident_id: int | None = None,
+    reply_to: Delivery | None = None,
+    edit_of_id: int | None = None,
+    params: dict[str, Any] | None = None,
+) -> Delivery:
+    """Add a delivery to the unit of work (flush to get its id)."""
+    delivery = Delivery(
+        kind=kind,
+        status=DeliveryStatus.PENDING,
+        chat_id=chat_id,
+        person_id=person_id,
+        incident_id=incident_id,
+        reply_to_id=reply_to.id if reply_to is not None else None,
+        edit_of_id=edit_of_id,
+        params=params or {},
+        attempts=0,
+        next_attempt_at=now,
+        created_at=now,
+    )
+    session.add(delivery)
+    session.info[WAKE_FLAG] = True
+    return delivery
+
+
+async def enqueue_once(
+    session: AsyncSession,
+    key: str,
+    kind: DeliveryKind,
+    chat_id: int,
+    now: datetime,
+    *,
+    incident_id: int | None = None,
+    edit_of_id: int | None = None,
+) -> None:
+    """Enqueue unless a pending delivery with the same key exists (edits rendered at send time
+    need only one pending row: it will show the latest state)."""
+    await session.execute(
+        insert_or_ignore(
+            session,
+            Delivery,
+            kind=kind,
+            status=DeliveryStatus.PENDING,
+            chat_id=chat_id,
+            incident_id=incident_id,
+            edit_of_id=edit_of_id,
+            params={},
+            pending_key=key,
+            attempts=0,
+            next_attempt_at=now,
+            created_at=now,
+            last_error="",
+        )
+    )
+    session.info[WAKE_FLAG] = True
+
+
+async def claim(session: AsyncSession, now: datetime, limit: int = 100) -> Sequence[Delivery]:
+    """Lease the due head delivery of each chat (later ones in a chat wait their turn)."""
+    earlier = aliased(Delivery)
+    head_of_chat = ~exists().where(
+        and_(
+            earlier.chat_id == Delivery.chat_id,
+            earlier.status == DeliveryStatus.PENDING,
+            earlier.id < Delivery.id,
+        )
+    )
+    free = (Delivery.claimed_until.is_(None)) | (Delivery.claimed_until < now)
+    rows = (
+        await session.scalars(
+            select(Delivery)
+            .where(
+                Delivery.status == DeliveryStatus.PENDING,
+                Delivery.next_attempt_at <= now,
+                free,
+                head_of_chat,
+            )
+            .order_by(Delivery.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+    ).all()
+    for row in rows:
+        row.claimed_until = now + LEASE
+        row.claim_token = secrets.token_hex(8)
+    return rows
+
+
+async def next_due(session: AsyncSession, now: datetime) -> datetime | None:
+    """When the earliest pending delivery not yet due becomes due."""
+    return await session.scalar(
+        select(Delivery.next_attempt_at)
+        .where(Delivery.status == DeliveryStatus.PENDING, Delivery.next_attempt_at > now)
+        .order_by(Delivery.next_attempt_at)
+        .limit(1)
+    )
+
+
+async def message_id_of(session: AsyncSession, delivery_id: int | None) -> tuple[bool, int | None]:
+    """(settled, Telegram message id) of an earlier delivery: settled once it is not pending."""
+    if delivery_id is None:
+        return True, None
+    row = (
+        await session.execute(
+            select(Delivery.status, Delivery.telegram_message_id).where(Delivery.id == delivery_id)
+        )
+    ).one_or_none()
+    if row is None:
+        return True, None
+    return row.status is not DeliveryStatus.PENDING, row.telegram_message_id
+
+
+async def finish(
+    session: AsyncSession,
+    delivery: Delivery,
+    status: DeliveryStatus,
+    now: datetime,
+    *,
+    message_id: int | None = None,
+    error: str = "",
+) -> bool:
+    """Record the outcome; False if the claim was lost (another process owns the row now)."""
+    result = await session.execute(
+        update(Delivery)
+        .where(Delivery.id == delivery.id, Delivery.claim_token == delivery.claim_token)
+        .values(
+            status=status,
+            telegram_message_id=message_id,
+            sent_at=now if status is DeliveryStatus.SENT else None,
+            attempts=Delivery.attempts + 1,
+            last_error=error[:500],
+            claimed_until=None,
+            claim_token=None,
+            pending_key=None,
+        )
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def retry_later(session: AsyncSession, delivery: Delivery, at: datetime, error: str) -> bool:
+    """Release the claim and try again at `at`."""
+    result = await session.execute(
+        update(Delivery)
+        .where(Delivery.id == delivery.id, Delivery.claim_token == delivery.claim_token)
+        .values(
+            next_attempt_at=at,
+            attempts=Delivery.attempts + 1,
+            last_error=error[:500],
+            claimed_until=None,
+            claim_token=None,
+        )
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]

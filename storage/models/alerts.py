@@ -1,0 +1,62 @@
+"""The transactional outbox and who an incident's alert was meant for."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from storage.models.base import Base
+from storage.models.enums import DeliveryKind, DeliveryStatus, RecipientRole, string_enum
+
+
+class Delivery(Base):
+    """One message (or edit) to send; written in the transaction that decided to send it."""
+
+    __tablename__ = "delivery"
+    __table_args__ = (
+        Index("ix_delivery_due", "status", "next_attempt_at"),
+        Index("ix_delivery_chat_status", "chat_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[DeliveryKind] = mapped_column(string_enum(DeliveryKind))
+    status: Mapped[DeliveryStatus] = mapped_column(
+        string_enum(DeliveryStatus), default=DeliveryStatus.PENDING
+    )
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("incident.id"), index=True)
+    # A reply (or an edit) needs the Telegram message id of an earlier delivery.
+    reply_to_id: Mapped[int | None] = mapped_column(ForeignKey("delivery.id"))
+    edit_of_id: Mapped[int | None] = mapped_column(ForeignKey("delivery.id"))
+    params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # While a row is pending, an equal key makes a second request a no-op (coalescing edits).
+    pending_key: Mapped[str | None] = mapped_column(String(100), unique=True)
+
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime]
+    claimed_until: Mapped[datetime | None]
+    claim_token: Mapped[str | None] = mapped_column(String(32))
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+
+
+class AlertRecipient(Base):
+    """A chat an incident's alert went to; only its person may act on the alert."""
+
+    __tablename__ = "alert_recipient"
+    __table_args__ = (UniqueConstraint("incident_id", "chat_id", name="uq_alert_recipient_chat"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incident.id"), index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    role: Mapped[RecipientRole] = mapped_column(string_enum(RecipientRole))
+    alert_delivery_id: Mapped[int | None] = mapped_column(ForeignKey("delivery.id"))
+    acknowledged_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
