@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+import os
 import signal
 import sys
 from collections.abc import Awaitable, Callable
@@ -28,6 +30,7 @@ from storage.db import Database
 from storage.models import Province
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 def _settings() -> Settings:
@@ -60,9 +63,28 @@ def run() -> None:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
-        await serve(settings, stop)
+        try:
+            await serve(settings, stop)
+        finally:
+            await _cancel_leftovers()
 
     _run(_serve)
+
+
+async def _cancel_leftovers(grace: float = 10.0) -> None:
+    """Cancel tasks still running after shutdown, so a stuck one cannot hold the exit."""
+    current = asyncio.current_task()
+    leftovers = [task for task in asyncio.all_tasks() if task is not current]
+    if not leftovers:
+        return
+    for task in leftovers:
+        log.warning("task still running at shutdown: %s", task.get_coro())
+        task.cancel()
+    _, pending = await asyncio.wait(leftovers, timeout=grace)
+    if pending:
+        log.error("%d task(s) ignored cancellation; exiting anyway", len(pending))
+        logging.shutdown()
+        os._exit(0)
 
 
 @main.group()

@@ -9,10 +9,10 @@ from handlers import access, alerts, dedupe, errors, fallback, info, report, sta
 
 def register_all(application: Application) -> None:  # type: ignore[type-arg]
     """Register every handler, in order."""
-    # Groups -2 and 100: skip updates handled before, and remember each one handled.
-    dedupe.register(application)
-    # Group -1: the access gate runs before anything else and stops strangers there.
+    # Group -1: the access gate runs before anything else: it skips updates handled before
+    # and stops strangers there. Group 100 remembers every update once handled.
     access.register(application)
+    dedupe.register(application)
     # Group 0: the first matching handler wins, so commands come first, then the report
     # conversation's message router, then the catch-alls.
     start.register(application)

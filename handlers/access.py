@@ -11,7 +11,7 @@ from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
 
 from bot import texts
 from bot.runtime import AppContext
-from bot.services import roster, strangers
+from bot.services import roster, strangers, updates
 from bot.thaidate import format_datetime
 from storage.models import Role
 
@@ -48,6 +48,10 @@ async def gate(update: Update, context: AppContext) -> None:
         raise ApplicationHandlerStop
     runtime = context.runtime
     async with runtime.db.read() as session:
+        # An update Telegram delivers again (after a restart, say) was acted on already.
+        if await updates.seen(session, update.update_id):
+            log.info("update %s delivered again; already handled", update.update_id)
+            raise ApplicationHandlerStop
         person = await roster.find_by_telegram_id(session, user.id)
     if person is not None and person.active:
         context.person = person

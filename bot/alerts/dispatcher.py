@@ -15,6 +15,7 @@ import contextlib
 import logging
 import random
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -30,15 +31,27 @@ from storage.models import Delivery, DeliveryStatus
 
 log = logging.getLogger(__name__)
 
-IDLE_POLL_S = 2.0  # picks up rows other processes enqueued, and due retries
+IDLE_POLL_S = 2.0
+STOP_GRACE_S = 20.0
+TIMER_CHECK = timedelta(seconds=1)  # picks up rows other processes enqueued, and due retries
 MAX_BACKOFF_S = 300.0
 MAX_ATTEMPTS_FOR_BUGS = 8
 # Telegram answers in well under a second; a long read timeout keeps a slow answer from being
 # mistaken for a lost one (which would be retried and could arrive twice).
-SEND_TIMEOUTS: dict[str, Any] = {"read_timeout": 30, "write_timeout": 30, "connect_timeout": 15}
+SEND_TIMEOUTS: dict[str, Any] = {"read_timeout": 20, "write_timeout": 20, "connect_timeout": 10}
 
 _GONE = ("chat not found", "user is deactivated", "bot was kicked", "have no rights to send")
 _NOTHING_TO_DO = ("message is not modified", "message to edit not found")
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A claimed delivery made ready to send: its content and the message ids it refers to."""
+
+    rendered: Rendered | None
+    reply_to: int | None
+    target: int | None
+    error: str = ""
 
 
 def _markup(buttons: list[list[Button]]) -> InlineKeyboardMarkup | None:
@@ -70,6 +83,9 @@ class Dispatcher:
         self.alerts = alerts
         self.renderer = renderer
         self._wake = asyncio.Event()
+        self._stopping = False
+        self._next_timer: datetime | None = None
+        self._timers_checked_at: datetime | None = None
         # Rounds begun and completed, for observers that must know a round has run since now.
         self.rounds_started = 0
         self.rounds_finished = 0
@@ -83,10 +99,15 @@ class Dispatcher:
         """Look at the outbox and the timers now."""
         self._wake.set()
 
+    def stop(self) -> None:
+        """Finish the round in progress and return from run()."""
+        self._stopping = True
+        self._wake.set()
+
     # ------------------------------------------------------------------ loop
     async def run(self) -> None:
-        """Run until cancelled; a failing round is logged and retried."""
-        while True:
+        """Run until stop(); a failing round is logged and retried."""
+        while not self._stopping:
             self._wake.clear()
             self.rounds_started += 1
             try:
@@ -99,41 +120,63 @@ class Dispatcher:
                 log.exception("dispatcher round failed")
                 self.rounds_finished += 1
                 timeout = IDLE_POLL_S
-            if timeout > 0:
+            if timeout > 0 and not self._stopping:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), timeout)
 
     async def run_once(self) -> int:
         """Fire due timers, then send one round of due deliveries; return how many were sent."""
         now = self.clock.now()
-        async with self.db.write() as session:
-            await self.alerts.fire_due(session, now)
+        if self._timers_may_be_due(now):
+            async with self.db.write() as session:
+                await self.alerts.fire_due(session, now)
+            self._timers_checked_at = now
         async with self.db.write() as session:
             claimed = list(await outbox.claim(session, now))
-        if claimed:
-            await asyncio.gather(*(self._deliver(d) for d in claimed))
+        if not claimed:
+            return 0
+        prepared = await self._prepare(claimed)
+        await asyncio.gather(*(self._deliver(d, p) for d, p in zip(claimed, prepared, strict=True)))
         return len(claimed)
+
+    def _timers_may_be_due(self, now: datetime) -> bool:
+        """Skip the timer query on the hot path unless a timer is due or a second has passed
+        (another process, or this one, may have set a nearer timer meanwhile)."""
+        if self._timers_checked_at is None or self._next_timer is None:
+            return True
+        return now >= self._next_timer or now - self._timers_checked_at >= TIMER_CHECK
 
     async def _idle_seconds(self) -> float:
         now = self.clock.now()
         async with self.db.read() as session:
-            candidates = [await outbox.next_due(session, now), await self.alerts.next_due(session)]
+            self._next_timer = await self.alerts.next_due(session)
+            candidates = [await outbox.next_due(session, now), self._next_timer]
         soonest = min((c for c in candidates if c is not None), default=None)
         if soonest is None:
             return IDLE_POLL_S
         return max(0.0, min(IDLE_POLL_S, (soonest - now).total_seconds()))
 
+    async def _prepare(self, claimed: list[Delivery]) -> list[Prepared]:
+        """Render a round's deliveries in one read (they mostly share one incident)."""
+        prepared: list[Prepared] = []
+        async with self.db.read() as session:
+            for delivery in claimed:
+                try:
+                    rendered = await self.renderer.render(session, delivery)
+                    _, reply_to = await outbox.message_id_of(session, delivery.reply_to_id)
+                    _, target = await outbox.message_id_of(session, delivery.edit_of_id)
+                    prepared.append(Prepared(rendered, reply_to, target))
+                except Exception as exc:
+                    log.exception("rendering delivery %s failed", delivery.id)
+                    prepared.append(Prepared(None, None, None, error=f"render: {exc!r}"))
+        return prepared
+
     # -------------------------------------------------------------- one send
-    async def _deliver(self, delivery: Delivery) -> None:
-        try:
-            async with self.db.read() as session:
-                rendered = await self.renderer.render(session, delivery)
-                _, reply_to = await outbox.message_id_of(session, delivery.reply_to_id)
-                _, target = await outbox.message_id_of(session, delivery.edit_of_id)
-        except Exception as exc:
-            log.exception("rendering delivery %s failed", delivery.id)
-            await self._settle_error(delivery, f"render: {exc!r}", bug=True)
+    async def _deliver(self, delivery: Delivery, prepared: Prepared) -> None:
+        if prepared.error:
+            await self._settle_error(delivery, prepared.error, bug=True)
             return
+        rendered, reply_to, target = prepared.rendered, prepared.reply_to, prepared.target
         if rendered is None or (rendered.method is Method.EDIT_TEXT and target is None):
             await self._finish(delivery, DeliveryStatus.SKIPPED)
             return
@@ -273,11 +316,21 @@ class Dispatcher:
 
 @contextlib.asynccontextmanager
 async def running(dispatcher: Dispatcher) -> AsyncIterator[None]:
-    """Keep the dispatcher running for the duration of the block."""
+    """Keep the dispatcher running for the duration of the block.
+
+    At the end it finishes the sends in flight rather than cutting them off: a send cancelled
+    half-way may have reached Telegram without being recorded, and would go out again once its
+    claim expired.
+    """
     task = asyncio.create_task(dispatcher.run(), name="dispatcher")
     try:
         yield
     finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        dispatcher.stop()
+        try:
+            await asyncio.wait_for(asyncio.shield(task), STOP_GRACE_S)
+        except TimeoutError:
+            log.warning("dispatcher still busy after %.0f s; cancelling it", STOP_GRACE_S)
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task

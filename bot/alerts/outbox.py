@@ -21,7 +21,9 @@ from storage.models import Delivery, DeliveryKind, DeliveryStatus
 
 # Set on a session that enqueued something, so the dispatcher is woken after commit.
 WAKE_FLAG = "outbox_wake"
-LEASE = timedelta(minutes=5)
+# Longer than any one send may take (timeouts plus flood waits), so a live claim never
+# expires under a send; short enough that a crashed process's claims come back soon.
+LEASE = timedelta(minutes=2)
 
 
 def enqueue(
@@ -43,7 +45,7 @@ def enqueue(
         chat_id=chat_id,
         person_id=person_id,
         incident_id=incident_id,
-        reply_to_id=reply_to.id if reply_to is not None else None,
+        reply_to=reply_to,
         edit_of_id=edit_of_id,
         params=params or {},
         attempts=0,

@@ -127,14 +127,13 @@ class Alerts:
             incident_id=incident.id,
             params=params,
         )
-        await session.flush()
         session.add(
             AlertRecipient(
                 incident_id=incident.id,
                 person_id=person_id,
                 chat_id=chat_id,
                 role=role,
-                alert_delivery_id=alert.id,
+                alert_delivery=alert,
                 created_at=now,
             )
         )
@@ -339,8 +338,14 @@ class Alerts:
         )
 
     async def _fire_round(self, session: AsyncSession, incident: Incident, now: datetime) -> None:
-        round_no = incident.reminder_round + 1
         deadline = self.settings.ack_deadline(incident.urgency)
+        # The round the clock is in; after downtime, skip the rounds missed rather than send
+        # a burst of stale reminders.
+        elapsed_rounds = int((now - incident.created_at) / deadline)
+        round_no = min(
+            self.settings.escalation_max_rounds,
+            max(incident.reminder_round + 1, elapsed_rounds),
+        )
         minutes = int((now - incident.created_at).total_seconds() // 60)
         recipients = (
             await session.scalars(

@@ -16,7 +16,6 @@ from bot.services.events import EventBus
 from bot.thaidate import be_year
 from storage.dialect import insert_or_ignore
 from storage.models import (
-    Attachment,
     DraftStatus,
     EventKind,
     Incident,
@@ -154,17 +153,14 @@ async def file(
     province = await session.get_one(Province, person.province_id)
     year = be_year(now.astimezone(tz).date())
     sequence = await next_sequence(session, province.id, year)
-    incident = _incident_from(data, person, province, year, sequence, now)
+    # The draft's own (session-bound) person, so relationships need no further loading.
+    incident = _incident_from(data, draft.person, province, year, sequence, now)
+    incident.attachments = list(draft.attachments)
     session.add(incident)
-    await session.flush()
-    await session.execute(
-        update(Attachment).where(Attachment.draft_id == draft.id).values(incident_id=incident.id)
-    )
     draft.status = DraftStatus.FILED
-    draft.incident_id = incident.id
+    draft.incident = incident
     draft.updated_at = now
-    # Listeners read these; load them now (lazy loading is not possible under asyncio).
-    await session.refresh(incident, ["attachments", "district", "reporter"])
+    await session.flush()
     await bus.record(
         session,
         incident.id,
@@ -183,6 +179,8 @@ def _incident_from(
     assert data.place and data.description and data.occurred_at
     district = next(d for d in province.districts if d.code == data.district_code)
     return Incident(
+        district=district,
+        reporter=person,
         province_id=province.id,
         reference=f"{province.reference_prefix}-{year}-{sequence:04d}",
         year_be=year,
@@ -190,7 +188,6 @@ def _incident_from(
         category=data.category,
         urgency=data.urgency,
         ddpm_level=data.ddpm_level,
-        district_id=district.id,
         place=data.place,
         latitude=data.latitude,
         longitude=data.longitude,
@@ -201,7 +198,6 @@ def _incident_from(
         missing=data.missing,
         affected_households=data.households,
         damage_note=data.damage_note,
-        reporter_id=person.id,
         agency_id=person.agency_id,
         reporter_name=person.name,
         reporter_position=person.position,

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storage.models.base import Base
 from storage.models.enums import DeliveryKind, DeliveryStatus, RecipientRole, string_enum
@@ -45,6 +45,11 @@ class Delivery(Base):
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
 
+    # Set when enqueueing, so a fan-out is written in one flush; never loaded lazily.
+    reply_to: Mapped[Delivery | None] = relationship(
+        foreign_keys=[reply_to_id], remote_side=[id], lazy="raise"
+    )
+
 
 class AlertRecipient(Base):
     """A chat an incident's alert went to; only its person may act on the alert."""
@@ -60,3 +65,5 @@ class AlertRecipient(Base):
     alert_delivery_id: Mapped[int | None] = mapped_column(ForeignKey("delivery.id"))
     acknowledged_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
+
+    alert_delivery: Mapped[Delivery | None] = relationship(lazy="raise")

@@ -64,6 +64,7 @@ class ReportDraft(Base):
     attachments: Mapped[list[Attachment]] = relationship(
         lazy="selectin", order_by="Attachment.id", foreign_keys="Attachment.draft_id"
     )
+    incident: Mapped[Incident | None] = relationship(lazy="raise")
 
 
 class IncidentSequence(Base):

@@ -19,7 +19,7 @@ from bot.runtime import Runtime
 from bot.services import invites, roster, roster_csv
 from bot.services.audit import CLI_ACTOR
 from bot.settings import Settings
-from storage.models import Delivery, DeliveryStatus, Person, Province
+from storage.models import Delivery, DeliveryStatus, Incident, Person, Province
 from tests.fakes import FakeUser, SentMessage
 from tests.fakes.bot_api import FakeBotAPI
 from tests.support.clock import ManualClock
@@ -29,11 +29,49 @@ SAMPLE_ROSTER = ROOT / "examples" / "phichit-roster.csv"
 BOT_USERNAME = "phichit_incident_bot"
 
 
-class Harness:
+class Driver:
+    """Acts as people in Telegram through the fake Bot API (needs nothing else)."""
+
+    def __init__(self, api: FakeBotAPI) -> None:
+        self.api = api
+
+    async def say(
+        self,
+        user: FakeUser,
+        text: str,
+        *,
+        expect: Callable[[SentMessage], bool] | None = None,
+        timeout: float = 10.0,
+    ) -> SentMessage:
+        """Send text as `user` and return the bot's first new message (matching `expect`)."""
+        mark = self.api.mark()
+        self.api.send_text(user, text)
+        return await self.api.wait_for_message(user.id, expect, timeout, since=mark)
+
+    async def press(
+        self,
+        user: FakeUser,
+        message: SentMessage,
+        data: str,
+        *,
+        expect: Callable[[SentMessage], bool] | None = None,
+        timeout: float = 10.0,
+    ) -> SentMessage:
+        """Press a button on a bot message and return the bot's first new message."""
+        mark = self.api.mark()
+        self.api.press_button(user, message, data)
+        return await self.api.wait_for_message(user.id, expect, timeout, since=mark)
+
+    async def settle(self) -> None:
+        """Wait until the bot has fetched every update and gone quiet."""
+        await self.api.wait_idle(quiet=0.15, timeout=10)
+
+
+class Harness(Driver):
     """Starts `serve()` (the code path of `incident-bot run`) against a fake Bot API."""
 
     def __init__(self, api: FakeBotAPI, settings: Settings, clock: ManualClock) -> None:
-        self.api = api
+        super().__init__(api)
         self.settings = settings
         self.clock = clock
         self._stop = asyncio.Event()
@@ -159,11 +197,17 @@ class Harness:
                     .select_from(Delivery)
                     .where(Delivery.status == DeliveryStatus.PENDING, in_flight | ready)
                 )
-            return int(count or 0)
+                timers = await session.scalar(
+                    select(func.count())
+                    .select_from(Incident)
+                    .where(Incident.next_reminder_at <= now, Incident.acknowledged_at.is_(None))
+                )
+            return int(count or 0) + int(timers or 0)
 
         deadline = asyncio.get_running_loop().time() + timeout
         while await due():
             assert asyncio.get_running_loop().time() < deadline, self.api.dump()
+            self.dispatcher.wake()
             await asyncio.sleep(0.02)
         await self.settle()
 
@@ -179,38 +223,6 @@ class Harness:
         """Move the clock and let the dispatcher act on whatever became due."""
         self.clock.advance(delta)
         await self.drain()
-
-    # ------------------------------------------------------------------ talking
-    async def say(
-        self,
-        user: FakeUser,
-        text: str,
-        *,
-        expect: Callable[[SentMessage], bool] | None = None,
-        timeout: float = 10.0,
-    ) -> SentMessage:
-        """Send text as `user` and return the bot's first new message (matching `expect`)."""
-        mark = self.api.mark()
-        self.api.send_text(user, text)
-        return await self.api.wait_for_message(user.id, expect, timeout, since=mark)
-
-    async def press(
-        self,
-        user: FakeUser,
-        message: SentMessage,
-        data: str,
-        *,
-        expect: Callable[[SentMessage], bool] | None = None,
-        timeout: float = 10.0,
-    ) -> SentMessage:
-        """Press a button on a bot message and return the bot's first new message."""
-        mark = self.api.mark()
-        self.api.press_button(user, message, data)
-        return await self.api.wait_for_message(user.id, expect, timeout, since=mark)
-
-    async def settle(self) -> None:
-        """Wait until the bot has fetched every update and gone quiet."""
-        await self.api.wait_idle(quiet=0.15, timeout=10)
 
 
 def button_data(message: SentMessage, label_part: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tests.fakes import FakeUser, SentMessage, make_png
-from tests.support.harness import Harness, button_data
+from tests.support.harness import Driver, Harness, button_data
 
 # Inside Phichit (Mueang Phichit), and far outside it (Bangkok).
 PHICHIT_PIN = (16.4419, 100.3488)
@@ -35,7 +35,7 @@ class ReportAnswers:
 
 
 async def fill_report(
-    bot: Harness, user: FakeUser, answers: ReportAnswers | None = None
+    bot: Driver, user: FakeUser, answers: ReportAnswers | None = None
 ) -> SentMessage:
     """Answer every step from /report to the review; return the review message."""
     a = answers or ReportAnswers()

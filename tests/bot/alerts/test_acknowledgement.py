@@ -211,7 +211,8 @@ async def test_an_escalation_contact_may_acknowledge_and_that_stops_the_rounds(b
     bot.settings.escalation_roster_ids = ["PAL"]
     palat = await bot.join(4001, "PAL")
     executives, _reporter = await filed_with_executives(bot)
-    await bot.advance(timedelta(minutes=10))
+    await bot.advance(timedelta(minutes=5))
+    await bot.advance(timedelta(minutes=5))
 
     answer = await press_ack(bot, palat)
     await bot.advance(timedelta(minutes=30))
@@ -221,6 +222,20 @@ async def test_an_escalation_contact_may_acknowledge_and_that_stops_the_rounds(b
     assert len(rounds) == 2
     [alert] = alerts_in(bot, executives[0].id, REFERENCE)
     assert "รับทราบแล้วโดย นายสาธิต ทดสอบการ" in alert.text
+
+
+async def test_after_downtime_only_the_current_round_fires(bot: Harness):
+    bot.settings.escalation_roster_ids = ["PAL"]
+    palat = await bot.join(4001, "PAL")
+    admin = await bot.join(3001, "ADMIN1")
+    executives, _reporter = await filed_with_executives(bot)
+
+    await bot.advance(timedelta(minutes=22))  # rounds 1-3 missed while nothing ran
+
+    reminders = messages_with(bot, executives[0].id, "เตือนครั้งที่")
+    assert [m.text.split(":")[0] for m in reminders] == ["🔔 เตือนครั้งที่ 3"]
+    assert len(alerts_in(bot, palat.id, REFERENCE)) == 1
+    assert messages_with(bot, admin.id, "เตือนครบ 3 รอบ")
 
 
 async def test_acknowledging_before_the_deadline_means_no_reminder(bot: Harness):
