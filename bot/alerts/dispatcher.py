@@ -84,6 +84,10 @@ class Dispatcher:
         self.renderer = renderer
         self._wake = asyncio.Event()
         self._stopping = False
+        self._in_flight: set[asyncio.Task[None]] = set()
+        # Rows this process is sending now (id -> claim token): never claimed again meanwhile,
+        # and their leases are renewed while the send lasts.
+        self._sending: dict[int, str] = {}
         self._next_timer: datetime | None = None
         self._timers_checked_at: datetime | None = None
         # Rounds begun and completed, for observers that must know a round has run since now.
@@ -92,12 +96,36 @@ class Dispatcher:
         db.after_commit(self._on_commit)
 
     def _on_commit(self, info: dict[Any, Any]) -> None:
+        send_now: list[Delivery] = info.pop(outbox.SEND_NOW, [])
+        if send_now:
+            task = asyncio.create_task(self._send_now(send_now), name="send-now")
+            self._in_flight.add(task)
+            task.add_done_callback(self._in_flight.discard)
         if info.pop(outbox.WAKE_FLAG, False):
             self._wake.set()
+
+    async def _send_now(self, deliveries: list[Delivery]) -> None:
+        """Send alerts the committing transaction claimed for this process (the fast path)."""
+        prepared = []
+        for delivery in deliveries:
+            try:
+                prepared.append(Prepared(self.renderer.fresh_alert(delivery), None, None))
+            except Exception as exc:
+                log.exception("rendering delivery %s failed", delivery.id)
+                prepared.append(Prepared(None, None, None, error=f"render: {exc!r}"))
+        await asyncio.gather(
+            *(self._deliver(d, p) for d, p in zip(deliveries, prepared, strict=True))
+        )
+        self._wake.set()  # their follow-ups (location, photos) may go now
 
     def wake(self) -> None:
         """Look at the outbox and the timers now."""
         self._wake.set()
+
+    @property
+    def in_flight(self) -> set[asyncio.Task[None]]:
+        """Fast-path sends still running."""
+        return set(self._in_flight)
 
     def stop(self) -> None:
         """Finish the round in progress and return from run()."""
@@ -132,7 +160,7 @@ class Dispatcher:
                 await self.alerts.fire_due(session, now)
             self._timers_checked_at = now
         async with self.db.write() as session:
-            claimed = list(await outbox.claim(session, now))
+            claimed = list(await outbox.claim(session, now, exclude=self._sending.keys()))
         if not claimed:
             return 0
         prepared = await self._prepare(claimed)
@@ -173,6 +201,25 @@ class Dispatcher:
 
     # -------------------------------------------------------------- one send
     async def _deliver(self, delivery: Delivery, prepared: Prepared) -> None:
+        assert delivery.claim_token is not None
+        self._sending[delivery.id] = delivery.claim_token
+        try:
+            await self._deliver_claimed(delivery, prepared)
+        finally:
+            self._sending.pop(delivery.id, None)
+
+    async def renew_leases(self) -> None:
+        """Keep the leases of long sends (flood waits, slow answers) from running out."""
+        while True:
+            await asyncio.sleep(outbox.LEASE.total_seconds() / 4)
+            if self._sending:
+                try:
+                    async with self.db.write() as session:
+                        await outbox.renew(session, dict(self._sending), self.clock.now())
+                except Exception:
+                    log.exception("renewing delivery leases failed")
+
+    async def _deliver_claimed(self, delivery: Delivery, prepared: Prepared) -> None:
         if prepared.error:
             await self._settle_error(delivery, prepared.error, bug=True)
             return
@@ -323,14 +370,20 @@ async def running(dispatcher: Dispatcher) -> AsyncIterator[None]:
     claim expired.
     """
     task = asyncio.create_task(dispatcher.run(), name="dispatcher")
+    leases = asyncio.create_task(dispatcher.renew_leases(), name="delivery-leases")
     try:
         yield
     finally:
         dispatcher.stop()
         try:
-            await asyncio.wait_for(asyncio.shield(task), STOP_GRACE_S)
+            await asyncio.wait_for(
+                asyncio.shield(asyncio.gather(task, *dispatcher.in_flight)), STOP_GRACE_S
+            )
         except TimeoutError:
             log.warning("dispatcher still busy after %.0f s; cancelling it", STOP_GRACE_S)
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        leases.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await leases

@@ -8,19 +8,21 @@ only ever completed by the claim that holds it.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, exists, select, update
+from sqlalchemy import and_, exists, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from storage.dialect import insert_or_ignore
-from storage.models import Delivery, DeliveryKind, DeliveryStatus
+from storage.models import Delivery, DeliveryKind, DeliveryStatus, Incident
 
 # Set on a session that enqueued something, so the dispatcher is woken after commit.
 WAKE_FLAG = "outbox_wake"
+# Deliveries claimed by the transaction that wrote them, for this process to send at once.
+SEND_NOW = "outbox_send_now"
 # Longer than any one send may take (timeouts plus flood waits), so a live claim never
 # expires under a send; short enough that a crashed process's claims come back soon.
 LEASE = timedelta(minutes=2)
@@ -37,8 +39,15 @@ def enqueue(
     reply_to: Delivery | None = None,
     edit_of_id: int | None = None,
     params: dict[str, Any] | None = None,
+    incident: Incident | None = None,
+    send_now: bool = False,
 ) -> Delivery:
-    """Add a delivery to the unit of work (flush to get its id)."""
+    """Add a delivery to the unit of work (flush to get its id).
+
+    With `send_now` the row is written already claimed by this process, which sends it the
+    moment the transaction commits, skipping a claim round trip; should the process die
+    first, the claim expires and any dispatcher sends it.
+    """
     delivery = Delivery(
         kind=kind,
         status=DeliveryStatus.PENDING,
@@ -52,6 +61,12 @@ def enqueue(
         next_attempt_at=now,
         created_at=now,
     )
+    if incident is not None:
+        delivery.incident = incident
+    if send_now:
+        delivery.claim_token = secrets.token_hex(8)
+        delivery.claimed_until = now + LEASE
+        session.info.setdefault(SEND_NOW, []).append(delivery)
     session.add(delivery)
     session.info[WAKE_FLAG] = True
     return delivery
@@ -89,8 +104,13 @@ async def enqueue_once(
     session.info[WAKE_FLAG] = True
 
 
-async def claim(session: AsyncSession, now: datetime, limit: int = 100) -> Sequence[Delivery]:
-    """Lease the due head delivery of each chat (later ones in a chat wait their turn)."""
+async def claim(
+    session: AsyncSession, now: datetime, limit: int = 100, exclude: Collection[int] = ()
+) -> Sequence[Delivery]:
+    """Lease the due head delivery of each chat (later ones in a chat wait their turn).
+
+    `exclude` holds rows this process is still sending, whatever their lease says.
+    """
     earlier = aliased(Delivery)
     head_of_chat = ~exists().where(
         and_(
@@ -108,6 +128,7 @@ async def claim(session: AsyncSession, now: datetime, limit: int = 100) -> Seque
                 Delivery.next_attempt_at <= now,
                 free,
                 head_of_chat,
+                Delivery.id.not_in(exclude) if exclude else true(),
             )
             .order_by(Delivery.id)
             .limit(limit)
@@ -117,7 +138,19 @@ async def claim(session: AsyncSession, now: datetime, limit: int = 100) -> Seque
     for row in rows:
         row.claimed_until = now + LEASE
         row.claim_token = secrets.token_hex(8)
+        # It renders the state as of now; a change from here on needs an edit of its own.
+        row.pending_key = None
     return rows
+
+
+async def renew(session: AsyncSession, claims: dict[int, str], now: datetime) -> None:
+    """Extend the leases of rows still being sent, so no other process takes them over."""
+    for delivery_id, token in claims.items():
+        await session.execute(
+            update(Delivery)
+            .where(Delivery.id == delivery_id, Delivery.claim_token == token)
+            .values(claimed_until=now + LEASE)
+        )
 
 
 async def next_due(session: AsyncSession, now: datetime) -> datetime | None:

@@ -112,6 +112,19 @@ class Renderer:
 
     async def _alert(self, session: AsyncSession, delivery: Delivery) -> Rendered:
         incident = await session.get_one(Incident, delivery.incident_id)
+        target = delivery
+        if delivery.kind is DeliveryKind.ALERT_EDIT and delivery.edit_of_id is not None:
+            target = await session.get_one(Delivery, delivery.edit_of_id)
+        edit = delivery.kind is DeliveryKind.ALERT_EDIT
+        return self.alert(incident, str(target.params.get("intro", "")), edit=edit)
+
+    def fresh_alert(self, delivery: Delivery) -> Rendered:
+        """A just-filed alert from the objects its transaction wrote (nothing to load)."""
+        assert delivery.incident is not None
+        return self.alert(delivery.incident, str(delivery.params.get("intro", "")), edit=False)
+
+    def alert(self, incident: Incident, intro: str, *, edit: bool) -> Rendered:
+        """The alert as it stands: status line, buttons, and the intro of an escalation."""
         if incident.acknowledged_at is not None and incident.acknowledged_by is not None:
             status = t.acknowledged_line(
                 incident.acknowledged_by.name,
@@ -125,10 +138,6 @@ class Renderer:
         extra = t.attachments_line(
             photos, len(incident.attachments) - photos, incident.latitude is not None
         )
-        target = delivery
-        if delivery.kind is DeliveryKind.ALERT_EDIT and delivery.edit_of_id is not None:
-            target = await session.get_one(Delivery, delivery.edit_of_id)
-        intro = str(target.params.get("intro", ""))
         limit = TELEGRAM_TEXT_LIMIT - (visible_length(intro) + 2 if intro else 0)
         text = t.alert(incident, self.tz, status, extra, limit)
         if intro:
@@ -145,8 +154,7 @@ class Renderer:
         if self.public_base_url:
             url = f"{self.public_base_url}/incidents/{incident.reference}"
             buttons.append([Button(t.BUTTON_OPEN_WEB, url=url)])
-        method = Method.EDIT_TEXT if delivery.kind is DeliveryKind.ALERT_EDIT else Method.TEXT
-        return Rendered(method, text=text, buttons=buttons)
+        return Rendered(Method.EDIT_TEXT if edit else Method.TEXT, text=text, buttons=buttons)
 
     async def _progress(self, session: AsyncSession, delivery: Delivery) -> Rendered:
         incident = await session.get_one(Incident, delivery.incident_id)

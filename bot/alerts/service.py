@@ -62,6 +62,8 @@ class Alerts:
 
     def __init__(self, settings: Settings, province_id: int, bus: EventBus) -> None:
         self.settings = settings
+        # Alerts claimed by the filing transaction and sent by this process on commit.
+        self.send_on_commit = True
         self.province_id = province_id
         self.bus = bus
         bus.subscribe(EventKind.FILED, self.on_filed)
@@ -124,8 +126,9 @@ class Alerts:
             chat_id,
             now,
             person_id=person_id,
-            incident_id=incident.id,
+            incident=incident,
             params=params,
+            send_now=self.send_on_commit,
         )
         session.add(
             AlertRecipient(

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storage.models.base import Base
 from storage.models.enums import DeliveryKind, DeliveryStatus, RecipientRole, string_enum
+from storage.models.incident import Incident
 
 
 class Delivery(Base):
@@ -49,6 +50,7 @@ class Delivery(Base):
     reply_to: Mapped[Delivery | None] = relationship(
         foreign_keys=[reply_to_id], remote_side=[id], lazy="raise"
     )
+    incident: Mapped[Incident | None] = relationship(lazy="raise")
 
 
 class AlertRecipient(Base):
