@@ -12,6 +12,7 @@ from storage.models.enums import (
     DraftStatus,
     EventKind,
     IncidentStatus,
+    PendingInputKind,
     RecipientRole,
     ReportStep,
     Urgency,
@@ -34,6 +35,7 @@ from storage.models.roster import (
     Role,
     StrangerContact,
 )
+from storage.models.thread import InfoRequest, Instruction, PendingInput
 
 __all__ = [
     "Agency",
@@ -55,7 +57,11 @@ __all__ = [
     "IncidentEvent",
     "IncidentSequence",
     "IncidentStatus",
+    "InfoRequest",
+    "Instruction",
     "Invite",
+    "PendingInput",
+    "PendingInputKind",
     "Person",
     "PersonRole",
     "ProcessedUpdate",

@@ -20,6 +20,8 @@ class Delivery(Base):
     __table_args__ = (
         Index("ix_delivery_due", "status", "next_attempt_at"),
         Index("ix_delivery_chat_status", "chat_id", "status"),
+        # A Telegram reply names a message by chat and id: find the delivery behind it.
+        Index("ix_delivery_chat_message", "chat_id", "telegram_message_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -126,6 +126,15 @@ class DraftStatus(StrEnum):
     ACKNOWLEDGED = "acknowledged"
     REMINDED = "reminded"
     ESCALATED = "escalated"
+    UPDATE = "update"  # the reporter's news: text, photo, location
+    STATUS_CHANGED = "status_changed"
+    INSTRUCTION = "instruction"  # ข้อสั่งการ from an executive
+    INSTRUCTION_ACKNOWLEDGED = "instruction_acknowledged"
+    INSTRUCTION_REMINDED = "instruction_reminded"
+    INFO_REQUESTED = "info_requested"
+    INFO_PROVIDED = "info_provided"
+    CLOSED = "closed"
+    REOPENED = "reopened"
     CANCELLED = "cancelled"
     EXPIRED = "expired"
 
@@ -137,6 +146,15 @@ class EventKind(StrEnum):
     ACKNOWLEDGED = "acknowledged"
     REMINDED = "reminded"
     ESCALATED = "escalated"
+    UPDATE = "update"  # the reporter's news: text, photo, location
+    STATUS_CHANGED = "status_changed"
+    INSTRUCTION = "instruction"  # ข้อสั่งการ from an executive
+    INSTRUCTION_ACKNOWLEDGED = "instruction_acknowledged"
+    INSTRUCTION_REMINDED = "instruction_reminded"
+    INFO_REQUESTED = "info_requested"
+    INFO_PROVIDED = "info_provided"
+    CLOSED = "closed"
+    REOPENED = "reopened"
 
 
 class DeliveryKind(StrEnum):
@@ -166,3 +184,13 @@ class RecipientRole(StrEnum):
     EXECUTIVE = "executive"
     WAR_ROOM = "war_room"
     ESCALATION = "escalation"
+
+
+class PendingInputKind(StrEnum):
+    """What a person's next free-text message is taken as, after pressing a button."""
+
+    UPDATE = "update"
+    INSTRUCTION = "instruction"
+    INFO_QUESTION = "info_question"
+    INFO_ANSWER = "info_answer"
+    CLOSE_SUMMARY = "close_summary"

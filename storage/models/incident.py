@@ -124,12 +124,16 @@ class Incident(Base):
     # The reminder/escalation timer lives here, not in memory: due time and rounds fired.
     next_reminder_at: Mapped[datetime | None] = mapped_column(index=True)
     reminder_round: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    closed_at: Mapped[datetime | None]
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    close_summary: Mapped[str | None] = mapped_column(Text)
 
     district: Mapped[District] = relationship(lazy="joined")
     reporter: Mapped[Person] = relationship(lazy="joined", foreign_keys=[reporter_id])
     acknowledged_by: Mapped[Person | None] = relationship(
         lazy="joined", foreign_keys=[acknowledged_by_id]
     )
+    closed_by: Mapped[Person | None] = relationship(lazy="raise", foreign_keys=[closed_by_id])
     attachments: Mapped[list[Attachment]] = relationship(
         lazy="selectin", order_by="Attachment.id", foreign_keys="Attachment.incident_id"
     )
