@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from typing import Any
 
 from telegram import BotCommand, LinkPreviewOptions, Update
@@ -31,6 +32,7 @@ from bot.runtime import RUNTIME_KEY, AppContext, Runtime
 from bot.services.events import EventBus
 from bot.services.province import ensure_province
 from bot.settings import Settings, SettingsError
+from bot.thread.service import Thread
 from bot.update_processor import PerUserUpdateProcessor
 from storage import migrate
 from storage.db import Database
@@ -124,10 +126,16 @@ async def serve(
         pseudonym=Pseudonymizer(settings.log_pseudonym_key.get_secret_value()),
         events=events,
         alerts=Alerts(settings, province_id, events),
+        thread=Thread(events, timedelta(minutes=settings.instruction_remind_minutes)),
     )
     application = build_application(runtime, token)
     runtime.dispatcher = Dispatcher(
-        db, application.bot, runtime.clock, runtime.alerts, Renderer(settings.tz)
+        db,
+        application.bot,
+        runtime.clock,
+        runtime.alerts,
+        Renderer(settings.tz),
+        timers=[runtime.thread],
     )
     try:
         await _initialize_with_retry(application)

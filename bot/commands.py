@@ -20,7 +20,9 @@ class Command:
 
 COMMANDS: tuple[Command, ...] = (
     Command("report", "แจ้งเหตุสำคัญหรือเหตุด่วน", frozenset({Role.REPORTER})),
-    Command("cancel", "ยกเลิกรายงานที่กำลังกรอก", frozenset({Role.REPORTER})),
+    Command("update", "ส่งความคืบหน้าของเหตุที่รายงานไว้", frozenset({Role.REPORTER})),
+    Command("open", "เหตุการณ์ที่ยังเปิดอยู่"),
+    Command("cancel", "ยกเลิกสิ่งที่กำลังทำอยู่"),
     Command("help", "วิธีใช้งานและคำสั่งทั้งหมด"),
     Command("whoami", "ข้อมูลของฉันในทะเบียนรายชื่อ"),
 )

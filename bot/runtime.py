@@ -18,6 +18,7 @@ from storage.models import Person
 if TYPE_CHECKING:
     from bot.alerts.dispatcher import Dispatcher
     from bot.alerts.service import Alerts
+    from bot.thread.service import Thread
 
 RUNTIME_KEY = "runtime"
 
@@ -34,6 +35,7 @@ class Runtime:
     pseudonym: Pseudonymizer
     events: EventBus
     alerts: Alerts
+    thread: Thread
     # Set once the Telegram application (whose bot it sends with) exists.
     dispatcher: Dispatcher | None = None
 

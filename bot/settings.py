@@ -51,10 +51,18 @@ class Settings(BaseSettings):
     ack_deadline_urgent_minutes: float = Field(default=30.0, gt=0)
     escalation_roster_ids: Annotated[list[str], NoDecode] = Field(default_factory=list)
     escalation_max_rounds: int = Field(default=3, ge=1, le=20)
+    instruction_remind_minutes: float = Field(default=15.0, gt=0)
 
     draft_ttl_minutes: float = Field(default=180.0, gt=0)
     max_attachments: int = Field(default=10, ge=0, le=50)
     max_attachment_mb: float = Field(default=20.0, gt=0, le=2000)
+
+    # The web log, served by the same process. WEB_PORT empty turns it off; 0 takes any free
+    # port (tests read the bound port back).
+    web_host: str = "127.0.0.1"
+    web_port: int | None = Field(default=8080, ge=0, le=65535)
+    public_base_url: str = ""
+    web_session_hours: float = Field(default=12.0, gt=0, le=24 * 30)
 
     log_level: str = "INFO"
     # Keyed pseudonyms for Telegram ids in logs; set it so logs correlate across restarts.
@@ -64,6 +72,19 @@ class Settings(BaseSettings):
     @classmethod
     def _strip_slash(cls, value: str) -> str:
         return value.strip().rstrip("/")
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _web_address(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        if value and not re.match(r"^https?://[^/\s]+(/\S*)?$", value):
+            raise ValueError("must be an http(s) address such as https://incident.example.go.th")
+        return value
+
+    @field_validator("web_port", mode="before")
+    @classmethod
+    def _port_off(cls, value: object) -> object:
+        return None if isinstance(value, str) and value.strip().lower() in ("", "off") else value
 
     @field_validator("escalation_roster_ids", mode="before")
     @classmethod

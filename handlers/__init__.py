@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
-from handlers import access, alerts, dedupe, errors, fallback, info, report, start
+from handlers import access, alerts, dedupe, errors, fallback, info, report, router, start, thread
 
 
 def register_all(application: Application) -> None:  # type: ignore[type-arg]
@@ -19,5 +19,8 @@ def register_all(application: Application) -> None:  # type: ignore[type-arg]
     info.register(application)
     alerts.register(application)
     report.register(application)
+    thread.register(application)
+    # Messages last among the specific handlers: prompts and thread replies, then drafts.
+    router.register(application)
     fallback.register(application)
     errors.register(application)

@@ -12,7 +12,8 @@ from bot.alerts.service import AckOutcome
 from bot.runtime import AppContext
 from bot.texts import alert as t
 from bot.thaidate import format_time
-from storage.models import Incident
+from handlers import thread
+from storage.models import Incident, PendingInputKind
 
 log = logging.getLogger(__name__)
 
@@ -47,24 +48,8 @@ async def on_alert_button(update: Update, context: AppContext) -> None:
         await query.answer(_ack_answer(result.outcome, result.incident, context), show_alert=True)
         log.info("ack of incident %s by person#%s: %s", incident_id, person.id, result.outcome)
         return
-    async with runtime.db.write() as session:
-        incident = await session.get(Incident, incident_id)
-        allowed = (
-            incident is not None
-            and await runtime.alerts.recipient_of(session, incident, person, action, now)
-            is not None
-        )
-    if incident is None:
-        await query.answer(t.UNKNOWN_INCIDENT, show_alert=True)
-    elif not allowed:
-        log.info("person#%s refused %s on incident %s", person.id, action, incident_id)
-        await query.answer(t.NOT_A_RECIPIENT, show_alert=True)
-    else:
-        template = t.INSTRUCT_NOT_YET if action == "instruct" else t.REQUEST_NOT_YET
-        await query.answer(
-            template.format(name=incident.reporter_name, phone=incident.reporter_phone or "-"),
-            show_alert=True,
-        )
+    kind = PendingInputKind.INSTRUCTION if action == "instruct" else PendingInputKind.INFO_QUESTION
+    await thread.start_prompt(update, context, incident_id, kind)
 
 
 def _ack_answer(outcome: AckOutcome, incident: Incident | None, context: AppContext) -> str:

@@ -14,11 +14,12 @@ import asyncio
 import contextlib
 import logging
 import random
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, ReplyParameters
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
@@ -42,6 +43,18 @@ SEND_TIMEOUTS: dict[str, Any] = {"read_timeout": 20, "write_timeout": 20, "conne
 
 _GONE = ("chat not found", "user is deactivated", "bot was kicked", "have no rights to send")
 _NOTHING_TO_DO = ("message is not modified", "message to edit not found")
+
+
+class TimerSource(Protocol):
+    """Something that fires timers kept in the database."""
+
+    async def fire_due(self, session: AsyncSession, now: datetime) -> int:
+        """Act on every timer due at `now`; return how many fired."""
+        ...
+
+    async def next_due(self, session: AsyncSession) -> datetime | None:
+        """When the next timer is due."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,13 +88,21 @@ class Dispatcher:
     """Drains the outbox and runs the reminder timers."""
 
     def __init__(
-        self, db: Database, bot: Bot, clock: Clock, alerts: Alerts, renderer: Renderer
+        self,
+        db: Database,
+        bot: Bot,
+        clock: Clock,
+        alerts: Alerts,
+        renderer: Renderer,
+        timers: Sequence[TimerSource] = (),
     ) -> None:
         self.db = db
         self.bot = bot
         self.clock = clock
         self.alerts = alerts
         self.renderer = renderer
+        # Everything with timers in the database: reminders, escalation, instructions.
+        self.timers: list[TimerSource] = [alerts, *timers]
         self._wake = asyncio.Event()
         self._stopping = False
         self._in_flight: set[asyncio.Task[None]] = set()
@@ -157,7 +178,8 @@ class Dispatcher:
         now = self.clock.now()
         if self._timers_may_be_due(now):
             async with self.db.write() as session:
-                await self.alerts.fire_due(session, now)
+                for source in self.timers:
+                    await source.fire_due(session, now)
             self._timers_checked_at = now
         async with self.db.write() as session:
             claimed = list(await outbox.claim(session, now, exclude=self._sending.keys()))
@@ -177,7 +199,8 @@ class Dispatcher:
     async def _idle_seconds(self) -> float:
         now = self.clock.now()
         async with self.db.read() as session:
-            self._next_timer = await self.alerts.next_due(session)
+            dues = [await source.next_due(session) for source in self.timers]
+            self._next_timer = min((d for d in dues if d is not None), default=None)
             candidates = [await outbox.next_due(session, now), self._next_timer]
         soonest = min((c for c in candidates if c is not None), default=None)
         if soonest is None:

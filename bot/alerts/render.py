@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import tzinfo
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -78,6 +79,18 @@ _ATTACHMENT_METHODS = {
 }
 
 
+def _message(params: dict[str, Any]) -> Rendered:
+    """A fixed message: text with optional buttons, or a location pin."""
+    if "location" in params:
+        latitude, longitude = params["location"]
+        return Rendered(Method.LOCATION, latitude=float(latitude), longitude=float(longitude))
+    buttons = [
+        [Button(str(b["label"]), callback_data=str(b["data"])) for b in row]
+        for row in params.get("buttons", [])
+    ]
+    return Rendered(Method.TEXT, text=str(params["text"]), buttons=buttons)
+
+
 class Renderer:
     """Renders deliveries for one deployment (time zone, public web address)."""
 
@@ -107,7 +120,7 @@ class Renderer:
                     file_id=attachment.telegram_file_id,
                 )
             case DeliveryKind.MESSAGE:
-                return Rendered(Method.TEXT, text=str(delivery.params["text"]))
+                return _message(delivery.params)
         return None
 
     async def _alert(self, session: AsyncSession, delivery: Delivery) -> Rendered:

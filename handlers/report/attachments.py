@@ -77,7 +77,7 @@ def attachment_of(message: Message) -> IncomingFile | None:
     return None
 
 
-async def _download(context: AppContext, incoming: IncomingFile) -> files.StoredFile | None:
+async def download(context: AppContext, incoming: IncomingFile) -> files.StoredFile | None:
     """Fetch the file from Telegram and keep a copy; None (and a log line) when that fails."""
     try:
         telegram_file = await context.bot.get_file(incoming.file_id)
@@ -121,7 +121,7 @@ async def receive(update: Update, context: AppContext) -> None:
             await send_prompt(context.bot, message.chat_id, draft, person, runtime)
         return
 
-    stored = await _download(context, incoming)
+    stored = await download(context, incoming)
     now = runtime.clock.now()
     async with runtime.db.write() as session:
         current = await service.open_draft(session, person.id, for_update=True)

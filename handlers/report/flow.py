@@ -12,9 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 
-from telegram import Message, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot.provinces import ProvinceData
 from bot.reports import service, steps
@@ -25,6 +25,7 @@ from bot.reports.steps import Answer
 from bot.reports.view import ReportView
 from bot.runtime import AppContext
 from bot.texts import report as t
+from bot.texts import thread as thread_texts
 from handlers import fallback
 from handlers.report import attachments, keyboards
 from handlers.report.keyboards import ButtonData
@@ -134,9 +135,6 @@ async def on_message(update: Update, context: AppContext) -> None:
     """Route a private message to the open draft's current step."""
     message = update.effective_message
     assert message is not None
-    if message.text == t.REPORT_BUTTON:
-        await start_report(update, context)
-        return
     if attachments.attachment_of(message) is not None:
         await attachments.receive(update, context)
         return
@@ -272,8 +270,18 @@ async def confirm(update: Update, context: AppContext, button: ButtonData) -> No
     await _drop_buttons(query.message)
     chat_id = query.message.chat.id if query.message else person.telegram_user_id
     assert chat_id is not None
+    # The way to send news later rides on the confirmation (the report keyboard stays).
+    news = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    thread_texts.BUTTON_SEND_NEWS, callback_data=f"t|{incident.id}|menu"
+                )
+            ]
+        ]
+    )
     await context.bot.send_message(
-        chat_id, t.filed(ReportView.of_incident(incident), tz), reply_markup=keyboards.main_menu()
+        chat_id, t.filed(ReportView.of_incident(incident), tz), reply_markup=news
     )
 
 
@@ -289,11 +297,8 @@ async def _prompt_open_draft(update: Update, context: AppContext) -> None:
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
-    """Add the report conversation; its message router must precede the generic fallback."""
+    """Add /report and the report buttons."""
     private = filters.ChatType.PRIVATE
     application.add_handler(CommandHandler("report", start_report, filters=private))
-    application.add_handler(CommandHandler("cancel", cancel, filters=private))
     application.add_handler(CallbackQueryHandler(on_button, pattern=r"^r\|"))
-    application.add_handler(
-        MessageHandler(private & ~filters.COMMAND & ~filters.StatusUpdate.ALL, on_message)
-    )
+    # Private messages reach on_message through handlers/router.py.

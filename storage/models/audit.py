@@ -23,6 +23,18 @@ class AuditAction(StrEnum):
     STRANGER_REFUSED = "stranger.refused"
     ALERT_ACTION_REFUSED = "alert.action_refused"
     RECIPIENT_UNREACHABLE = "recipient.unreachable"
+    # The web log: sign-in, and every view and export (PDPA: who saw what, when, from where).
+    WEB_LINK_ISSUED = "web.link_issued"
+    WEB_LOGIN = "web.login"
+    WEB_LOGIN_REFUSED = "web.login_refused"
+    WEB_LOGOUT = "web.logout"
+    WEB_LIST_VIEWED = "web.list_viewed"
+    WEB_INCIDENT_VIEWED = "web.incident_viewed"
+    WEB_FILE_VIEWED = "web.file_viewed"
+    WEB_STATISTICS_VIEWED = "web.statistics_viewed"
+    WEB_EXPORTED = "web.exported"
+    WEB_AUDIT_VIEWED = "web.audit_viewed"
+    THREAD_ACTION_REFUSED = "thread.action_refused"
 
 
 class AuditEvent(Base):

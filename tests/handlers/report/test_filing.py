@@ -50,7 +50,7 @@ async def test_a_reporter_files_a_complete_report(bot: Harness):
     ):
         assert part in review.text, part
     assert "เลขที่ PCT-2569-0001" in filed.text
-    assert filed.reply_markup["keyboard"][0][0]["text"] == "🚨 แจ้งเหตุด่วน"
+    assert filed.callback_data == ["t|1|menu"]  # the way to send news later
     [incident] = await incidents(bot)
     assert incident.reference == "PCT-2569-0001"
     assert incident.category is Category.FLOOD

@@ -1,0 +1,1 @@
+"""The conversation after an alert: updates, instructions, requests, closing."""
