@@ -24,7 +24,7 @@ async def on_private_message(update: Update, context: AppContext) -> None:
 
 async def on_group_reply(update: Update, context: AppContext) -> None:
     """In a group (the war room), an executive's reply to an alert is an instruction."""
-    await thread.handle_message(update, context)
+    await thread.handle_reply(update, context)
 
 
 async def cancel(update: Update, context: AppContext) -> None:

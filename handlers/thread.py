@@ -343,7 +343,7 @@ async def handle_message(update: Update, context: AppContext) -> bool:
         incident_id = pending.incident_id if pending else None
         request_id = pending.request_id if pending else None
     if kind is None:
-        return await _handle_reply(update, context)
+        return await handle_reply(update, context)
     assert incident_id is not None
     if kind is PendingInputKind.UPDATE:
         await _post_news(update, context, incident_id)
@@ -450,7 +450,7 @@ async def _post_news(update: Update, context: AppContext, incident_id: int) -> N
     await message.reply_text(t.NEWS_SENT, reply_markup=done)
 
 
-async def _handle_reply(update: Update, context: AppContext) -> bool:
+async def handle_reply(update: Update, context: AppContext) -> bool:
     """A Telegram reply to a message of an incident's thread: an instruction from an
     executive who had the alert, or news or an answer from the reporter's side."""
     message = update.effective_message
