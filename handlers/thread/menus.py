@@ -1,0 +1,151 @@
+"""Menus and prompts of the thread, and the /open and /update commands."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+
+from bot.runtime import AppContext
+from bot.texts import thread as t
+from bot.thread.service import Access, Refusal, ThreadError
+from storage.models import IncidentStatus, PendingInputKind, Person, Role
+
+KEEP_REFUSALS = (ThreadError,)
+
+
+TEXT_KINDS = {
+    PendingInputKind.INSTRUCTION: t.INSTRUCTION_LIMITS,
+    PendingInputKind.INFO_QUESTION: t.INSTRUCTION_LIMITS,
+    PendingInputKind.INFO_ANSWER: t.INSTRUCTION_LIMITS,
+    PendingInputKind.CLOSE_SUMMARY: t.SUMMARY_LIMITS,
+}
+
+
+_STATUS_BUTTONS = (
+    (IncidentStatus.IN_PROGRESS, "▶️ "),
+    (IncidentStatus.UNDER_CONTROL, "🟢 "),
+    (IncidentStatus.RESOLVED, "✔️ "),
+)
+
+
+def button(label: str, data: str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(label, callback_data=data)
+
+
+def menu_markup(access: Access, person: Person) -> InlineKeyboardMarkup | None:
+    """What this person can do with this incident now."""
+    incident = access.incident
+    i = incident.id
+    rows: list[list[InlineKeyboardButton]] = []
+    closed = incident.status is IncidentStatus.CLOSED
+    if closed:
+        if access.is_recipient and person.has_role(Role.EXECUTIVE):
+            rows.append([button(t.BUTTON_REOPEN, f"t|{i}|reopen")])
+        return InlineKeyboardMarkup(rows) if rows else None
+    if access.is_reporter_side:
+        rows.append([button(t.BUTTON_SEND_NEWS, f"t|{i}|news")])
+        rows.append(
+            [
+                button(icon + t.STATUS_LABELS[status], f"t|{i}|st:{status.value}")
+                for status, icon in _STATUS_BUTTONS
+            ]
+        )
+    if access.is_recipient:
+        rows.append(
+            [
+                button(t.BUTTON_INSTRUCT, f"t|{i}|instruct"),
+                button(t.BUTTON_REQUEST, f"t|{i}|info"),
+            ]
+        )
+    rows.append([button(t.BUTTON_CLOSE, f"t|{i}|close")])
+    return InlineKeyboardMarkup(rows)
+
+
+async def refuse(
+    target: Message | None,
+    query_answer: Callable[..., Awaitable[object]] | None,
+    error: ThreadError,
+) -> None:
+    text = t.REFUSALS[error.refusal.value]
+    if query_answer is not None:
+        await query_answer(text, show_alert=True)
+    elif target is not None:
+        await target.reply_text(text)
+
+
+def prompt_for(
+    kind: PendingInputKind, incident_id: int, reference: str
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    if kind is PendingInputKind.CLOSE_SUMMARY:
+        return t.ASK_SUMMARY.format(reference=reference), None
+    if kind is PendingInputKind.INSTRUCTION:
+        return t.ASK_INSTRUCTION.format(reference=reference), None
+    return t.ASK_QUESTION.format(reference=reference), InlineKeyboardMarkup(
+        [[button(t.BUTTON_NO_QUESTION, f"t|{incident_id}|noq")]]
+    )
+
+
+def require_open_side(access: Access) -> None:
+    """News comes from the incident's own agency, while it is open."""
+    if not access.is_reporter_side:
+        raise ThreadError(Refusal.NOT_ALLOWED)
+    if access.incident.status is IncidentStatus.CLOSED:
+        raise ThreadError(Refusal.CLOSED)
+
+
+def require_for(access: Access, kind: PendingInputKind) -> None:
+    """Instructions and requests come from recipients; closing from either side."""
+    if access.incident.status is IncidentStatus.CLOSED:
+        raise ThreadError(Refusal.CLOSED)
+    if kind in (PendingInputKind.INSTRUCTION, PendingInputKind.INFO_QUESTION):
+        if not access.is_recipient:
+            raise ThreadError(Refusal.NOT_RECIPIENT)
+    elif not (access.is_recipient or access.is_reporter_side):
+        raise ThreadError(Refusal.NOT_ALLOWED)
+
+
+async def open_command(update: Update, context: AppContext) -> None:
+    """List the open incidents the person may see, each with a button to act on it."""
+    message = update.effective_message
+    assert message is not None
+    person = context.require_person()
+    runtime = context.runtime
+    async with runtime.db.read() as session:
+        incidents = await runtime.thread.open_incidents(session, person)
+    if not incidents:
+        await message.reply_text(t.NO_OPEN_INCIDENTS)
+        return
+    now = runtime.clock.now()
+    lines = [
+        t.open_list_item(
+            i.reference,
+            t.age(i.created_at, now),
+            t.urgency_label(i.urgency),
+            i.status,
+            i.acknowledged_at is not None,
+            i.place[:60],
+        )
+        for i in incidents
+    ]
+    buttons = [[button(f"{i.reference}", f"t|{i.id}|menu")] for i in incidents[:10]]
+    await message.reply_text("\n".join(lines), reply_markup=InlineKeyboardMarkup(buttons))
+
+
+async def update_command(update: Update, context: AppContext) -> None:
+    """Pick one of the reporter's open incidents to send news about."""
+    message = update.effective_message
+    assert message is not None
+    person = context.require_person()
+    runtime = context.runtime
+    async with runtime.db.read() as session:
+        incidents = [
+            i
+            for i in await runtime.thread.open_incidents(session, person)
+            if i.agency_id == person.agency_id
+        ]
+    if not person.has_role(Role.REPORTER) or not incidents:
+        await message.reply_text(t.NOTHING_FOR_YOU)
+        return
+    buttons = [[button(f"{i.reference} · {i.place[:30]}", f"t|{i.id}|menu")] for i in incidents]
+    await message.reply_text(t.CHOOSE_INCIDENT, reply_markup=InlineKeyboardMarkup(buttons))
