@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -350,25 +351,15 @@ class Alerts:
             max(incident.reminder_round + 1, elapsed_rounds),
         )
         minutes = int((now - incident.created_at).total_seconds() // 60)
+        text = t.reminder(incident.reference, minutes, round_no)
+        await to_recipients(
+            session, incident.id, DeliveryKind.MESSAGE, {"text": text}, now, skip_war_room=True
+        )
         recipients = (
             await session.scalars(
                 select(AlertRecipient).where(AlertRecipient.incident_id == incident.id)
             )
         ).all()
-        for recipient in recipients:
-            if recipient.role is RecipientRole.WAR_ROOM:
-                continue
-            alert = await session.get(Delivery, recipient.alert_delivery_id)
-            outbox.enqueue(
-                session,
-                DeliveryKind.MESSAGE,
-                recipient.chat_id,
-                now,
-                person_id=recipient.person_id,
-                incident_id=incident.id,
-                reply_to=alert,
-                params={"text": t.reminder(incident.reference, minutes, round_no)},
-            )
         escalated: list[str] = []
         if round_no >= 2:
             escalated = await self._escalate(session, incident, recipients, minutes, now)
@@ -429,6 +420,41 @@ class Alerts:
             )
             added.append(roster_id)
         return added
+
+
+async def to_recipients(
+    session: AsyncSession,
+    incident_id: int,
+    kind: DeliveryKind,
+    params: dict[str, Any],
+    now: datetime,
+    *,
+    skip_war_room: bool = False,
+    exclude_person: int | None = None,
+) -> None:
+    """Queue a delivery to every chat the incident's alert went to, as a reply under that
+    chat's copy of the alert (so each chat's thread reads top to bottom)."""
+    recipients = (
+        await session.scalars(
+            select(AlertRecipient).where(AlertRecipient.incident_id == incident_id)
+        )
+    ).all()
+    for recipient in recipients:
+        if skip_war_room and recipient.role is RecipientRole.WAR_ROOM:
+            continue
+        if exclude_person is not None and recipient.person_id == exclude_person:
+            continue
+        alert = await session.get(Delivery, recipient.alert_delivery_id)
+        outbox.enqueue(
+            session,
+            kind,
+            recipient.chat_id,
+            now,
+            person_id=recipient.person_id,
+            incident_id=incident_id,
+            reply_to=alert,
+            params=params,
+        )
 
 
 async def _executives(session: AsyncSession, province_id: int) -> Sequence[Person]:

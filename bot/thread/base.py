@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.alerts import outbox
+from bot.alerts.service import to_recipients
 from bot.services import audit
 from bot.services.audit import Actor
 from bot.services.events import EventBus
@@ -40,6 +41,14 @@ REPORTER_STATUSES = (
     IncidentStatus.RESOLVED,
 )
 PENDING_TTL = timedelta(minutes=30)
+
+
+class Side(StrEnum):
+    """Who may take an action: the incident's own agency, the alert's recipients, or either."""
+
+    REPORTER = "reporter"
+    RECIPIENT = "recipient"
+    EITHER = "either"
 
 
 class Refusal(StrEnum):
@@ -111,6 +120,40 @@ class ThreadBase:
             # Another agency's incident is not even acknowledged to exist.
             raise ThreadError(
                 Refusal.NOT_FOUND if not person.has_role(Role.EXECUTIVE) else Refusal.NOT_RECIPIENT
+            )
+        return access
+
+    async def checked(
+        self,
+        session: AsyncSession,
+        incident_id: int,
+        person: Person,
+        action: str,
+        now: datetime,
+        side: Side,
+        *,
+        open_only: bool = True,
+        lock: bool = False,
+    ) -> Access:
+        """The incident, if `person` is on the `side` that may take `action` (and, unless told
+        otherwise, the incident is still open); otherwise a refusal, audited."""
+        access = await self.access(session, incident_id, person, action, now, lock=lock)
+        allowed = {
+            Side.REPORTER: access.is_reporter_side,
+            Side.RECIPIENT: access.is_recipient,
+            Side.EITHER: access.is_reporter_side or access.is_recipient,
+        }[side]
+        refusal = Refusal.NOT_RECIPIENT if side is Side.RECIPIENT else Refusal.NOT_ALLOWED
+        self._require(allowed, refusal, session, person, access.incident, action, now)
+        if open_only:
+            self._require(
+                access.incident.status is not IncidentStatus.CLOSED,
+                Refusal.CLOSED,
+                session,
+                person,
+                access.incident,
+                action,
+                now,
             )
         return access
 
@@ -236,25 +279,14 @@ class ThreadBase:
         extra: dict[str, Any] | None = None,
     ) -> None:
         """A message to every chat the alert went to, as a reply under its copy of the alert."""
-        recipients = (
-            await session.scalars(
-                select(AlertRecipient).where(AlertRecipient.incident_id == incident.id)
-            )
-        ).all()
-        for recipient in recipients:
-            if exclude_person is not None and recipient.person_id == exclude_person:
-                continue
-            alert = await session.get(Delivery, recipient.alert_delivery_id)
-            outbox.enqueue(
-                session,
-                DeliveryKind.MESSAGE,
-                recipient.chat_id,
-                now,
-                person_id=recipient.person_id,
-                incident_id=incident.id,
-                reply_to=alert,
-                params={"text": text, **(extra or {})},
-            )
+        await to_recipients(
+            session,
+            incident.id,
+            DeliveryKind.MESSAGE,
+            {"text": text, **(extra or {})},
+            now,
+            exclude_person=exclude_person,
+        )
 
     async def _to_reporter(
         self,

@@ -9,12 +9,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.texts import thread as t
 from bot.thread.base import (
     Refusal,
+    Side,
     ThreadBase,
     ThreadError,
 )
 from storage.models import (
     EventKind,
-    IncidentStatus,
     InfoRequest,
     Instruction,
     Person,
@@ -29,20 +29,8 @@ class ExecutiveActions(ThreadBase):
         self, session: AsyncSession, incident_id: int, person: Person, text: str, now: datetime
     ) -> Instruction:
         """An instruction to the reporter, shown briefly to the other recipients too."""
-        access = await self.access(session, incident_id, person, "instruct", now)
+        access = await self.checked(session, incident_id, person, "instruct", now, Side.RECIPIENT)
         incident = access.incident
-        self._require(
-            access.is_recipient, Refusal.NOT_RECIPIENT, session, person, incident, "instruct", now
-        )
-        self._require(
-            incident.status is not IncidentStatus.CLOSED,
-            Refusal.CLOSED,
-            session,
-            person,
-            incident,
-            "instruct",
-            now,
-        )
         instruction = Instruction(
             incident_id=incident.id,
             from_person_id=person.id,
@@ -81,15 +69,14 @@ class ExecutiveActions(ThreadBase):
         instruction = await session.get(Instruction, instruction_id)
         if instruction is None:
             raise ThreadError(Refusal.NOT_FOUND)
-        access = await self.access(session, instruction.incident_id, person, "instruction_ack", now)
-        self._require(
-            access.is_reporter_side,
-            Refusal.NOT_ALLOWED,
+        access = await self.checked(
             session,
+            instruction.incident_id,
             person,
-            access.incident,
             "instruction_ack",
             now,
+            Side.REPORTER,
+            open_only=False,
         )
         if instruction.acknowledged_at is not None:
             return instruction
@@ -116,20 +103,8 @@ class ExecutiveActions(ThreadBase):
         self, session: AsyncSession, incident_id: int, person: Person, question: str, now: datetime
     ) -> InfoRequest:
         """Ask the reporter for more information."""
-        access = await self.access(session, incident_id, person, "info", now)
+        access = await self.checked(session, incident_id, person, "info", now, Side.RECIPIENT)
         incident = access.incident
-        self._require(
-            access.is_recipient, Refusal.NOT_RECIPIENT, session, person, incident, "info", now
-        )
-        self._require(
-            incident.status is not IncidentStatus.CLOSED,
-            Refusal.CLOSED,
-            session,
-            person,
-            incident,
-            "info",
-            now,
-        )
         request = InfoRequest(
             incident_id=incident.id, from_person_id=person.id, question=question, created_at=now
         )
@@ -160,15 +135,8 @@ class ExecutiveActions(ThreadBase):
         request = await session.get(InfoRequest, request_id)
         if request is None:
             raise ThreadError(Refusal.NOT_FOUND)
-        access = await self.access(session, request.incident_id, person, "info_answer", now)
-        self._require(
-            access.is_reporter_side,
-            Refusal.NOT_ALLOWED,
-            session,
-            person,
-            access.incident,
-            "info_answer",
-            now,
+        access = await self.checked(
+            session, request.incident_id, person, "info_answer", now, Side.REPORTER, open_only=False
         )
         request.answered_at = now
         request.answer = answer

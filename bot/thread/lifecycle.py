@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.texts import thread as t
 from bot.thread.base import (
     Refusal,
+    Side,
     ThreadBase,
 )
 from storage.models import (
@@ -30,26 +31,10 @@ class LifecycleActions(ThreadBase):
         self, session: AsyncSession, incident_id: int, person: Person, summary: str, now: datetime
     ) -> Incident:
         """Close with a short summary, by the reporter's side or a recipient executive."""
-        access = await self.access(session, incident_id, person, "close", now, lock=True)
+        access = await self.checked(
+            session, incident_id, person, "close", now, Side.EITHER, lock=True
+        )
         incident = access.incident
-        self._require(
-            access.is_reporter_side or access.is_recipient,
-            Refusal.NOT_ALLOWED,
-            session,
-            person,
-            incident,
-            "close",
-            now,
-        )
-        self._require(
-            incident.status is not IncidentStatus.CLOSED,
-            Refusal.CLOSED,
-            session,
-            person,
-            incident,
-            "close",
-            now,
-        )
         before = incident.status
         incident.status = IncidentStatus.CLOSED
         incident.closed_at = now

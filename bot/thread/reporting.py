@@ -5,19 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 from html import escape
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.alerts import outbox
+from bot.alerts.service import to_recipients
 from bot.texts import thread as t
 from bot.thread.base import (
     REPORTER_STATUSES,
     Refusal,
+    Side,
     ThreadBase,
 )
 from storage.models import (
-    AlertRecipient,
-    Delivery,
     DeliveryKind,
     EventKind,
     Incident,
@@ -42,20 +40,8 @@ class ReporterActions(ThreadBase):
         location: tuple[float, float] | None = None,
     ) -> Incident:
         """The reporter's news (text, a file, or a location) to every recipient."""
-        access = await self.access(session, incident_id, person, "update", now)
+        access = await self.checked(session, incident_id, person, "update", now, Side.REPORTER)
         incident = access.incident
-        self._require(
-            access.is_reporter_side, Refusal.NOT_ALLOWED, session, person, incident, "update", now
-        )
-        self._require(
-            incident.status is not IncidentStatus.CLOSED,
-            Refusal.CLOSED,
-            session,
-            person,
-            incident,
-            "update",
-            now,
-        )
         await self.bus.record(
             session,
             incident.id,
@@ -69,35 +55,14 @@ class ReporterActions(ThreadBase):
         heading = t.update_heading(incident.reference, person.name)
         body = f"{heading}\n{escape(text)}" if text else heading
         await self._to_recipients(session, incident, body, now)
-        recipients = (
-            await session.scalars(
-                select(AlertRecipient).where(AlertRecipient.incident_id == incident.id)
+        if attachment_id is not None:
+            await to_recipients(
+                session, incident.id, DeliveryKind.ATTACHMENT, {"attachment_id": attachment_id}, now
             )
-        ).all()
-        for recipient in recipients:
-            alert = await session.get(Delivery, recipient.alert_delivery_id)
-            if attachment_id is not None:
-                outbox.enqueue(
-                    session,
-                    DeliveryKind.ATTACHMENT,
-                    recipient.chat_id,
-                    now,
-                    person_id=recipient.person_id,
-                    incident_id=incident.id,
-                    reply_to=alert,
-                    params={"attachment_id": attachment_id},
-                )
-            if location is not None:
-                outbox.enqueue(
-                    session,
-                    DeliveryKind.MESSAGE,
-                    recipient.chat_id,
-                    now,
-                    person_id=recipient.person_id,
-                    incident_id=incident.id,
-                    reply_to=alert,
-                    params={"location": list(location)},
-                )
+        if location is not None:
+            await to_recipients(
+                session, incident.id, DeliveryKind.MESSAGE, {"location": list(location)}, now
+            )
         incident.updated_at = now
         return incident
 
@@ -110,29 +75,13 @@ class ReporterActions(ThreadBase):
         now: datetime,
     ) -> Incident:
         """Move an open incident to in progress, under control or resolved."""
-        access = await self.access(session, incident_id, person, "status", now, lock=True)
-        incident = access.incident
-        self._require(
-            access.is_reporter_side or access.is_recipient,
-            Refusal.NOT_ALLOWED,
-            session,
-            person,
-            incident,
-            "status",
-            now,
+        access = await self.checked(
+            session, incident_id, person, "status", now, Side.EITHER, lock=True
         )
+        incident = access.incident
         self._require(
             status in REPORTER_STATUSES,
             Refusal.NOT_ALLOWED,
-            session,
-            person,
-            incident,
-            "status",
-            now,
-        )
-        self._require(
-            incident.status is not IncidentStatus.CLOSED,
-            Refusal.CLOSED,
             session,
             person,
             incident,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import mimetypes
 from dataclasses import dataclass
+from datetime import datetime
 
 from telegram import Message, Update
 from telegram.error import TelegramError
@@ -77,6 +78,32 @@ def attachment_of(message: Message) -> IncomingFile | None:
     return None
 
 
+def attachment_row(
+    incoming: IncomingFile,
+    stored: files.StoredFile | None,
+    caption: str | None,
+    now: datetime,
+    *,
+    draft_id: int | None = None,
+    incident_id: int | None = None,
+) -> Attachment:
+    """The database row for a received file (Telegram's ids, and our copy when we have one)."""
+    return Attachment(
+        draft_id=draft_id,
+        incident_id=incident_id,
+        kind=incoming.kind,
+        telegram_file_id=incoming.file_id,
+        telegram_file_unique_id=incoming.unique_id,
+        file_name=incoming.file_name,
+        mime_type=incoming.mime_type,
+        size=stored.size if stored else incoming.size,
+        sha256=stored.sha256 if stored else None,
+        stored_path=stored.relative_path if stored else None,
+        caption=(caption or "")[:1024],
+        created_at=now,
+    )
+
+
 async def download(context: AppContext, incoming: IncomingFile) -> files.StoredFile | None:
     """Fetch the file from Telegram and keep a copy; None (and a log line) when that fails."""
     try:
@@ -128,21 +155,7 @@ async def receive(update: Update, context: AppContext) -> None:
         if current is None or current.id != draft.id:
             await message.reply_text(t.STALE_BUTTON)
             return
-        session.add(
-            Attachment(
-                draft_id=current.id,
-                kind=incoming.kind,
-                telegram_file_id=incoming.file_id,
-                telegram_file_unique_id=incoming.unique_id,
-                file_name=incoming.file_name,
-                mime_type=incoming.mime_type,
-                size=stored.size if stored else incoming.size,
-                sha256=stored.sha256 if stored else None,
-                stored_path=stored.relative_path if stored else None,
-                caption=(message.caption or "")[:1024],
-                created_at=now,
-            )
-        )
+        session.add(attachment_row(incoming, stored, message.caption, now, draft_id=current.id))
         data = service.data_of(current)
         # An album arrives as one message per item: acknowledge it once.
         quiet = (

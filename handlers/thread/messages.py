@@ -11,7 +11,7 @@ from bot.texts.report import input_error
 from bot.thread.service import ThreadError
 from handlers.report import attachments
 from handlers.thread.menus import KEEP_REFUSALS, TEXT_KINDS, button, refuse
-from storage.models import Attachment, PendingInputKind
+from storage.models import PendingInputKind
 
 
 async def handle_message(update: Update, context: AppContext) -> bool:
@@ -98,22 +98,13 @@ async def _post_news(update: Update, context: AppContext, incident_id: int) -> N
         await message.reply_text(t.TEXT_EXPECTED)
         return
     now = runtime.clock.now()
+    # Fetch the file before the transaction: no network wait while holding a write lock.
+    stored = await attachments.download(context, incoming) if incoming is not None else None
     try:
         async with runtime.db.write(keep_on=KEEP_REFUSALS) as session:
             if incoming is not None:
-                stored = await attachments.download(context, incoming)
-                row = Attachment(
-                    incident_id=incident_id,
-                    kind=incoming.kind,
-                    telegram_file_id=incoming.file_id,
-                    telegram_file_unique_id=incoming.unique_id,
-                    file_name=incoming.file_name,
-                    mime_type=incoming.mime_type,
-                    size=stored.size if stored else incoming.size,
-                    sha256=stored.sha256 if stored else None,
-                    stored_path=stored.relative_path if stored else None,
-                    caption=(message.caption or "")[:1024],
-                    created_at=now,
+                row = attachments.attachment_row(
+                    incoming, stored, message.caption, now, incident_id=incident_id
                 )
                 session.add(row)
                 await session.flush()
