@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
@@ -36,6 +36,9 @@ from bot.thread.service import Thread
 from bot.update_processor import PerUserUpdateProcessor
 from storage import migrate
 from storage.db import Database
+from web import server as web_server
+from web.app import create_app
+from web.context import WebContext
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +105,27 @@ async def _initialize_with_retry(application: TelegramApp) -> None:
             delay = min(delay * 2, STARTUP_RETRY_LIMIT_S)
 
 
+@contextlib.asynccontextmanager
+async def _web_log(runtime: Runtime) -> AsyncIterator[str]:
+    """Serve the web log in this event loop until the block ends; yield its address."""
+    settings = runtime.settings
+    assert settings.web_port is not None
+    context = WebContext(
+        settings=settings,
+        db=runtime.db,
+        clock=runtime.clock,
+        province_id=runtime.province_id,
+        province_key=runtime.province.key,
+        province_name=runtime.province.name_th,
+    )
+    app = create_app(context)
+    try:
+        async with web_server.running(app, settings.web_host, settings.web_port) as url:
+            yield url
+    except web_server.WebBindError as exc:
+        raise SettingsError(str(exc)) from None
+
+
 async def serve(
     settings: Settings,
     stop: asyncio.Event,
@@ -134,7 +158,7 @@ async def serve(
         application.bot,
         runtime.clock,
         runtime.alerts,
-        Renderer(settings.tz),
+        Renderer(settings.tz, settings.public_base_url),
         timers=[runtime.thread],
     )
     try:
@@ -152,6 +176,8 @@ async def serve(
                     await stack.enter_async_context(
                         maintenance.running(runtime, application.bot, maintenance_interval)
                     )
+                if settings.web_port is not None:
+                    runtime.web_url = await stack.enter_async_context(_web_log(runtime))
                 if on_ready is not None:
                     await on_ready(runtime, application)
                 await stop.wait()

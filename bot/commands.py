@@ -23,6 +23,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("update", "ส่งความคืบหน้าของเหตุที่รายงานไว้", frozenset({Role.REPORTER})),
     Command("open", "เหตุการณ์ที่ยังเปิดอยู่"),
     Command("cancel", "ยกเลิกสิ่งที่กำลังทำอยู่"),
+    Command("web", "เปิดเว็บบันทึกเหตุการณ์ (ส่งลิงก์เข้าสู่ระบบ)"),
     Command("help", "วิธีใช้งานและคำสั่งทั้งหมด"),
     Command("whoami", "ข้อมูลของฉันในทะเบียนรายชื่อ"),
 )

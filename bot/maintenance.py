@@ -15,6 +15,7 @@ from bot.reports import service
 from bot.runtime import Runtime
 from bot.services import updates
 from bot.texts import report as report_texts
+from bot.weblog import signin
 from storage.models import DraftStatus
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,7 @@ async def run_once(runtime: Runtime, bot: Bot) -> None:
     await expire_drafts(runtime, bot)
     async with runtime.db.write() as session:
         await updates.prune(session, runtime.clock.now())
+        await signin.prune(session, runtime.clock.now())
 
 
 async def run_forever(runtime: Runtime, bot: Bot, interval: float = INTERVAL_S) -> None:

@@ -38,6 +38,13 @@ class Runtime:
     thread: Thread
     # Set once the Telegram application (whose bot it sends with) exists.
     dispatcher: Dispatcher | None = None
+    # Where the web log listens (e.g. http://127.0.0.1:8080), once it does; empty when off.
+    web_url: str = ""
+
+    @property
+    def web_base_url(self) -> str:
+        """The address people open the web log at: PUBLIC_BASE_URL, else where it listens."""
+        return self.settings.public_base_url or self.web_url
 
 
 class AppContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):

@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
-from handlers import access, alerts, dedupe, errors, fallback, info, report, router, start, thread
+from handlers import (
+    access,
+    alerts,
+    dedupe,
+    errors,
+    fallback,
+    info,
+    report,
+    router,
+    start,
+    thread,
+    web,
+)
 
 
 def register_all(application: Application) -> None:  # type: ignore[type-arg]
@@ -17,6 +29,7 @@ def register_all(application: Application) -> None:  # type: ignore[type-arg]
     # conversation's message router, then the catch-alls.
     start.register(application)
     info.register(application)
+    web.register(application)
     alerts.register(application)
     report.register(application)
     thread.register(application)

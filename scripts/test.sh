@@ -4,4 +4,6 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/setup.sh dev
+# Headless Chromium and a Thai font for the web log's browser test (skipped without them).
+bash scripts/setup-browser.sh
 exec .venv/bin/python -m pytest "$@"

@@ -61,6 +61,7 @@ def settings(fake_api: FakeBotAPI, database_url: str, tmp_path: Path) -> Setting
         telegram_bot_username=BOT_USERNAME,
         database_url=database_url,
         data_dir=tmp_path / "data",
+        web_port=0,  # the web log on any free port: tests never collide on 8080
     )
 
 

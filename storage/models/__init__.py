@@ -36,6 +36,7 @@ from storage.models.roster import (
     StrangerContact,
 )
 from storage.models.thread import InfoRequest, Instruction, PendingInput
+from storage.models.web import WebLoginToken, WebSession
 
 __all__ = [
     "Agency",
@@ -73,4 +74,6 @@ __all__ = [
     "StrangerContact",
     "UTCDateTime",
     "Urgency",
+    "WebLoginToken",
+    "WebSession",
 ]

@@ -21,7 +21,8 @@ def command() -> list[str]:
 def environment(**values: str) -> dict[str, str]:
     """The current environment without Telegram settings, plus `values`."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_"))}
-    return {**clean, "PYTHONPATH": str(ROOT), **values}
+    # The web log on any free port, so programs under test never collide on 8080.
+    return {**clean, "PYTHONPATH": str(ROOT), "WEB_PORT": "0", **values}
 
 
 def run_cli(cwd: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:

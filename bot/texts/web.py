@@ -1,0 +1,94 @@
+"""Thai texts of the web log: labels shared by its pages and exports, and the bot's /web reply."""
+
+from __future__ import annotations
+
+from html import escape
+
+from storage.models import (
+    AttachmentKind,
+    AuditAction,
+    DeliveryStatus,
+    EventKind,
+    IncidentStatus,
+    RecipientRole,
+)
+
+STATUS_LABELS: dict[IncidentStatus, str] = {
+    IncidentStatus.REPORTED: "รับแจ้งแล้ว รอรับทราบ",
+    IncidentStatus.ACKNOWLEDGED: "ผู้บริหารรับทราบแล้ว",
+    IncidentStatus.IN_PROGRESS: "กำลังดำเนินการ",
+    IncidentStatus.UNDER_CONTROL: "ควบคุมสถานการณ์ได้แล้ว",
+    IncidentStatus.RESOLVED: "คลี่คลายแล้ว",
+    IncidentStatus.CLOSED: "ปิดเหตุการณ์แล้ว",
+}
+
+EVENT_LABELS: dict[EventKind, str] = {
+    EventKind.FILED: "รับแจ้งเหตุ",
+    EventKind.ACKNOWLEDGED: "ผู้บริหารรับทราบ",
+    EventKind.REMINDED: "เตือนผู้บริหาร",
+    EventKind.ESCALATED: "ยกระดับการแจ้งเตือน",
+    EventKind.UPDATE: "รายงานความคืบหน้า",
+    EventKind.STATUS_CHANGED: "เปลี่ยนสถานะ",
+    EventKind.INSTRUCTION: "ข้อสั่งการ",
+    EventKind.INSTRUCTION_ACKNOWLEDGED: "ผู้รายงานรับทราบข้อสั่งการ",
+    EventKind.INSTRUCTION_REMINDED: "เตือนให้รับทราบข้อสั่งการ",
+    EventKind.INFO_REQUESTED: "ขอข้อมูลเพิ่มเติม",
+    EventKind.INFO_PROVIDED: "ส่งข้อมูลเพิ่มเติม",
+    EventKind.CLOSED: "ปิดเหตุการณ์",
+    EventKind.REOPENED: "เปิดเหตุการณ์อีกครั้ง",
+}
+
+RECIPIENT_LABELS: dict[RecipientRole, str] = {
+    RecipientRole.EXECUTIVE: "ผู้บริหาร",
+    RecipientRole.WAR_ROOM: "กลุ่มห้องสถานการณ์",
+    RecipientRole.ESCALATION: "ผู้รับการยกระดับ",
+}
+
+DELIVERY_LABELS: dict[DeliveryStatus, str] = {
+    DeliveryStatus.PENDING: "กำลังส่ง",
+    DeliveryStatus.SENT: "ส่งถึงแล้ว",
+    DeliveryStatus.FAILED: "ส่งไม่ถึง",
+    DeliveryStatus.SKIPPED: "ไม่ได้ส่ง",
+}
+
+ATTACHMENT_LABELS: dict[AttachmentKind, str] = {
+    AttachmentKind.PHOTO: "รูปภาพ",
+    AttachmentKind.DOCUMENT: "เอกสาร",
+    AttachmentKind.VOICE: "ข้อความเสียง",
+    AttachmentKind.VIDEO: "วิดีโอ",
+    AttachmentKind.AUDIO: "ไฟล์เสียง",
+}
+
+AUDIT_LABELS: dict[AuditAction, str] = {
+    AuditAction.ROSTER_IMPORTED: "นำเข้าทะเบียนรายชื่อ",
+    AuditAction.PERSON_DEACTIVATED: "ระงับการใช้งานผู้ใช้",
+    AuditAction.INVITE_CREATED: "ออกรหัสเชิญ",
+    AuditAction.INVITE_ACCEPTED: "เข้าร่วมระบบด้วยรหัสเชิญ",
+    AuditAction.INVITE_REFUSED: "ปฏิเสธรหัสเชิญ",
+    AuditAction.STRANGER_REFUSED: "ปฏิเสธบัญชีนอกทะเบียน",
+    AuditAction.ALERT_ACTION_REFUSED: "ปฏิเสธการกดปุ่มแจ้งเตือน",
+    AuditAction.RECIPIENT_UNREACHABLE: "ส่งข้อความไม่ถึงผู้รับ",
+    AuditAction.WEB_LINK_ISSUED: "ขอลิงก์เข้าสู่เว็บ",
+    AuditAction.WEB_LOGIN: "เข้าสู่ระบบเว็บ",
+    AuditAction.WEB_LOGIN_REFUSED: "ปฏิเสธการเข้าสู่ระบบเว็บ",
+    AuditAction.WEB_LOGOUT: "ออกจากระบบเว็บ",
+    AuditAction.WEB_LIST_VIEWED: "ดูรายการเหตุการณ์",
+    AuditAction.WEB_INCIDENT_VIEWED: "ดูรายละเอียดเหตุการณ์",
+    AuditAction.WEB_FILE_VIEWED: "เปิดไฟล์แนบ",
+    AuditAction.WEB_STATISTICS_VIEWED: "ดูสถิติ",
+    AuditAction.WEB_EXPORTED: "ส่งออกข้อมูล",
+    AuditAction.WEB_AUDIT_VIEWED: "ดูบันทึกการใช้งาน",
+}
+
+WEB_PRIVATE_ONLY = "ลิงก์เข้าสู่เว็บส่งได้เฉพาะในแชตส่วนตัวกับบอท กรุณาพิมพ์ /web ในแชตส่วนตัว"
+WEB_OFF = "ขออภัย เว็บบันทึกเหตุการณ์ยังไม่เปิดใช้งานในระบบนี้ กรุณาติดต่อสำนักงานจังหวัด"
+
+
+def login_link(url: str, valid_until: str) -> str:
+    """The /web reply: a single-use sign-in link for the web log."""
+    return (
+        "🔐 <b>ลิงก์เข้าสู่เว็บบันทึกเหตุการณ์</b>\n"
+        f'<a href="{escape(url)}">{escape(url)}</a>\n\n'
+        f"ใช้ได้ครั้งเดียว ภายใน 10 นาที (ถึง {valid_until}) "
+        "กรุณาอย่าส่งต่อลิงก์นี้ให้ผู้อื่น เพราะผู้ที่เปิดลิงก์จะเข้าสู่ระบบในนามของท่าน"
+    )

@@ -1,0 +1,119 @@
+"""The audit trail as the web log shows it to admins, and recording what people view."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+
+from bot.services import audit
+from bot.weblog.filters import Viewer
+from storage.db import Database
+from storage.models import AuditAction, AuditEvent, Person
+
+AUDIT_PAGE_SIZE = 50
+
+
+async def record_view(
+    db: Database,
+    viewer: Viewer,
+    action: AuditAction,
+    now: datetime,
+    source: str,
+    *,
+    subject_type: str = "",
+    subject_id: str | int = "",
+    **detail: Any,
+) -> None:
+    """Write down that the viewer saw or took something, in its own unit of work."""
+    actor = audit.Actor(person_id=viewer.person_id, label=viewer.name, source=source)
+    async with db.write() as session:
+        audit.record(
+            session,
+            action,
+            actor,
+            now,
+            subject_type=subject_type,
+            subject_id=subject_id,
+            **detail,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class AuditRow:
+    """One line of the audit log page."""
+
+    at: datetime
+    action: AuditAction
+    actor: str
+    subject: str
+    source: str
+    detail: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class AuditPage:
+    """A page of the audit log."""
+
+    rows: Sequence[AuditRow]
+    page: int
+    pages: int
+    total: int
+
+
+async def audit_page(
+    db: Database, page: int, action: AuditAction | None = None, person_id: int | None = None
+) -> AuditPage:
+    """The newest audit events first, optionally of one kind or one person."""
+    conditions = []
+    if action is not None:
+        conditions.append(AuditEvent.action == action)
+    if person_id is not None:
+        conditions.append(AuditEvent.actor_person_id == person_id)
+    async with db.read() as session:
+        total = int(
+            await session.scalar(select(func.count()).select_from(AuditEvent).where(*conditions))
+            or 0
+        )
+        pages = max(1, math.ceil(total / AUDIT_PAGE_SIZE))
+        page = max(1, min(page, pages))
+        rows = (
+            await session.execute(
+                select(AuditEvent, Person.name, Person.position)
+                .outerjoin(Person, Person.id == AuditEvent.actor_person_id)
+                .where(*conditions)
+                .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+                .limit(AUDIT_PAGE_SIZE)
+                .offset((page - 1) * AUDIT_PAGE_SIZE)
+            )
+        ).all()
+    return AuditPage(
+        rows=[
+            AuditRow(
+                at=event.at,
+                action=event.action,
+                actor=_actor(event, name, position),
+                subject=f"{event.subject_type} {event.subject_id}".strip(),
+                source=event.source,
+                detail=dict(event.detail or {}),
+            )
+            for event, name, position in rows
+        ],
+        page=page,
+        pages=pages,
+        total=total,
+    )
+
+
+def _actor(event: AuditEvent, name: str | None, position: str | None) -> str:
+    if name:
+        return f"{name} ({position})" if position else name
+    if event.actor_label:
+        return event.actor_label
+    if event.actor_telegram_id is not None:
+        return f"Telegram {event.actor_telegram_id}"
+    return "-"

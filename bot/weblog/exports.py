@@ -1,0 +1,188 @@
+"""Exports of the filtered list: CSV that Excel opens with Thai intact, and JSON."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import AsyncIterator
+from datetime import datetime, tzinfo
+
+from pydantic import BaseModel
+
+from bot.texts.report import CATEGORY_LABELS, URGENCY_LABELS
+from bot.texts.web import STATUS_LABELS
+from bot.thaidate import format_datetime
+from bot.weblog.queries import ExportRow
+from storage.models import Category, IncidentStatus, Urgency
+
+# Excel decides a CSV file's encoding by its first bytes: the BOM says UTF-8.
+UTF8_BOM = "\ufeff"
+# A cell starting with one of these is a formula to Excel; a leading apostrophe keeps it text.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class ExportedIncident(BaseModel):
+    """One incident as exports carry it (JSON keys; CSV columns in the same order)."""
+
+    reference: str
+    occurred_at: datetime
+    reported_at: datetime
+    category: Category
+    urgency: Urgency
+    ddpm_level: int | None
+    district_code: str
+    district: str
+    place: str
+    latitude: float | None
+    longitude: float | None
+    description: str
+    dead: int | None
+    injured: int | None
+    missing: int | None
+    affected_households: int | None
+    damage_note: str | None
+    reporter_name: str
+    reporter_position: str
+    reporter_phone: str
+    agency: str
+    status: IncidentStatus
+    acknowledged_at: datetime | None
+    acknowledged_by: str | None
+    closed_at: datetime | None
+
+    @classmethod
+    def of(cls, row: ExportRow) -> ExportedIncident:
+        """From an export row."""
+        i = row.incident
+        return cls(
+            reference=i.reference,
+            occurred_at=i.occurred_at,
+            reported_at=i.created_at,
+            category=i.category,
+            urgency=i.urgency,
+            ddpm_level=i.ddpm_level,
+            district_code=row.district_code,
+            district=row.district_name,
+            place=i.place,
+            latitude=i.latitude,
+            longitude=i.longitude,
+            description=i.description,
+            dead=i.dead,
+            injured=i.injured,
+            missing=i.missing,
+            affected_households=i.affected_households,
+            damage_note=i.damage_note,
+            reporter_name=i.reporter_name,
+            reporter_position=i.reporter_position,
+            reporter_phone=i.reporter_phone,
+            agency=i.agency_name,
+            status=i.status,
+            acknowledged_at=i.acknowledged_at,
+            acknowledged_by=row.acknowledged_by,
+            closed_at=i.closed_at,
+        )
+
+
+CSV_HEADER = (
+    "เลขที่",
+    "เวลาเกิดเหตุ",
+    "เวลารับแจ้ง",
+    "ประเภท",
+    "ความเร่งด่วน",
+    "ระดับสาธารณภัย",
+    "รหัสอำเภอ",
+    "อำเภอ",
+    "สถานที่",
+    "ละติจูด",
+    "ลองจิจูด",
+    "รายละเอียด",
+    "เสียชีวิต",
+    "บาดเจ็บ",
+    "สูญหาย",
+    "ครัวเรือนได้รับผลกระทบ",
+    "ความเสียหาย",
+    "ผู้รายงาน",
+    "ตำแหน่ง",
+    "โทรศัพท์",
+    "หน่วยงาน",
+    "สถานะ",
+    "เวลารับทราบ",
+    "ผู้รับทราบ",
+    "เวลาปิดเหตุการณ์",
+)
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    text = str(value)
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def csv_line(item: ExportedIncident, tz: tzinfo) -> list[str]:
+    """One CSV row: Thai labels and Thai dates, unknown numbers left empty (not zero)."""
+
+    def when(value: datetime | None) -> str:
+        return format_datetime(value, tz) if value else ""
+
+    return [
+        _cell(v)
+        for v in (
+            item.reference,
+            when(item.occurred_at),
+            when(item.reported_at),
+            CATEGORY_LABELS[item.category],
+            URGENCY_LABELS[item.urgency],
+            item.ddpm_level,
+            item.district_code,
+            item.district,
+            item.place,
+            item.latitude,
+            item.longitude,
+            item.description,
+            item.dead,
+            item.injured,
+            item.missing,
+            item.affected_households,
+            item.damage_note,
+            item.reporter_name,
+            item.reporter_position,
+            item.reporter_phone,
+            item.agency,
+            STATUS_LABELS[item.status],
+            when(item.acknowledged_at),
+            item.acknowledged_by,
+            when(item.closed_at),
+        )
+    ]
+
+
+def _csv_text(rows: list[list[str]]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    return buffer.getvalue()
+
+
+async def csv_chunks(rows: AsyncIterator[ExportRow], tz: tzinfo) -> AsyncIterator[bytes]:
+    """The CSV file, UTF-8 with a BOM, in chunks of a few hundred rows."""
+    yield (UTF8_BOM + _csv_text([list(CSV_HEADER)])).encode("utf-8")
+    batch: list[list[str]] = []
+    async for row in rows:
+        batch.append(csv_line(ExportedIncident.of(row), tz))
+        if len(batch) >= 200:
+            yield _csv_text(batch).encode("utf-8")
+            batch = []
+    if batch:
+        yield _csv_text(batch).encode("utf-8")
+
+
+async def json_chunks(rows: AsyncIterator[ExportRow]) -> AsyncIterator[bytes]:
+    """A JSON array of incidents (times in ISO 8601, UTC), streamed."""
+    yield b"["
+    first = True
+    async for row in rows:
+        item = ExportedIncident.of(row).model_dump(mode="json")
+        yield (("" if first else ",") + "\n" + json.dumps(item, ensure_ascii=False)).encode()
+        first = False
+    yield b"\n]\n"

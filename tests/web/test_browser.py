@@ -1,0 +1,152 @@
+"""A person with a phone: headless Chromium signs in through a link from the bot, filters the
+list, opens an incident and downloads the CSV; screenshots go to test-artifacts/web/.
+
+Needs Debian's chromium and a Thai font (scripts/setup-browser.sh installs both); runs on
+SQLite only (the pages are the same on PostgreSQL, and the route tests cover both).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from storage.models import Category, Urgency
+from tests.support.harness import Harness
+from tests.support.incidents import Spec, add_incident
+from tests.support.reporting import ReportAnswers, file_report, has
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts" / "web"
+CHROMIUM = Path("/usr/bin/chromium")
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+PHONE = {"width": 412, "height": 915}
+
+pytestmark = pytest.mark.slow
+
+
+def _skip_reason(database_url: str) -> str | None:
+    if not database_url.startswith("sqlite"):
+        return "the browser test runs on SQLite only"
+    if not CHROMIUM.exists():
+        return "no /usr/bin/chromium: scripts/setup-browser.sh could not install it"
+    try:
+        import playwright.async_api  # noqa: F401
+    except ImportError:
+        return "the playwright package is missing (pip install -e .[dev])"
+    return None
+
+
+def _thai_fonts() -> str:
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return ""
+    found = subprocess.run(
+        [fc_list, ":lang=th", "family"], capture_output=True, text=True, check=False
+    )
+    return found.stdout.strip()
+
+
+async def test_sign_in_from_the_bot_filter_open_and_download(bot: Harness, database_url: str):
+    reason = _skip_reason(database_url)
+    if reason:
+        pytest.skip(reason)
+    assert _thai_fonts(), "no Thai font: screenshots would show boxes (scripts/setup-browser.sh)"
+    from playwright.async_api import async_playwright
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    governor = (await bot.join_executives())[0]
+    reporter = await bot.join(2001, "D6604")
+    await file_report(bot, reporter, ReportAnswers(photos=1))
+    await bot.drain()
+    await add_incident(
+        bot.runtime.db,
+        Spec(
+            reporter="D6601",
+            district="6601",
+            category=Category.FIRE,
+            urgency=Urgency.URGENT,
+            place="ตลาดสดเทศบาลเมืองพิจิตร",
+            description="ไฟไหม้แผงค้าในตลาด ดับได้แล้ว",
+        ),
+        bot.clock.now(),
+        bot.settings.files_dir,
+    )
+    reply = await bot.say(governor, "/web", expect=has("ลิงก์เข้าสู่เว็บ"))
+    link = re.search(r"(http://\S+/login/[A-Za-z0-9_-]+)", reply.text).group(1)
+
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=LAUNCH_ARGS
+        )
+        try:
+            context = await browser.new_context(
+                viewport=PHONE, locale="th-TH", accept_downloads=True, is_mobile=True
+            )
+            page = await context.new_page()
+            errors: list[str] = []
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+
+            await page.goto(link)
+            await page.screenshot(path=ARTIFACTS / "1-confirm.png")
+            await page.get_by_role("button", name="เข้าสู่ระบบ").click()
+            await page.wait_for_url(re.compile(r"/incidents$"))
+            assert await page.locator("table.list tbody tr").count() == 2
+            await page.screenshot(path=ARTIFACTS / "2-list.png", full_page=True)
+
+            await page.fill("input[name=q]", "ล้นตลิ่ง")
+            await page.get_by_text("ตัวกรองเพิ่มเติม").click()  # unfold the other filters
+            await page.select_option("select[name=category]", "flood")
+            await page.get_by_role("button", name="ใช้ตัวกรอง").click()
+            await page.wait_for_url(re.compile(r"q=%E0%B8%A5"))
+            rows = page.locator("table.list tbody tr")
+            assert await rows.count() == 1
+            assert "PCT-2569-0001" in await rows.first.inner_text()
+            await page.screenshot(path=ARTIFACTS / "3-filtered.png", full_page=True)
+
+            async with page.expect_download() as download_info:
+                await page.get_by_role("link", name="CSV (Excel)").click()
+            download = await download_info.value
+            csv_path = ARTIFACTS / "incidents.csv"
+            await download.save_as(csv_path)
+
+            await page.get_by_role("link", name="PCT-2569-0001").click()
+            await page.wait_for_url(re.compile(r"/incidents/PCT-2569-0001$"))
+            # The photo comes through the checked route (lazily, as on a phone).
+            await page.locator(".photos img").first.scroll_into_view_if_needed()
+            await page.wait_for_function(
+                "() => { const i = document.querySelector('.photos img');"
+                " return i && i.complete && i.naturalWidth > 0; }",
+                timeout=10_000,
+            )
+            heading = await page.locator("h1").inner_text()
+            await page.screenshot(path=ARTIFACTS / "4-incident.png", full_page=True)
+            fonts = await page.evaluate("getComputedStyle(document.body).fontFamily")
+
+            await page.get_by_role("link", name="สถิติ").click()
+            await page.wait_for_url(re.compile(r"/statistics$"))
+            bars = await page.locator("svg.bar rect").count()
+            await page.screenshot(path=ARTIFACTS / "5-statistics.png", full_page=True)
+        finally:
+            await browser.close()
+
+    assert heading == "PCT-2569-0001 · อุทกภัย"
+    assert bars >= 3  # months, districts and categories, drawn without script
+    assert fonts.startswith('Sarabun, "TH Sarabun New", Loma')
+    content = csv_path.read_bytes()
+    assert content.startswith(b"\xef\xbb\xbf")
+    text = content.decode("utf-8-sig")
+    assert "PCT-2569-0001" in text and "PCT-2569-0002" not in text  # the filtered list
+    assert "อุทกภัย" in text and "ตะพานหิน" in text
+    assert not errors, errors  # nothing blocked by the CSP, no failed resource

@@ -1,0 +1,167 @@
+"""The incident list and an incident's page, its files and its CAP message."""
+
+from __future__ import annotations
+
+import mimetypes
+from pathlib import Path
+
+from starlette.requests import Request
+from starlette.responses import FileResponse, Response
+from starlette.routing import Route
+
+from bot.weblog import cap, queries
+from bot.weblog.auditlog import record_view
+from bot.weblog.filters import IncidentFilter, SortKey
+from storage.models import AttachmentKind, AuditAction
+from web.auth import SignedIn, require_login
+from web.context import client_address, web_context
+from web.pages import not_found, render
+
+
+def wanted_of(request: Request) -> IncidentFilter:
+    """The filters in the query string (invalid values are dropped)."""
+    return IncidentFilter.lenient(dict(request.query_params))
+
+
+@require_login
+async def incident_list(request: Request, who: SignedIn) -> Response:
+    """Incidents matching the filters, a page at a time."""
+    context = web_context(request)
+    wanted = wanted_of(request)
+    tz = context.settings.tz
+    async with context.db.read() as session:
+        page = await queries.list_page(session, who.viewer, wanted, tz)
+        districts = await queries.districts(session, context.province_id)
+    await record_view(
+        context.db,
+        who.viewer,
+        AuditAction.WEB_LIST_VIEWED,
+        context.clock.now(),
+        client_address(request),
+        subject_type="incident_list",
+        filters=wanted.chosen(),
+        shown=len(page.rows),
+    )
+    return render(
+        request,
+        "incidents.html",
+        {"page": page, "wanted": wanted, "districts": districts, "sort_keys": list(SortKey)},
+        who=who,
+    )
+
+
+@require_login
+async def incident_page(request: Request, who: SignedIn) -> Response:
+    """Everything about one incident."""
+    context = web_context(request)
+    reference = str(request.path_params["reference"])
+    async with context.db.read() as session:
+        detail = await queries.incident_detail(session, who.viewer, reference)
+    if detail is None:
+        return not_found(request, who)
+    await record_view(
+        context.db,
+        who.viewer,
+        AuditAction.WEB_INCIDENT_VIEWED,
+        context.clock.now(),
+        client_address(request),
+        subject_type="incident",
+        subject_id=reference,
+    )
+    photos = [a for a in detail.incident.attachments if a.kind is AttachmentKind.PHOTO]
+    others = [a for a in detail.incident.attachments if a.kind is not AttachmentKind.PHOTO]
+    return render(
+        request,
+        "incident.html",
+        {"d": detail, "i": detail.incident, "photos": photos, "others": others},
+        who=who,
+    )
+
+
+@require_login
+async def incident_file(request: Request, who: SignedIn) -> Response:
+    """A photo or file of an incident the viewer may see; never served as a static file."""
+    context = web_context(request)
+    reference = str(request.path_params["reference"])
+    async with context.db.read() as session:
+        attachment = await queries.visible_attachment(
+            session, who.viewer, reference, int(request.path_params["attachment_id"])
+        )
+    if attachment is None or not attachment.stored_path:
+        return not_found(request, who)
+    root = context.settings.files_dir.resolve()
+    path = (root / attachment.stored_path).resolve()
+    if not path.is_relative_to(root) or not path.is_file():
+        return not_found(request, who)
+    await record_view(
+        context.db,
+        who.viewer,
+        AuditAction.WEB_FILE_VIEWED,
+        context.clock.now(),
+        client_address(request),
+        subject_type="attachment",
+        subject_id=attachment.id,
+        incident=reference,
+    )
+    media_type = attachment.mime_type or _guess(path, attachment.kind)
+    inline = media_type in ("image/jpeg", "image/png", "image/webp", "image/gif")
+    response = FileResponse(
+        path,
+        media_type=media_type if inline else "application/octet-stream",
+        filename=attachment.file_name or path.name,
+        content_disposition_type="inline" if inline else "attachment",
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _guess(path: Path, kind: AttachmentKind) -> str:
+    if kind is AttachmentKind.PHOTO:
+        return mimetypes.guess_type(path.name)[0] or "image/jpeg"
+    return mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+
+
+@require_login
+async def incident_cap(request: Request, who: SignedIn) -> Response:
+    """The incident as a CAP 1.2 message."""
+    context = web_context(request)
+    reference = str(request.path_params["reference"])
+    async with context.db.read() as session:
+        incident = await queries.visible_incident(session, who.viewer, reference)
+    if incident is None:
+        return not_found(request, who)
+    await record_view(
+        context.db,
+        who.viewer,
+        AuditAction.WEB_EXPORTED,
+        context.clock.now(),
+        client_address(request),
+        subject_type="incident",
+        subject_id=reference,
+        format="cap",
+    )
+    body = cap.to_cap(
+        incident,
+        district_code=incident.district.code,
+        district_name=incident.district.name_th,
+        province_name=context.province_name,
+        province_key=context.province_key,
+        tz=context.settings.tz,
+        public_base_url=context.settings.public_base_url,
+    )
+    return Response(
+        body,
+        media_type="application/cap+xml",
+        headers={
+            "Content-Disposition": f'attachment; filename="{reference}.cap.xml"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+routes = [
+    Route("/incidents", incident_list, methods=["GET"]),
+    Route("/incidents/{reference:str}", incident_page, methods=["GET"]),
+    Route("/incidents/{reference:str}/cap.xml", incident_cap, methods=["GET"]),
+    Route("/incidents/{reference:str}/files/{attachment_id:int}", incident_file, methods=["GET"]),
+]

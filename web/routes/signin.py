@@ -1,0 +1,107 @@
+"""Signing in with a link from the bot, and signing out."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from bot.weblog import signin
+from web import auth
+from web.context import client_address, web_context
+from web.pages import render
+
+LOGIN_CSRF_TTL_S = 10 * 60
+
+
+async def login_page(request: Request) -> Response:
+    """Explain how to sign in (through the bot); signed-in people go to the list."""
+    if await auth.signed_in(request) is not None:
+        return RedirectResponse("/incidents", status_code=303)
+    return render(request, "login_needed.html", {})
+
+
+async def confirm_link(request: Request) -> Response:
+    """Ask before spending the link, so a link previewer cannot use it up."""
+    token = str(request.path_params["token"])
+    context = web_context(request)
+    async with context.db.read() as session:
+        refusal = await signin.peek_link(session, token, context.clock.now())
+    if refusal is not None:
+        return render(request, "login_failed.html", {"reason": refusal.value}, status_code=400)
+    csrf = secrets.token_urlsafe(24)
+    response = render(request, "login_confirm.html", {"token": token, "csrf": csrf})
+    # A pre-session CSRF token (double submit): only this browser's form can spend the link.
+    response.set_cookie(
+        auth.LOGIN_CSRF_COOKIE,
+        csrf,
+        max_age=LOGIN_CSRF_TTL_S,
+        httponly=True,
+        samesite="strict",
+        secure=auth.is_https(request),
+        path="/login",
+    )
+    return response
+
+
+async def login(request: Request) -> Response:
+    """Spend the link and open a session."""
+    form = await request.form()
+    token = str(form.get("token", ""))
+    given = str(form.get("csrf", ""))
+    if not auth.same_origin(request) or not auth.tokens_match(
+        given, request.cookies.get(auth.LOGIN_CSRF_COOKIE, "")
+    ):
+        return auth.csrf_refusal()
+    context = web_context(request)
+    ttl = timedelta(hours=context.settings.web_session_hours)
+    async with context.db.write() as session:
+        outcome = await signin.redeem(
+            session, token, context.clock.now(), ttl, client_address(request)
+        )
+    if isinstance(outcome, signin.LoginRefusal):
+        return render(request, "login_failed.html", {"reason": outcome.value}, status_code=400)
+    target = request.cookies.get(auth.NEXT_COOKIE, "")
+    response = RedirectResponse(target if auth.safe_next(target) else "/incidents", 303)
+    response.set_cookie(
+        auth.SESSION_COOKIE,
+        outcome.session_id,
+        max_age=int(ttl.total_seconds()),
+        httponly=True,
+        samesite="lax",
+        secure=auth.is_https(request),
+    )
+    response.delete_cookie(auth.LOGIN_CSRF_COOKIE, path="/login")
+    response.delete_cookie(auth.NEXT_COOKIE)
+    return response
+
+
+async def logout(request: Request) -> Response:
+    """End the session (a POST with the session's CSRF token)."""
+    who = await auth.signed_in(request)
+    if who is None:
+        return auth.login_wall(request)
+    form = await request.form()
+    if not auth.same_origin(request) or not auth.tokens_match(
+        str(form.get("csrf", "")), who.csrf_token
+    ):
+        return auth.csrf_refusal()
+    context = web_context(request)
+    async with context.db.write() as session:
+        await signin.end_session(
+            session, who.session_row_id, context.clock.now(), client_address(request)
+        )
+    response = RedirectResponse("/login?out=1", status_code=303)
+    response.delete_cookie(auth.SESSION_COOKIE)
+    return response
+
+
+routes = [
+    Route("/login", login_page, methods=["GET"]),
+    Route("/login", login, methods=["POST"]),
+    Route("/login/{token}", confirm_link, methods=["GET"]),
+    Route("/logout", logout, methods=["POST"]),
+]

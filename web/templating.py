@@ -1,0 +1,104 @@
+"""Jinja2 templates with the Thai formatters the bot uses too (autoescaping everything)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime, tzinfo
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from starlette.templating import Jinja2Templates
+
+from bot.texts import ROLE_NAMES
+from bot.texts.report import CATEGORY_LABELS, DDPM_LABELS, URGENCY_LABELS
+from bot.texts.web import (
+    ATTACHMENT_LABELS,
+    AUDIT_LABELS,
+    DELIVERY_LABELS,
+    EVENT_LABELS,
+    RECIPIENT_LABELS,
+    STATUS_LABELS,
+)
+from bot.thaidate import format_date, format_datetime, format_time
+from web.charts import Bar, bars, thai_month
+
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+
+
+def thai_duration(seconds: float | None) -> str:
+    """`3 ชม. 5 นาที`, `4 นาที 10 วินาที`, `45 วินาที`; a dash when unknown."""
+    if seconds is None:
+        return "-"
+    whole = round(seconds)
+    days, rest = divmod(whole, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    if days:
+        return f"{days} วัน {hours} ชม."
+    if hours:
+        return f"{hours} ชม. {minutes} นาที"
+    if minutes:
+        return f"{minutes} นาที {secs} วินาที"
+    return f"{secs} วินาที"
+
+
+def count(value: int | None) -> str:
+    """A figure with thousands separators; unknown is said, not shown as zero."""
+    return "ไม่ทราบ" if value is None else f"{value:,}"
+
+
+def build(tz: tzinfo) -> Jinja2Templates:
+    """The templates, with filters bound to the deployment's time zone."""
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES_DIR),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+    def when(value: datetime | None) -> str:
+        return format_datetime(value, tz) if value else "-"
+
+    def day(value: date | datetime | None) -> str:
+        if value is None:
+            return "-"
+        if isinstance(value, datetime):
+            value = value.astimezone(tz).date()
+        return format_date(value)
+
+    def clock(value: datetime | None) -> str:
+        return format_time(value, tz) if value else "-"
+
+    filters: dict[str, Any] = {
+        "thai_datetime": when,
+        "thai_date": day,
+        "thai_time": clock,
+        "thai_month": thai_month,
+        "duration": thai_duration,
+        "count": count,
+        "category": lambda v: CATEGORY_LABELS[v],
+        "urgency": lambda v: URGENCY_LABELS[v],
+        "status": lambda v: STATUS_LABELS[v],
+        "event": lambda v: EVENT_LABELS[v],
+        "recipient_role": lambda v: RECIPIENT_LABELS[v],
+        "delivery": lambda v: DELIVERY_LABELS[v] if v is not None else "-",
+        "attachment_kind": lambda v: ATTACHMENT_LABELS[v],
+        "audit_action": lambda v: AUDIT_LABELS.get(v, str(v)),
+        "ddpm": lambda v: DDPM_LABELS.get(v or 0, "ไม่ระบุ"),
+    }
+    env.filters.update(filters)
+    env.globals.update(
+        CATEGORY_LABELS=CATEGORY_LABELS,
+        URGENCY_LABELS=URGENCY_LABELS,
+        STATUS_LABELS=STATUS_LABELS,
+        AUDIT_LABELS=AUDIT_LABELS,
+        ROLE_NAMES=ROLE_NAMES,
+        bars=_bars,
+    )
+    return Jinja2Templates(env=env)
+
+
+def _bars(items: Sequence[tuple[str, int]], width: int = 100) -> list[Bar]:
+    return bars(items, width)
