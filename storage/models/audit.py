@@ -6,10 +6,11 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Enum, ForeignKey, String
+from sqlalchemy import JSON, BigInteger, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models.base import Base
+from storage.models.enums import string_enum
 
 
 class AuditAction(StrEnum):
@@ -44,16 +45,7 @@ class AuditEvent(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(index=True)
-    action: Mapped[AuditAction] = mapped_column(
-        Enum(
-            AuditAction,
-            name="audit_action",
-            native_enum=False,
-            length=40,
-            values_callable=lambda kinds: [kind.value for kind in kinds],
-        ),
-        index=True,
-    )
+    action: Mapped[AuditAction] = mapped_column(string_enum(AuditAction, 40), index=True)
     actor_person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
     actor_telegram_id: Mapped[int | None] = mapped_column(BigInteger)
     actor_label: Mapped[str] = mapped_column(String(100), default="")

@@ -123,18 +123,6 @@ class DraftStatus(StrEnum):
 
     OPEN = "open"
     FILED = "filed"
-    ACKNOWLEDGED = "acknowledged"
-    REMINDED = "reminded"
-    ESCALATED = "escalated"
-    UPDATE = "update"  # the reporter's news: text, photo, location
-    STATUS_CHANGED = "status_changed"
-    INSTRUCTION = "instruction"  # ข้อสั่งการ from an executive
-    INSTRUCTION_ACKNOWLEDGED = "instruction_acknowledged"
-    INSTRUCTION_REMINDED = "instruction_reminded"
-    INFO_REQUESTED = "info_requested"
-    INFO_PROVIDED = "info_provided"
-    CLOSED = "closed"
-    REOPENED = "reopened"
     CANCELLED = "cancelled"
     EXPIRED = "expired"
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storage.models.base import Base
+from storage.models.enums import string_enum
 
 
 class Role(StrEnum):
@@ -17,18 +18,6 @@ class Role(StrEnum):
     REPORTER = "reporter"
     EXECUTIVE = "executive"
     ADMIN = "admin"
-
-
-def role_enum() -> Enum:
-    """The Role column type: a plain string checked against the enum's values."""
-    return Enum(
-        Role,
-        name="role",
-        native_enum=False,
-        length=16,
-        values_callable=lambda kinds: [kind.value for kind in kinds],
-        validate_strings=True,
-    )
 
 
 class Province(Base):
@@ -119,7 +108,7 @@ class PersonRole(Base):
     person_id: Mapped[int] = mapped_column(
         ForeignKey("person.id", ondelete="CASCADE"), primary_key=True
     )
-    role: Mapped[Role] = mapped_column(role_enum(), primary_key=True)
+    role: Mapped[Role] = mapped_column(string_enum(Role, 16), primary_key=True)
 
 
 class Invite(Base):
