@@ -73,28 +73,19 @@ class Database:
             yield session
 
     @asynccontextmanager
-    async def write(
-        self, *, keep_on: tuple[type[Exception], ...] = ()
-    ) -> AsyncIterator[AsyncSession]:
+    async def write(self) -> AsyncIterator[AsyncSession]:
         """A unit of work that commits on success and rolls back on error.
 
-        An exception of a `keep_on` type still commits (a refusal keeps its audit entry), then
-        propagates. On SQLite the transaction starts with BEGIN IMMEDIATE so concurrent
-        writers queue on the busy timeout instead of failing half-way.
+        On SQLite the transaction starts with BEGIN IMMEDIATE so concurrent writers queue on
+        the busy timeout instead of failing half-way.
         """
-        kept: Exception | None = None
         async with self.sessions() as session:
             async with session.begin():
                 if self.is_sqlite:
                     await session.connection(execution_options={_IMMEDIATE: True})
-                try:
-                    yield session
-                except keep_on as exc:
-                    kept = exc
+                yield session
             for hook in self._after_commit:
                 hook(session.info)
-        if kept is not None:
-            raise kept
 
     async def dispose(self) -> None:
         """Close every pooled connection."""

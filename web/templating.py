@@ -11,6 +11,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from starlette.templating import Jinja2Templates
 
 from bot.texts import ROLE_NAMES
+from bot.texts.labels import STATUS_LABELS, count_text
 from bot.texts.report import CATEGORY_LABELS, DDPM_LABELS, URGENCY_LABELS
 from bot.texts.web import (
     ATTACHMENT_LABELS,
@@ -18,7 +19,6 @@ from bot.texts.web import (
     DELIVERY_LABELS,
     EVENT_LABELS,
     RECIPIENT_LABELS,
-    STATUS_LABELS,
 )
 from bot.thaidate import format_date, format_datetime, format_time
 from web.charts import Bar, bars, thai_month
@@ -41,11 +41,6 @@ def thai_duration(seconds: float | None) -> str:
     if minutes:
         return f"{minutes} นาที {secs} วินาที"
     return f"{secs} วินาที"
-
-
-def count(value: int | None) -> str:
-    """A figure with thousands separators; unknown is said, not shown as zero."""
-    return "ไม่ทราบ" if value is None else f"{value:,}"
 
 
 def build(tz: tzinfo) -> Jinja2Templates:
@@ -77,7 +72,7 @@ def build(tz: tzinfo) -> Jinja2Templates:
         "thai_time": clock,
         "thai_month": thai_month,
         "duration": thai_duration,
-        "count": count,
+        "count": count_text,
         "category": lambda v: CATEGORY_LABELS[v],
         "urgency": lambda v: URGENCY_LABELS[v],
         "status": lambda v: STATUS_LABELS[v],

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.db import Database
 from storage.models import AuditAction, AuditEvent
 
 
@@ -48,3 +51,49 @@ def record(
     )
     session.add(event)
     return event
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    """An audit event not yet written (a refusal carries one out of its rolled-back work)."""
+
+    action: AuditAction
+    actor: Actor
+    at: datetime
+    subject_type: str = ""
+    subject_id: str | int = ""
+    detail: dict[str, Any] = field(default_factory=dict)
+
+    def add_to(self, session: AsyncSession) -> AuditEvent:
+        """Add the event to a unit of work."""
+        return record(
+            session,
+            self.action,
+            self.actor,
+            self.at,
+            subject_type=self.subject_type,
+            subject_id=self.subject_id,
+            **self.detail,
+        )
+
+
+class Refused(Exception):  # noqa: N818 - a refusal is an outcome, not an error of ours
+    """An action refused. Whatever the unit of work did is undone; only `audit` is kept."""
+
+    def __init__(self, reason: str, audit: AuditEntry | None = None) -> None:
+        super().__init__(reason)
+        self.audit = audit
+
+
+@asynccontextmanager
+async def unit_of_work(db: Database) -> AsyncIterator[AsyncSession]:
+    """A unit of work that commits on success; on a refusal it is rolled back whole and the
+    refusal's audit entry is written on its own, then the refusal propagates."""
+    try:
+        async with db.write() as session:
+            yield session
+    except Refused as refused:
+        if refused.audit is not None:
+            async with db.write() as session:
+                refused.audit.add_to(session)
+        raise

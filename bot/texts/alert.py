@@ -7,6 +7,7 @@ from html import escape
 
 from bot.texts import report as r
 from bot.texts.fitting import TELEGRAM_TEXT_LIMIT, fit
+from bot.texts.labels import count_text
 from bot.thaidate import format_datetime, format_time
 from storage.models import Incident
 
@@ -20,10 +21,6 @@ ACK_DONE = "รับทราบแล้ว ขอบคุณ"
 ACK_ALREADY = "เหตุนี้รับทราบแล้วโดย {name} เวลา {time}"
 NOT_A_RECIPIENT = "ขออภัย ท่านไม่ได้อยู่ในรายชื่อผู้รับการแจ้งเตือนเหตุนี้ จึงดำเนินการกับปุ่มนี้ไม่ได้"
 UNKNOWN_INCIDENT = "ไม่พบเหตุการณ์นี้ในระบบ ปุ่มนี้อาจมาจากข้อความเก่า"
-
-
-def _count(value: int | None) -> str:
-    return "ไม่ทราบ" if value is None else f"{value:,}"
 
 
 def acknowledged_line(name: str, position: str, at: datetime, tz: tzinfo) -> str:
@@ -52,8 +49,9 @@ def alert(
         f"(รายงาน {format_time(incident.created_at, tz)})",
         f"👤 {escape(incident.reporter_name)} {escape(incident.reporter_position)} "
         f"· {escape(incident.agency_name)} · โทร {escape(incident.reporter_phone or '-')}",
-        f"🩹 เสียชีวิต {_count(incident.dead)} · บาดเจ็บ {_count(incident.injured)} · "
-        f"สูญหาย {_count(incident.missing)} · ครัวเรือน {_count(incident.affected_households)}",
+        f"🩹 เสียชีวิต {count_text(incident.dead)} · บาดเจ็บ {count_text(incident.injured)} · "
+        f"สูญหาย {count_text(incident.missing)} · "
+        f"ครัวเรือน {count_text(incident.affected_households)}",
     ]
     if incident.damage_note:
         lines.append(f"🏚 {escape(incident.damage_note)}")

@@ -7,6 +7,7 @@ from html import escape
 
 from bot.reports.view import ReportView
 from bot.texts.fitting import TELEGRAM_TEXT_LIMIT, fit
+from bot.texts.labels import UNKNOWN, count_text
 from bot.thaidate import format_datetime
 from storage.models import Category, ReportStep, Urgency
 
@@ -167,17 +168,13 @@ def input_error(reason: str, **details: object) -> str:
     return INPUT_ERRORS.get(reason, INPUT_ERRORS["use_buttons"]).format(**details)
 
 
-def _count(value: int | None) -> str:
-    return "ยังไม่ทราบ" if value is None else f"{value:,}"
-
-
 def _impact_lines(view: ReportView) -> list[str]:
     if not view.impact_answered:
         return []
     return [
-        f"เสียชีวิต {_count(view.dead)} · บาดเจ็บ {_count(view.injured)} · "
-        f"สูญหาย {_count(view.missing)}",
-        f"ครัวเรือนได้รับผลกระทบ: {_count(view.households)}",
+        f"เสียชีวิต {count_text(view.dead)} · บาดเจ็บ {count_text(view.injured)} · "
+        f"สูญหาย {count_text(view.missing)}",
+        f"ครัวเรือนได้รับผลกระทบ: {count_text(view.households)}",
     ]
 
 
@@ -189,7 +186,7 @@ def summary_lines(view: ReportView, tz: tzinfo) -> list[str]:
     if view.category:
         lines.append(f"ประเภท: {CATEGORY_LABELS[view.category]}")
     if view.ddpm_applies:
-        level = DDPM_LABELS.get(view.ddpm_level or 0, "ยังไม่ทราบ")
+        level = DDPM_LABELS.get(view.ddpm_level or 0, UNKNOWN)
         lines.append(f"ระดับสาธารณภัย: {level}")
     if view.district_name:
         lines.append(f"อำเภอ: {escape(view.district_name)}")

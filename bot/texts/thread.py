@@ -6,16 +6,8 @@ from datetime import datetime
 from html import escape
 
 from bot.texts import report as r
+from bot.texts.labels import STATUS_LABELS
 from storage.models import IncidentStatus, Urgency
-
-STATUS_LABELS: dict[IncidentStatus, str] = {
-    IncidentStatus.REPORTED: "รายงานแล้ว รอรับทราบ",
-    IncidentStatus.ACKNOWLEDGED: "รับทราบแล้ว",
-    IncidentStatus.IN_PROGRESS: "กำลังดำเนินการ",
-    IncidentStatus.UNDER_CONTROL: "ควบคุมได้แล้ว",
-    IncidentStatus.RESOLVED: "คลี่คลายแล้ว",
-    IncidentStatus.CLOSED: "ปิดเหตุการณ์แล้ว",
-}
 
 BUTTON_SEND_NEWS = "📝 ส่งความคืบหน้า (ข้อความ/รูป/พิกัด)"
 BUTTON_CLOSE = "🔒 ปิดเหตุการณ์"

@@ -9,18 +9,8 @@ from storage.models import (
     AuditAction,
     DeliveryStatus,
     EventKind,
-    IncidentStatus,
     RecipientRole,
 )
-
-STATUS_LABELS: dict[IncidentStatus, str] = {
-    IncidentStatus.REPORTED: "รับแจ้งแล้ว รอรับทราบ",
-    IncidentStatus.ACKNOWLEDGED: "ผู้บริหารรับทราบแล้ว",
-    IncidentStatus.IN_PROGRESS: "กำลังดำเนินการ",
-    IncidentStatus.UNDER_CONTROL: "ควบคุมสถานการณ์ได้แล้ว",
-    IncidentStatus.RESOLVED: "คลี่คลายแล้ว",
-    IncidentStatus.CLOSED: "ปิดเหตุการณ์แล้ว",
-}
 
 EVENT_LABELS: dict[EventKind, str] = {
     EventKind.FILED: "รับแจ้งเหตุ",

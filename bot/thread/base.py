@@ -62,11 +62,11 @@ class Refusal(StrEnum):
     SAME_STATUS = "same_status"
 
 
-class ThreadError(Exception):
-    """An action refused for a reason the person is told."""
+class ThreadError(audit.Refused):
+    """An action refused for a reason the person is told (audited when `audit` is set)."""
 
-    def __init__(self, refusal: Refusal) -> None:
-        super().__init__(refusal.value)
+    def __init__(self, refusal: Refusal, entry: audit.AuditEntry | None = None) -> None:
+        super().__init__(refusal.value, entry)
         self.refusal = refusal
 
 
@@ -116,10 +116,10 @@ class ThreadBase:
         )
         access = Access(incident, reporter_side, recipient is not None)
         if not (access.is_reporter_side or access.is_recipient):
-            self._refused(session, person, incident, action, now)
             # Another agency's incident is not even acknowledged to exist.
             raise ThreadError(
-                Refusal.NOT_FOUND if not person.has_role(Role.EXECUTIVE) else Refusal.NOT_RECIPIENT
+                Refusal.NOT_FOUND if not person.has_role(Role.EXECUTIVE) else Refusal.NOT_RECIPIENT,
+                self._refused(person, incident, action, now),
             )
         return access
 
@@ -158,16 +158,15 @@ class ThreadBase:
         return access
 
     def _refused(
-        self, session: AsyncSession, person: Person, incident: Incident, action: str, now: datetime
-    ) -> None:
-        audit.record(
-            session,
+        self, person: Person, incident: Incident, action: str, now: datetime
+    ) -> audit.AuditEntry:
+        return audit.AuditEntry(
             AuditAction.THREAD_ACTION_REFUSED,
             _actor(person),
             now,
             subject_type="incident",
             subject_id=incident.id,
-            button=action,
+            detail={"button": action},
         )
 
     def _require(
@@ -181,8 +180,7 @@ class ThreadBase:
         now: datetime,
     ) -> None:
         if not ok:
-            self._refused(session, person, incident, action, now)
-            raise ThreadError(refusal)
+            raise ThreadError(refusal, self._refused(person, incident, action, now))
 
     async def open_incidents(self, session: AsyncSession, person: Person) -> Sequence[Incident]:
         """Open incidents the person may see: their agency's, or all for executives/admins."""

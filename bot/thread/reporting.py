@@ -28,6 +28,12 @@ class ReporterActions(ThreadBase):
     """The reporter's side: news and status."""
 
     # ------------------------------------------------------ reporter's side
+    async def may_post_update(
+        self, session: AsyncSession, incident_id: int, person: Person, now: datetime
+    ) -> None:
+        """Refuse (audited) unless `person` may send news about the incident now."""
+        await self.checked(session, incident_id, person, "update", now, Side.REPORTER)
+
     async def post_update(
         self,
         session: AsyncSession,

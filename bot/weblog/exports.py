@@ -10,8 +10,8 @@ from datetime import datetime, tzinfo
 
 from pydantic import BaseModel
 
+from bot.texts.labels import STATUS_LABELS
 from bot.texts.report import CATEGORY_LABELS, URGENCY_LABELS
-from bot.texts.web import STATUS_LABELS
 from bot.thaidate import format_datetime
 from bot.weblog.queries import ExportRow
 from storage.models import Category, IncidentStatus, Urgency

@@ -8,10 +8,11 @@ from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 
 from bot.runtime import AppContext
+from bot.services import audit
 from bot.texts import thread as t
+from bot.texts.labels import STATUS_LABELS
 from bot.thread.service import ThreadError
 from handlers.thread.menus import (
-    KEEP_REFUSALS,
     button,
     menu_markup,
     prompt_for,
@@ -40,13 +41,13 @@ async def on_thread_button(update: Update, context: AppContext) -> None:
     chat_id = person.telegram_user_id
     assert chat_id is not None
     try:
-        async with runtime.db.write(keep_on=KEEP_REFUSALS) as session:
+        async with audit.unit_of_work(runtime.db) as session:
             access = await thread.access(session, incident_id, person, action, now)
             reference = access.incident.reference
             reply: str | None = None
             markup: InlineKeyboardMarkup | None = None
             if action == "menu":
-                reply = f"<b>{reference}</b> · {t.STATUS_LABELS[access.incident.status]}"
+                reply = f"<b>{reference}</b> · {STATUS_LABELS[access.incident.status]}"
                 markup = menu_markup(access, person)
             elif action == "news":
                 require_open_side(access)
@@ -59,7 +60,7 @@ async def on_thread_button(update: Update, context: AppContext) -> None:
             elif action.startswith("st:"):
                 status = _status(action[3:])
                 await thread.change_status(session, incident_id, person, status, now)
-                reply = t.STATUS_OK.format(status=t.STATUS_LABELS[status])
+                reply = t.STATUS_OK.format(status=STATUS_LABELS[status])
             elif action in ("close", "instruct", "info"):
                 kind = {
                     "close": PendingInputKind.CLOSE_SUMMARY,
@@ -111,7 +112,7 @@ async def start_prompt(
     now = runtime.clock.now()
     action = "instruct" if kind is PendingInputKind.INSTRUCTION else "info"
     try:
-        async with runtime.db.write(keep_on=KEEP_REFUSALS) as session:
+        async with audit.unit_of_work(runtime.db) as session:
             access = await runtime.thread.access(session, incident_id, person, action, now)
             require_for(access, kind)
             await runtime.thread.expect(session, person, kind, incident_id, now)
@@ -135,7 +136,7 @@ async def on_instruction_ack(update: Update, context: AppContext) -> None:
     person = context.require_person()
     runtime = context.runtime
     try:
-        async with runtime.db.write(keep_on=KEEP_REFUSALS) as session:
+        async with audit.unit_of_work(runtime.db) as session:
             await runtime.thread.acknowledge_instruction(
                 session, int(raw), person, runtime.clock.now()
             )
@@ -158,7 +159,7 @@ async def on_answer_button(update: Update, context: AppContext) -> None:
     runtime = context.runtime
     now = runtime.clock.now()
     try:
-        async with runtime.db.write(keep_on=KEEP_REFUSALS) as session:
+        async with audit.unit_of_work(runtime.db) as session:
             request = await runtime.thread.info_request(session, int(raw), person, now)
             await runtime.thread.expect(
                 session,

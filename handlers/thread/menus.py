@@ -8,11 +8,9 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 from bot.runtime import AppContext
 from bot.texts import thread as t
+from bot.texts.labels import STATUS_LABELS
 from bot.thread.service import Access, Refusal, ThreadError
 from storage.models import IncidentStatus, PendingInputKind, Person, Role
-
-KEEP_REFUSALS = (ThreadError,)
-
 
 TEXT_KINDS = {
     PendingInputKind.INSTRUCTION: t.INSTRUCTION_LIMITS,
@@ -47,7 +45,7 @@ def menu_markup(access: Access, person: Person) -> InlineKeyboardMarkup | None:
         rows.append([button(t.BUTTON_SEND_NEWS, f"t|{i}|news")])
         rows.append(
             [
-                button(icon + t.STATUS_LABELS[status], f"t|{i}|st:{status.value}")
+                button(icon + STATUS_LABELS[status], f"t|{i}|st:{status.value}")
                 for status, icon in _STATUS_BUTTONS
             ]
         )

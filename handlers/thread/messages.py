@@ -6,11 +6,12 @@ from telegram import InlineKeyboardMarkup, Update
 
 from bot.reports import parsing
 from bot.runtime import AppContext
+from bot.services import audit
 from bot.texts import thread as t
 from bot.texts.report import input_error
 from bot.thread.service import ThreadError
 from handlers.report import attachments
-from handlers.thread.menus import KEEP_REFUSALS, TEXT_KINDS, button, refuse
+from handlers.thread.menus import TEXT_KINDS, button, refuse
 from storage.models import PendingInputKind
 
 
@@ -21,7 +22,7 @@ async def handle_message(update: Update, context: AppContext) -> bool:
     person = context.require_person()
     runtime = context.runtime
     now = runtime.clock.now()
-    async with runtime.db.write(keep_on=KEEP_REFUSALS) as session:
+    async with audit.unit_of_work(runtime.db) as session:
         pending = await runtime.thread.pending(session, person, now)
         kind = pending.kind if pending else None
         incident_id = pending.incident_id if pending else None
@@ -59,7 +60,7 @@ async def _act_on_text(
     now = runtime.clock.now()
     thread = runtime.thread
     try:
-        async with runtime.db.write(keep_on=KEEP_REFUSALS) as session:
+        async with audit.unit_of_work(runtime.db) as session:
             if kind is PendingInputKind.INSTRUCTION:
                 await thread.instruct(session, incident_id, person, text, now)
                 reply = t.INSTRUCTION_SENT
@@ -75,7 +76,7 @@ async def _act_on_text(
                 reply = t.CLOSED_OK.format(reference=incident.reference)
             await thread.clear(session, person)
     except ThreadError as error:
-        async with runtime.db.write(keep_on=KEEP_REFUSALS) as session:
+        async with audit.unit_of_work(runtime.db) as session:
             await thread.clear(session, person)
         await refuse(message, None, error)
         return
@@ -98,10 +99,18 @@ async def _post_news(update: Update, context: AppContext, incident_id: int) -> N
         await message.reply_text(t.TEXT_EXPECTED)
         return
     now = runtime.clock.now()
+    try:
+        if incoming is not None:
+            # Refuse before fetching anything: a refused file must leave no trace but the audit.
+            async with audit.unit_of_work(runtime.db) as session:
+                await runtime.thread.may_post_update(session, incident_id, person, now)
+    except ThreadError as error:
+        await refuse(message, None, error)
+        return
     # Fetch the file before the transaction: no network wait while holding a write lock.
     stored = await attachments.download(context, incoming) if incoming is not None else None
     try:
-        async with runtime.db.write(keep_on=KEEP_REFUSALS) as session:
+        async with audit.unit_of_work(runtime.db) as session:
             if incoming is not None:
                 row = attachments.attachment_row(
                     incoming, stored, message.caption, now, incident_id=incident_id
@@ -138,17 +147,17 @@ async def handle_reply(update: Update, context: AppContext) -> bool:
     person = context.require_person()
     runtime = context.runtime
     now = runtime.clock.now()
-    async with runtime.db.read() as session:
-        found = await runtime.thread.delivery_of_message(
-            session, message.chat_id, replied.message_id
-        )
-        if found is None or found.incident_id is None:
-            return False
-        try:
+    try:
+        async with audit.unit_of_work(runtime.db) as session:
+            found = await runtime.thread.delivery_of_message(
+                session, message.chat_id, replied.message_id
+            )
+            if found is None or found.incident_id is None:
+                return False
             access = await runtime.thread.access(session, found.incident_id, person, "reply", now)
-        except ThreadError as error:
-            await refuse(message, None, error)
-            return True
+    except ThreadError as error:
+        await refuse(message, None, error)
+        return True
     request_id = runtime.thread.request_in(found)
     if access.is_recipient and not access.is_reporter_side:
         kind = PendingInputKind.INSTRUCTION
@@ -168,5 +177,5 @@ async def handle_reply(update: Update, context: AppContext) -> bool:
 
 async def cancel_pending(context: AppContext) -> bool:
     """Forget a pending prompt (for /cancel); True if there was one."""
-    async with context.runtime.db.write(keep_on=KEEP_REFUSALS) as session:
+    async with audit.unit_of_work(context.runtime.db) as session:
         return await context.runtime.thread.clear(session, context.require_person())

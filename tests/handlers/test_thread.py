@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from storage.models import (
+    Attachment,
     AuditAction,
     AuditEvent,
     EventKind,
@@ -98,11 +99,11 @@ async def test_status_changes_are_threaded_and_refused_when_unchanged(bot: Harne
     forged_answer = await bot.api.wait_for_callback_answer(forged)
     await bot.drain()
 
-    assert "ควบคุมได้แล้ว" in changed.text
+    assert "ควบคุมสถานการณ์ได้แล้ว" in changed.text
     assert "อยู่ในสถานะนี้อยู่แล้ว" in same.text
     assert "ไม่มีสิทธิ์" in forged_answer.text
     assert (await incident(bot)).status is IncidentStatus.UNDER_CONTROL
-    assert thread_in(bot, executives[0].id, "สถานะ: ควบคุมได้แล้ว")
+    assert thread_in(bot, executives[0].id, "สถานะ: ควบคุมสถานการณ์ได้แล้ว")
 
 
 async def test_an_executive_replying_to_the_alert_instructs_the_reporter(bot: Harness):
@@ -279,3 +280,33 @@ async def test_an_executive_who_did_not_get_the_alert_cannot_instruct(bot: Harne
 
     assert "ไม่ได้อยู่ในรายชื่อผู้รับการแจ้งเตือน" in answer.text
     assert not thread_in(bot, reporter.id, "ข้อสั่งการ เหตุ")
+
+
+async def test_a_news_file_refused_on_a_closed_incident_leaves_only_its_audit_entry(bot: Harness):
+    executives, reporter, filed = await setup(bot)
+    menu = await open_menu(bot, reporter, filed)
+    news = await bot.press(reporter, menu, "t|1|news", expect=has("ส่งความคืบหน้าของ"))
+    open_list = await bot.say(executives[0], "/open", expect=has(REFERENCE))
+    executive_menu = await open_menu(bot, executives[0], open_list)
+    await bot.press(executives[0], executive_menu, "t|1|close", expect=has("พิมพ์สรุป"))
+    await bot.say(executives[0], "สถานการณ์ยุติแล้ว", expect=has("ปิดเหตุการณ์"))
+    await bot.drain()
+    async with bot.runtime.db.read() as session:
+        files_before = await session.scalar(select(func.count()).select_from(Attachment))
+
+    mark = bot.api.mark()
+    bot.api.send_photo(reporter, make_png(20, 20, (10, 120, 200)), caption="ภาพหลังปิด")
+    refusal = await bot.api.wait_for_message(reporter.id, has("ปิดแล้ว"), since=mark)
+    await bot.drain()
+
+    assert news is not None and "ปิดแล้ว" in refusal.text
+    async with bot.runtime.db.read() as session:
+        files_after = await session.scalar(select(func.count()).select_from(Attachment))
+        refused = (
+            await session.scalars(
+                select(AuditEvent).where(AuditEvent.action == AuditAction.THREAD_ACTION_REFUSED)
+            )
+        ).all()
+    assert files_after == files_before
+    assert [r.detail["button"] for r in refused] == ["update"]
+    assert not [m for m in bot.api.sent_messages(executives[1].id) if m.kind == "photo"]

@@ -47,7 +47,7 @@ async def test_csv_has_a_bom_thai_headers_and_thai_values(site: Site):
     assert record["รายละเอียด"] == "น้ำท่วม, สูง 80 ซม.\nกำลังอพยพ"
     assert record["บาดเจ็บ"] == "2"
     assert record["เสียชีวิต"] == ""  # unknown, not zero
-    assert record["สถานะ"] == "รับแจ้งแล้ว รอรับทราบ"
+    assert record["สถานะ"] == "แจ้งแล้ว รอรับทราบ"
 
 
 async def test_csv_export_follows_the_filters_and_the_sort(site: Site):

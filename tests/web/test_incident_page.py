@@ -45,7 +45,7 @@ async def test_the_page_shows_every_field_in_thai(site: Site):
         "ถนนขาด 2 จุด",
         "<dt>ผู้เสียชีวิต</dt><dd>0</dd>",
         "<dt>ผู้บาดเจ็บ</dt><dd>3</dd>",
-        "<dt>ผู้สูญหาย</dt><dd>ไม่ทราบ</dd>",  # unknown is not zero
+        "<dt>ผู้สูญหาย</dt><dd>ยังไม่ทราบ</dd>",  # unknown is not zero
         "นายตัวอย่าง หินสมมติ · นายอำเภอตะพานหิน",
         "ที่ว่าการอำเภอตะพานหิน",
         'href="tel:080-000-1604"',

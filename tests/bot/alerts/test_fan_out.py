@@ -33,7 +33,7 @@ async def test_every_executive_and_the_war_room_get_the_alert_with_replies(bot: 
             "นายอำเภอตะพานหิน",
             "080-000-1604",
             "บาดเจ็บ 2",
-            "สูญหาย ไม่ทราบ",
+            "สูญหาย ยังไม่ทราบ",
             "ครัวเรือน 45",
             "รอการรับทราบ",
         ):
