@@ -7,13 +7,16 @@ import logging
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler
 
+from bot.access import AccessRefused
 from bot.alerts.render import ALERT_PREFIX
-from bot.alerts.service import AckOutcome
+from bot.alerts.service import AckOutcome, AckResult
 from bot.runtime import AppContext
+from bot.services import audit
 from bot.texts import alert as t
+from bot.texts.thread import REFUSALS
 from bot.thaidate import format_time
 from handlers import thread
-from storage.models import Incident, PendingInputKind
+from storage.models import PendingInputKind
 
 log = logging.getLogger(__name__)
 
@@ -37,34 +40,34 @@ async def on_alert_button(update: Update, context: AppContext) -> None:
     parsed = _parse(query.data or "")
     if parsed is None:
         log.info("malformed alert button from person#%s", person.id)
-        await query.answer(t.UNKNOWN_INCIDENT, show_alert=True)
+        await query.answer(REFUSALS["not_found"], show_alert=True)
         return
     incident_id, action = parsed
     runtime = context.runtime
     now = runtime.clock.now()
     if action == "ack":
-        async with runtime.db.write() as session:
-            result = await runtime.alerts.acknowledge(session, incident_id, person, now)
-        await query.answer(_ack_answer(result.outcome, result.incident, context), show_alert=True)
+        try:
+            async with audit.unit_of_work(runtime.db) as session:
+                result = await runtime.alerts.acknowledge(session, incident_id, person, now)
+        except AccessRefused as refusal:
+            log.info("ack of incident %s by person#%s refused: %s", incident_id, person.id, refusal)
+            await query.answer(REFUSALS[refusal.refusal.value], show_alert=True)
+            return
+        await query.answer(_ack_answer(result, context), show_alert=True)
         log.info("ack of incident %s by person#%s: %s", incident_id, person.id, result.outcome)
         return
     kind = PendingInputKind.INSTRUCTION if action == "instruct" else PendingInputKind.INFO_QUESTION
     await thread.start_prompt(update, context, incident_id, kind)
 
 
-def _ack_answer(outcome: AckOutcome, incident: Incident | None, context: AppContext) -> str:
-    match outcome:
-        case AckOutcome.ACKNOWLEDGED:
-            return t.ACK_DONE
-        case AckOutcome.ALREADY if incident is not None and incident.acknowledged_at is not None:
-            who = incident.acknowledged_by.name if incident.acknowledged_by else "-"
-            return t.ACK_ALREADY.format(
-                name=who, time=format_time(incident.acknowledged_at, context.runtime.settings.tz)
-            )
-        case AckOutcome.NOT_RECIPIENT:
-            return t.NOT_A_RECIPIENT
-        case _:
-            return t.UNKNOWN_INCIDENT
+def _ack_answer(result: AckResult, context: AppContext) -> str:
+    incident = result.incident
+    if result.outcome is AckOutcome.ACKNOWLEDGED or incident.acknowledged_at is None:
+        return t.ACK_DONE
+    who = incident.acknowledged_by.name if incident.acknowledged_by else "-"
+    return t.ACK_ALREADY.format(
+        name=who, time=format_time(incident.acknowledged_at, context.runtime.settings.tz)
+    )
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]

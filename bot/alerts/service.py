@@ -16,7 +16,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import access
 from bot.alerts import outbox
+from bot.policy import Action
 from bot.services import audit, roster
 from bot.services.audit import Actor
 from bot.services.events import EventBus
@@ -46,16 +48,14 @@ class AckOutcome(StrEnum):
 
     ACKNOWLEDGED = "acknowledged"
     ALREADY = "already"
-    NOT_RECIPIENT = "not_recipient"
-    UNKNOWN_INCIDENT = "unknown_incident"
 
 
 @dataclass(frozen=True, slots=True)
 class AckResult:
-    """The outcome, with the incident when it exists."""
+    """The outcome, with the incident."""
 
     outcome: AckOutcome
-    incident: Incident | None = None
+    incident: Incident
 
 
 class Alerts:
@@ -164,39 +164,23 @@ class Alerts:
             )
 
     # ---------------------------------------------------------- acknowledgement
-    async def recipient_of(
-        self, session: AsyncSession, incident: Incident, person: Person, button: str, now: datetime
-    ) -> AlertRecipient | None:
-        """The person's place among the alert's recipients; a refusal is audited."""
+    async def acknowledge(
+        self, session: AsyncSession, incident_id: int, person: Person, now: datetime
+    ) -> AckResult:
+        """Record that `person` has the incident; the first acknowledgement stops the timers.
+
+        Refused (AccessRefused, audited) unless the policy lets the person acknowledge.
+        """
+        allowed = await access.authorize(
+            session, incident_id, person, Action.ACKNOWLEDGE, now, lock=True
+        )
+        incident = allowed.incident
         recipient = await session.scalar(
             select(AlertRecipient).where(
                 AlertRecipient.incident_id == incident.id, AlertRecipient.person_id == person.id
             )
         )
-        if recipient is None:
-            audit.record(
-                session,
-                AuditAction.ALERT_ACTION_REFUSED,
-                Actor(person_id=person.id, telegram_id=person.telegram_user_id, source="telegram"),
-                now,
-                subject_type="incident",
-                subject_id=incident.id,
-                button=button,
-            )
-        return recipient
-
-    async def acknowledge(
-        self, session: AsyncSession, incident_id: int, person: Person, now: datetime
-    ) -> AckResult:
-        """Record that `person` has the incident; the first acknowledgement stops the timers."""
-        incident = await session.scalar(
-            select(Incident).where(Incident.id == incident_id).with_for_update(of=Incident)
-        )
-        if incident is None:
-            return AckResult(AckOutcome.UNKNOWN_INCIDENT)
-        recipient = await self.recipient_of(session, incident, person, "ack", now)
-        if recipient is None:
-            return AckResult(AckOutcome.NOT_RECIPIENT, incident)
+        assert recipient is not None  # the policy lets only recipients acknowledge
         if recipient.acknowledged_at is None:
             recipient.acknowledged_at = now
         if incident.acknowledged_at is not None:

@@ -38,19 +38,7 @@ def record(
     **detail: Any,
 ) -> AuditEvent:
     """Add an audit event to the session's unit of work."""
-    event = AuditEvent(
-        at=at,
-        action=action,
-        actor_person_id=actor.person_id,
-        actor_telegram_id=actor.telegram_id,
-        actor_label=actor.label[:100],
-        source=actor.source[:64],
-        subject_type=subject_type,
-        subject_id=str(subject_id),
-        detail=detail,
-    )
-    session.add(event)
-    return event
+    return AuditEntry(action, actor, at, subject_type, subject_id, detail).add_to(session)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,15 +54,19 @@ class AuditEntry:
 
     def add_to(self, session: AsyncSession) -> AuditEvent:
         """Add the event to a unit of work."""
-        return record(
-            session,
-            self.action,
-            self.actor,
-            self.at,
+        event = AuditEvent(
+            at=self.at,
+            action=self.action,
+            actor_person_id=self.actor.person_id,
+            actor_telegram_id=self.actor.telegram_id,
+            actor_label=self.actor.label[:100],
+            source=self.actor.source[:64],
             subject_type=self.subject_type,
-            subject_id=self.subject_id,
-            **self.detail,
+            subject_id=str(self.subject_id),
+            detail=dict(self.detail),
         )
+        session.add(event)
+        return event
 
 
 class Refused(Exception):  # noqa: N818 - a refusal is an outcome, not an error of ours

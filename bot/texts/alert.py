@@ -19,8 +19,6 @@ BUTTON_OPEN_WEB = "🌐 เปิดในเว็บ"
 WAITING = "⏳ <b>รอการรับทราบจากผู้บริหาร</b>"
 ACK_DONE = "รับทราบแล้ว ขอบคุณ"
 ACK_ALREADY = "เหตุนี้รับทราบแล้วโดย {name} เวลา {time}"
-NOT_A_RECIPIENT = "ขออภัย ท่านไม่ได้อยู่ในรายชื่อผู้รับการแจ้งเตือนเหตุนี้ จึงดำเนินการกับปุ่มนี้ไม่ได้"
-UNKNOWN_INCIDENT = "ไม่พบเหตุการณ์นี้ในระบบ ปุ่มนี้อาจมาจากข้อความเก่า"
 
 
 def acknowledged_line(name: str, position: str, at: datetime, tz: tzinfo) -> str:

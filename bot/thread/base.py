@@ -7,22 +7,19 @@ each message a reply under that chat's copy of the alert. Nothing here talks to 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import access
+from bot.access import Access, AccessRefused
 from bot.alerts import outbox
 from bot.alerts.service import to_recipients
-from bot.services import audit
-from bot.services.audit import Actor
+from bot.policy import Action, Refusal
 from bot.services.events import EventBus
 from storage.models import (
-    AlertRecipient,
-    AuditAction,
     Delivery,
     DeliveryKind,
     Incident,
@@ -31,7 +28,6 @@ from storage.models import (
     PendingInput,
     PendingInputKind,
     Person,
-    Role,
 )
 
 OPEN_STATUSES = frozenset(IncidentStatus) - {IncidentStatus.CLOSED}
@@ -42,45 +38,17 @@ REPORTER_STATUSES = (
 )
 PENDING_TTL = timedelta(minutes=30)
 
+# What each kind of awaited message will do, for the permission it needs.
+INPUT_ACTIONS: dict[PendingInputKind, Action] = {
+    PendingInputKind.UPDATE: Action.POST_UPDATE,
+    PendingInputKind.INSTRUCTION: Action.INSTRUCT,
+    PendingInputKind.INFO_QUESTION: Action.REQUEST_INFO,
+    PendingInputKind.INFO_ANSWER: Action.ANSWER_INFO,
+    PendingInputKind.CLOSE_SUMMARY: Action.CLOSE,
+}
 
-class Side(StrEnum):
-    """Who may take an action: the incident's own agency, the alert's recipients, or either."""
-
-    REPORTER = "reporter"
-    RECIPIENT = "recipient"
-    EITHER = "either"
-
-
-class Refusal(StrEnum):
-    """Why an action was refused (each has a Thai message)."""
-
-    NOT_FOUND = "not_found"
-    NOT_ALLOWED = "not_allowed"
-    NOT_RECIPIENT = "not_recipient"
-    CLOSED = "closed"
-    NOT_CLOSED = "not_closed"
-    SAME_STATUS = "same_status"
-
-
-class ThreadError(audit.Refused):
-    """An action refused for a reason the person is told (audited when `audit` is set)."""
-
-    def __init__(self, refusal: Refusal, entry: audit.AuditEntry | None = None) -> None:
-        super().__init__(refusal.value, entry)
-        self.refusal = refusal
-
-
-@dataclass(frozen=True, slots=True)
-class Access:
-    """What a person may do with an incident."""
-
-    incident: Incident
-    is_reporter_side: bool  # the incident's agency: may update and close
-    is_recipient: bool  # the alert went to them: may instruct, request, close, reopen
-
-
-def _actor(person: Person) -> Actor:
-    return Actor(person_id=person.id, telegram_id=person.telegram_user_id, source="telegram")
+# The thread's refusals are the permission model's (bot/policy.py).
+ThreadError = AccessRefused
 
 
 class ThreadBase:
@@ -91,102 +59,26 @@ class ThreadBase:
         self.instruction_remind_after = instruction_remind_after
 
     # ------------------------------------------------------------------ access
-    async def access(
+    async def authorize(
         self,
         session: AsyncSession,
         incident_id: int,
         person: Person,
-        action: str,
+        action: Action,
         now: datetime,
         *,
         lock: bool = False,
     ) -> Access:
-        """Load the incident for `person`, or refuse (and audit) if they may not see it."""
-        query = select(Incident).where(Incident.id == incident_id)
-        if lock:
-            query = query.with_for_update(of=Incident)
-        incident = await session.scalar(query)
-        if incident is None:
-            raise ThreadError(Refusal.NOT_FOUND)
-        reporter_side = person.has_role(Role.REPORTER) and incident.agency_id == person.agency_id
-        recipient = await session.scalar(
-            select(AlertRecipient.id).where(
-                AlertRecipient.incident_id == incident.id, AlertRecipient.person_id == person.id
-            )
-        )
-        access = Access(incident, reporter_side, recipient is not None)
-        if not (access.is_reporter_side or access.is_recipient):
-            # Another agency's incident is not even acknowledged to exist.
-            raise ThreadError(
-                Refusal.NOT_FOUND if not person.has_role(Role.EXECUTIVE) else Refusal.NOT_RECIPIENT,
-                self._refused(person, incident, action, now),
-            )
-        return access
-
-    async def checked(
-        self,
-        session: AsyncSession,
-        incident_id: int,
-        person: Person,
-        action: str,
-        now: datetime,
-        side: Side,
-        *,
-        open_only: bool = True,
-        lock: bool = False,
-    ) -> Access:
-        """The incident, if `person` is on the `side` that may take `action` (and, unless told
-        otherwise, the incident is still open); otherwise a refusal, audited."""
-        access = await self.access(session, incident_id, person, action, now, lock=lock)
-        allowed = {
-            Side.REPORTER: access.is_reporter_side,
-            Side.RECIPIENT: access.is_recipient,
-            Side.EITHER: access.is_reporter_side or access.is_recipient,
-        }[side]
-        refusal = Refusal.NOT_RECIPIENT if side is Side.RECIPIENT else Refusal.NOT_ALLOWED
-        self._require(allowed, refusal, session, person, access.incident, action, now)
-        if open_only:
-            self._require(
-                access.incident.status is not IncidentStatus.CLOSED,
-                Refusal.CLOSED,
-                session,
-                person,
-                access.incident,
-                action,
-                now,
-            )
-        return access
-
-    def _refused(
-        self, person: Person, incident: Incident, action: str, now: datetime
-    ) -> audit.AuditEntry:
-        return audit.AuditEntry(
-            AuditAction.THREAD_ACTION_REFUSED,
-            _actor(person),
-            now,
-            subject_type="incident",
-            subject_id=incident.id,
-            detail={"button": action},
-        )
-
-    def _require(
-        self,
-        ok: bool,
-        refusal: Refusal,
-        session: AsyncSession,
-        person: Person,
-        incident: Incident,
-        action: str,
-        now: datetime,
-    ) -> None:
-        if not ok:
-            raise ThreadError(refusal, self._refused(person, incident, action, now))
+        """The incident, if the policy lets `person` take `action` on it; otherwise a
+        refusal, audited."""
+        return await access.authorize(session, incident_id, person, action, now, lock=lock)
 
     async def open_incidents(self, session: AsyncSession, person: Person) -> Sequence[Incident]:
         """Open incidents the person may see: their agency's, or all for executives/admins."""
-        query = select(Incident).where(Incident.status != IncidentStatus.CLOSED)
-        if not (person.has_role(Role.EXECUTIVE) or person.has_role(Role.ADMIN)):
-            query = query.where(Incident.agency_id == person.agency_id)
+        query = select(Incident).where(
+            Incident.status != IncidentStatus.CLOSED,
+            *access.visible_incidents(person.id, person.agency_id, person.roles),
+        )
         return (await session.scalars(query.order_by(Incident.created_at.desc()).limit(30))).all()
 
     async def delivery_of_message(
@@ -212,23 +104,28 @@ class ThreadBase:
     async def info_request(
         self, session: AsyncSession, request_id: int, person: Person, now: datetime
     ) -> InfoRequest:
-        """A request the person's side may answer."""
+        """A request the person may answer (the incident's own agency)."""
         request = await session.get(InfoRequest, request_id)
         if request is None:
-            raise ThreadError(Refusal.NOT_FOUND)
-        access = await self.access(session, request.incident_id, person, "info_answer", now)
-        self._require(
-            access.is_reporter_side,
-            Refusal.NOT_ALLOWED,
-            session,
-            person,
-            access.incident,
-            "info_answer",
-            now,
-        )
+            raise access.refused(Refusal.NOT_FOUND, person, 0, Action.ANSWER_INFO, now)
+        await self.authorize(session, request.incident_id, person, Action.ANSWER_INFO, now)
         return request
 
     # ----------------------------------------------------------- pending input
+    async def start_input(
+        self,
+        session: AsyncSession,
+        incident_id: int,
+        person: Person,
+        kind: PendingInputKind,
+        now: datetime,
+        request_id: int | None = None,
+    ) -> Access:
+        """Take the person's next message as `kind`, if they may take that action now."""
+        allowed = await self.authorize(session, incident_id, person, INPUT_ACTIONS[kind], now)
+        await self.expect(session, person, kind, incident_id, now, request_id)
+        return allowed
+
     async def expect(
         self,
         session: AsyncSession,

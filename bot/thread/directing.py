@@ -6,13 +6,10 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import access
+from bot.policy import Action, Refusal
 from bot.texts import thread as t
-from bot.thread.base import (
-    Refusal,
-    Side,
-    ThreadBase,
-    ThreadError,
-)
+from bot.thread.base import ThreadBase
 from storage.models import (
     EventKind,
     InfoRequest,
@@ -29,8 +26,9 @@ class ExecutiveActions(ThreadBase):
         self, session: AsyncSession, incident_id: int, person: Person, text: str, now: datetime
     ) -> Instruction:
         """An instruction to the reporter, shown briefly to the other recipients too."""
-        access = await self.checked(session, incident_id, person, "instruct", now, Side.RECIPIENT)
-        incident = access.incident
+        incident = (
+            await self.authorize(session, incident_id, person, Action.INSTRUCT, now)
+        ).incident
         instruction = Instruction(
             incident_id=incident.id,
             from_person_id=person.id,
@@ -68,15 +66,9 @@ class ExecutiveActions(ThreadBase):
         """The reporter's side confirms the instruction; its author hears about it."""
         instruction = await session.get(Instruction, instruction_id)
         if instruction is None:
-            raise ThreadError(Refusal.NOT_FOUND)
-        access = await self.checked(
-            session,
-            instruction.incident_id,
-            person,
-            "instruction_ack",
-            now,
-            Side.REPORTER,
-            open_only=False,
+            raise access.refused(Refusal.NOT_FOUND, person, 0, Action.ACKNOWLEDGE_INSTRUCTION, now)
+        allowed = await self.authorize(
+            session, instruction.incident_id, person, Action.ACKNOWLEDGE_INSTRUCTION, now
         )
         if instruction.acknowledged_at is not None:
             return instruction
@@ -93,8 +85,8 @@ class ExecutiveActions(ThreadBase):
         )
         await self._to_recipients(
             session,
-            access.incident,
-            t.instruction_acknowledged(access.incident.reference, person.name),
+            allowed.incident,
+            t.instruction_acknowledged(allowed.incident.reference, person.name),
             now,
         )
         return instruction
@@ -103,8 +95,9 @@ class ExecutiveActions(ThreadBase):
         self, session: AsyncSession, incident_id: int, person: Person, question: str, now: datetime
     ) -> InfoRequest:
         """Ask the reporter for more information."""
-        access = await self.checked(session, incident_id, person, "info", now, Side.RECIPIENT)
-        incident = access.incident
+        incident = (
+            await self.authorize(session, incident_id, person, Action.REQUEST_INFO, now)
+        ).incident
         request = InfoRequest(
             incident_id=incident.id, from_person_id=person.id, question=question, created_at=now
         )
@@ -132,12 +125,10 @@ class ExecutiveActions(ThreadBase):
         self, session: AsyncSession, request_id: int, person: Person, answer: str, now: datetime
     ) -> InfoRequest:
         """The reporter's answer, threaded to whoever asked and to the others."""
-        request = await session.get(InfoRequest, request_id)
-        if request is None:
-            raise ThreadError(Refusal.NOT_FOUND)
-        access = await self.checked(
-            session, request.incident_id, person, "info_answer", now, Side.REPORTER, open_only=False
-        )
+        request = await self.info_request(session, request_id, person, now)
+        incident = (
+            await self.authorize(session, request.incident_id, person, Action.ANSWER_INFO, now)
+        ).incident
         request.answered_at = now
         request.answer = answer
         await self.bus.record(
@@ -152,10 +143,8 @@ class ExecutiveActions(ThreadBase):
         asker = await session.get_one(Person, request.from_person_id)
         await self._to_recipients(
             session,
-            access.incident,
-            t.info_answered(
-                access.incident.reference, person.name, asker.name, request.question, answer
-            ),
+            incident,
+            t.info_answered(incident.reference, person.name, asker.name, request.question, answer),
             now,
         )
         return request

@@ -7,19 +7,15 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.policy import Action
 from bot.texts import thread as t
-from bot.thread.base import (
-    Refusal,
-    Side,
-    ThreadBase,
-)
+from bot.thread.base import ThreadBase
 from storage.models import (
     EventKind,
     Incident,
     IncidentStatus,
     Instruction,
     Person,
-    Role,
 )
 
 
@@ -31,10 +27,8 @@ class LifecycleActions(ThreadBase):
         self, session: AsyncSession, incident_id: int, person: Person, summary: str, now: datetime
     ) -> Incident:
         """Close with a short summary, by the reporter's side or a recipient executive."""
-        access = await self.checked(
-            session, incident_id, person, "close", now, Side.EITHER, lock=True
-        )
-        incident = access.incident
+        allowed = await self.authorize(session, incident_id, person, Action.CLOSE, now, lock=True)
+        incident = allowed.incident
         before = incident.status
         incident.status = IncidentStatus.CLOSED
         incident.closed_at = now
@@ -60,7 +54,7 @@ class LifecycleActions(ThreadBase):
             exclude_person=person.id,
             extra={"buttons": [[{"label": t.BUTTON_REOPEN, "data": f"t|{incident.id}|reopen"}]]},
         )
-        if not access.is_reporter_side:
+        if not allowed.standing.reporter_side:
             await self._to_reporter(session, incident, notice, now)
         return incident
 
@@ -68,26 +62,9 @@ class LifecycleActions(ThreadBase):
         self, session: AsyncSession, incident_id: int, person: Person, now: datetime
     ) -> Incident:
         """An executive who had the alert reopens a closed incident."""
-        access = await self.access(session, incident_id, person, "reopen", now, lock=True)
-        incident = access.incident
-        self._require(
-            access.is_recipient and person.has_role(Role.EXECUTIVE),
-            Refusal.NOT_ALLOWED,
-            session,
-            person,
-            incident,
-            "reopen",
-            now,
-        )
-        self._require(
-            incident.status is IncidentStatus.CLOSED,
-            Refusal.NOT_CLOSED,
-            session,
-            person,
-            incident,
-            "reopen",
-            now,
-        )
+        incident = (
+            await self.authorize(session, incident_id, person, Action.REOPEN, now, lock=True)
+        ).incident
         incident.status = IncidentStatus.IN_PROGRESS
         incident.closed_at = None
         incident.closed_by_id = None

@@ -7,14 +7,11 @@ from html import escape
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import access
 from bot.alerts.service import to_recipients
+from bot.policy import Action, Refusal
 from bot.texts import thread as t
-from bot.thread.base import (
-    REPORTER_STATUSES,
-    Refusal,
-    Side,
-    ThreadBase,
-)
+from bot.thread.base import REPORTER_STATUSES, ThreadBase
 from storage.models import (
     DeliveryKind,
     EventKind,
@@ -32,7 +29,7 @@ class ReporterActions(ThreadBase):
         self, session: AsyncSession, incident_id: int, person: Person, now: datetime
     ) -> None:
         """Refuse (audited) unless `person` may send news about the incident now."""
-        await self.checked(session, incident_id, person, "update", now, Side.REPORTER)
+        await self.authorize(session, incident_id, person, Action.POST_UPDATE, now)
 
     async def post_update(
         self,
@@ -46,8 +43,9 @@ class ReporterActions(ThreadBase):
         location: tuple[float, float] | None = None,
     ) -> Incident:
         """The reporter's news (text, a file, or a location) to every recipient."""
-        access = await self.checked(session, incident_id, person, "update", now, Side.REPORTER)
-        incident = access.incident
+        incident = (
+            await self.authorize(session, incident_id, person, Action.POST_UPDATE, now)
+        ).incident
         await self.bus.record(
             session,
             incident.id,
@@ -81,28 +79,17 @@ class ReporterActions(ThreadBase):
         now: datetime,
     ) -> Incident:
         """Move an open incident to in progress, under control or resolved."""
-        access = await self.checked(
-            session, incident_id, person, "status", now, Side.EITHER, lock=True
-        )
-        incident = access.incident
-        self._require(
-            status in REPORTER_STATUSES,
-            Refusal.NOT_ALLOWED,
-            session,
-            person,
-            incident,
-            "status",
-            now,
-        )
-        self._require(
-            incident.status is not status,
-            Refusal.SAME_STATUS,
-            session,
-            person,
-            incident,
-            "status",
-            now,
-        )
+        incident = (
+            await self.authorize(session, incident_id, person, Action.CHANGE_STATUS, now, lock=True)
+        ).incident
+        if status not in REPORTER_STATUSES:
+            raise access.refused(
+                Refusal.NOT_ALLOWED, person, incident.id, Action.CHANGE_STATUS, now
+            )
+        if incident.status is status:
+            raise access.refused(
+                Refusal.SAME_STATUS, person, incident.id, Action.CHANGE_STATUS, now
+            )
         previous = incident.status
         incident.status = status
         incident.updated_at = now

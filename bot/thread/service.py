@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from bot.thread.base import Access, Refusal, ThreadError
+from bot.access import Access
+from bot.policy import Refusal
+from bot.thread.base import ThreadError
 from bot.thread.directing import ExecutiveActions
 from bot.thread.lifecycle import LifecycleActions
 from bot.thread.reporting import ReporterActions

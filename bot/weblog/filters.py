@@ -12,7 +12,17 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import ColumnElement, Integer, case, func, or_, select
 from sqlalchemy import text as sql_text
 
-from storage.models import Category, District, Incident, IncidentStatus, Person, Role, Urgency
+from bot.access import visible_incidents
+from bot.policy import sees_everything
+from storage.models import (
+    Category,
+    District,
+    Incident,
+    IncidentStatus,
+    Person,
+    Role,
+    Urgency,
+)
 
 PAGE_SIZE = 25
 MAX_QUERY_LENGTH = 100
@@ -29,21 +39,26 @@ class Viewer:
     sees_all: bool
     is_admin: bool
 
+    roles: frozenset[Role] = frozenset()
+
     @classmethod
     def of(cls, person: Person) -> Viewer:
-        """Executives and admins see every incident; reporters their own agency's."""
+        """The viewer's reach as the permission model (bot/policy.py) gives it."""
         return cls(
             person_id=person.id,
             name=person.name,
             agency_id=person.agency_id,
             agency_name=person.agency.name,
-            sees_all=person.has_role(Role.EXECUTIVE) or person.has_role(Role.ADMIN),
+            sees_all=sees_everything(person.roles),
             is_admin=person.has_role(Role.ADMIN),
+            roles=person.roles,
         )
 
     def visible(self) -> list[ColumnElement[bool]]:
         """Conditions restricting incidents to those this viewer may see."""
-        return [] if self.sees_all else [Incident.agency_id == self.agency_id]
+        if self.sees_all:
+            return []
+        return visible_incidents(self.person_id, self.agency_id, self.roles)
 
 
 class SortKey(StrEnum):

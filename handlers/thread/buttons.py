@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 
+from bot.policy import Action
 from bot.runtime import AppContext
 from bot.services import audit
 from bot.texts import thread as t
@@ -17,8 +19,6 @@ from handlers.thread.menus import (
     menu_markup,
     prompt_for,
     refuse,
-    require_for,
-    require_open_side,
 )
 from storage.models import IncidentStatus, PendingInputKind
 
@@ -36,49 +36,11 @@ async def on_thread_button(update: Update, context: AppContext) -> None:
     incident_id, action = int(parts[1]), parts[2]
     person = context.require_person()
     runtime = context.runtime
-    now = runtime.clock.now()
-    thread = runtime.thread
     chat_id = person.telegram_user_id
     assert chat_id is not None
     try:
         async with audit.unit_of_work(runtime.db) as session:
-            access = await thread.access(session, incident_id, person, action, now)
-            reference = access.incident.reference
-            reply: str | None = None
-            markup: InlineKeyboardMarkup | None = None
-            if action == "menu":
-                reply = f"<b>{reference}</b> · {STATUS_LABELS[access.incident.status]}"
-                markup = menu_markup(access, person)
-            elif action == "news":
-                require_open_side(access)
-                await thread.expect(session, person, PendingInputKind.UPDATE, incident_id, now)
-                reply = t.ASK_NEWS.format(reference=reference)
-                markup = InlineKeyboardMarkup([[button(t.BUTTON_DONE, f"t|{incident_id}|done")]])
-            elif action == "done":
-                await thread.clear(session, person)
-                reply = t.NEWS_DONE
-            elif action.startswith("st:"):
-                status = _status(action[3:])
-                await thread.change_status(session, incident_id, person, status, now)
-                reply = t.STATUS_OK.format(status=STATUS_LABELS[status])
-            elif action in ("close", "instruct", "info"):
-                kind = {
-                    "close": PendingInputKind.CLOSE_SUMMARY,
-                    "instruct": PendingInputKind.INSTRUCTION,
-                    "info": PendingInputKind.INFO_QUESTION,
-                }[action]
-                require_for(access, kind)
-                await thread.expect(session, person, kind, incident_id, now)
-                reply, markup = prompt_for(kind, incident_id, reference)
-            elif action == "noq":
-                await thread.request_info(session, incident_id, person, "", now)
-                await thread.clear(session, person)
-                reply = t.REQUEST_SENT
-            elif action == "reopen":
-                await thread.reopen(session, incident_id, person, now)
-                reply = t.REOPENED_OK.format(reference=reference)
-            else:
-                reply = t.REFUSALS["not_found"]
+            reply, markup = await _thread_action(session, context, incident_id, action)
     except ThreadError as error:
         log.info(
             "thread %s on incident %s refused for person#%s: %s",
@@ -92,6 +54,49 @@ async def on_thread_button(update: Update, context: AppContext) -> None:
     await query.answer()
     if reply is not None:
         await context.bot.send_message(chat_id, reply, reply_markup=markup)
+
+
+async def _thread_action(
+    session: AsyncSession, context: AppContext, incident_id: int, action: str
+) -> tuple[str | None, InlineKeyboardMarkup | None]:
+    """Take one thread button's action; return the reply for the person's chat."""
+    person = context.require_person()
+    thread = context.runtime.thread
+    now = context.runtime.clock.now()
+    if action == "menu":
+        access = await thread.authorize(session, incident_id, person, Action.VIEW, now)
+        status = STATUS_LABELS[access.incident.status]
+        return f"<b>{access.incident.reference}</b> · {status}", menu_markup(access)
+    if action == "done":
+        await thread.clear(session, person)
+        return t.NEWS_DONE, None
+    if action.startswith("st:"):
+        status = _status(action[3:])
+        await thread.change_status(session, incident_id, person, status, now)
+        return t.STATUS_OK.format(status=STATUS_LABELS[status]), None
+    if action in _INPUT_BUTTONS:
+        kind = _INPUT_BUTTONS[action]
+        access = await thread.start_input(session, incident_id, person, kind, now)
+        if kind is PendingInputKind.UPDATE:
+            markup = InlineKeyboardMarkup([[button(t.BUTTON_DONE, f"t|{incident_id}|done")]])
+            return t.ASK_NEWS.format(reference=access.incident.reference), markup
+        return prompt_for(kind, incident_id, access.incident.reference)
+    if action == "noq":
+        await thread.request_info(session, incident_id, person, "", now)
+        await thread.clear(session, person)
+        return t.REQUEST_SENT, None
+    if action == "reopen":
+        incident = await thread.reopen(session, incident_id, person, now)
+        return t.REOPENED_OK.format(reference=incident.reference), None
+    return t.REFUSALS["not_found"], None
+
+
+_INPUT_BUTTONS = {
+    "news": PendingInputKind.UPDATE,
+    "close": PendingInputKind.CLOSE_SUMMARY,
+    "instruct": PendingInputKind.INSTRUCTION,
+    "info": PendingInputKind.INFO_QUESTION,
+}
 
 
 def _status(value: str) -> IncidentStatus:
@@ -110,12 +115,9 @@ async def start_prompt(
     person = context.require_person()
     runtime = context.runtime
     now = runtime.clock.now()
-    action = "instruct" if kind is PendingInputKind.INSTRUCTION else "info"
     try:
         async with audit.unit_of_work(runtime.db) as session:
-            access = await runtime.thread.access(session, incident_id, person, action, now)
-            require_for(access, kind)
-            await runtime.thread.expect(session, person, kind, incident_id, now)
+            access = await runtime.thread.start_input(session, incident_id, person, kind, now)
     except ThreadError as error:
         await refuse(None, query.answer, error)
         return
@@ -161,19 +163,15 @@ async def on_answer_button(update: Update, context: AppContext) -> None:
     try:
         async with audit.unit_of_work(runtime.db) as session:
             request = await runtime.thread.info_request(session, int(raw), person, now)
-            await runtime.thread.expect(
+            access = await runtime.thread.start_input(
                 session,
+                request.incident_id,
                 person,
                 PendingInputKind.INFO_ANSWER,
-                request.incident_id,
                 now,
                 request_id=request.id,
             )
-            reference = (
-                await runtime.thread.access(
-                    session, request.incident_id, person, "info_answer", now
-                )
-            ).incident.reference
+            reference = access.incident.reference
     except ThreadError as error:
         await refuse(None, query.answer, error)
         return

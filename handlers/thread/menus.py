@@ -6,11 +6,13 @@ from collections.abc import Awaitable, Callable
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
+from bot.access import Access
+from bot.policy import Action
 from bot.runtime import AppContext
 from bot.texts import thread as t
 from bot.texts.labels import STATUS_LABELS
-from bot.thread.service import Access, Refusal, ThreadError
-from storage.models import IncidentStatus, PendingInputKind, Person, Role
+from bot.thread.service import ThreadError
+from storage.models import IncidentStatus, PendingInputKind, Role
 
 TEXT_KINDS = {
     PendingInputKind.INSTRUCTION: t.INSTRUCTION_LIMITS,
@@ -31,33 +33,34 @@ def button(label: str, data: str) -> InlineKeyboardButton:
     return InlineKeyboardButton(label, callback_data=data)
 
 
-def menu_markup(access: Access, person: Person) -> InlineKeyboardMarkup | None:
-    """What this person can do with this incident now."""
-    incident = access.incident
-    i = incident.id
+def menu_markup(access: Access) -> InlineKeyboardMarkup | None:
+    """What this person can do with this incident now: a button per action the policy allows."""
+    i = access.incident.id
     rows: list[list[InlineKeyboardButton]] = []
-    closed = incident.status is IncidentStatus.CLOSED
-    if closed:
-        if access.is_recipient and person.has_role(Role.EXECUTIVE):
-            rows.append([button(t.BUTTON_REOPEN, f"t|{i}|reopen")])
-        return InlineKeyboardMarkup(rows) if rows else None
-    if access.is_reporter_side:
+    if access.permits(Action.REOPEN):
+        rows.append([button(t.BUTTON_REOPEN, f"t|{i}|reopen")])
+    if access.permits(Action.POST_UPDATE):
         rows.append([button(t.BUTTON_SEND_NEWS, f"t|{i}|news")])
+    if access.permits(Action.CHANGE_STATUS):
         rows.append(
             [
                 button(icon + STATUS_LABELS[status], f"t|{i}|st:{status.value}")
                 for status, icon in _STATUS_BUTTONS
             ]
         )
-    if access.is_recipient:
-        rows.append(
-            [
-                button(t.BUTTON_INSTRUCT, f"t|{i}|instruct"),
-                button(t.BUTTON_REQUEST, f"t|{i}|info"),
-            ]
+    directing = [
+        button(label, f"t|{i}|{data}")
+        for action, label, data in (
+            (Action.INSTRUCT, t.BUTTON_INSTRUCT, "instruct"),
+            (Action.REQUEST_INFO, t.BUTTON_REQUEST, "info"),
         )
-    rows.append([button(t.BUTTON_CLOSE, f"t|{i}|close")])
-    return InlineKeyboardMarkup(rows)
+        if access.permits(action)
+    ]
+    if directing:
+        rows.append(directing)
+    if access.permits(Action.CLOSE):
+        rows.append([button(t.BUTTON_CLOSE, f"t|{i}|close")])
+    return InlineKeyboardMarkup(rows) if rows else None
 
 
 async def refuse(
@@ -82,25 +85,6 @@ def prompt_for(
     return t.ASK_QUESTION.format(reference=reference), InlineKeyboardMarkup(
         [[button(t.BUTTON_NO_QUESTION, f"t|{incident_id}|noq")]]
     )
-
-
-def require_open_side(access: Access) -> None:
-    """News comes from the incident's own agency, while it is open."""
-    if not access.is_reporter_side:
-        raise ThreadError(Refusal.NOT_ALLOWED)
-    if access.incident.status is IncidentStatus.CLOSED:
-        raise ThreadError(Refusal.CLOSED)
-
-
-def require_for(access: Access, kind: PendingInputKind) -> None:
-    """Instructions and requests come from recipients; closing from either side."""
-    if access.incident.status is IncidentStatus.CLOSED:
-        raise ThreadError(Refusal.CLOSED)
-    if kind in (PendingInputKind.INSTRUCTION, PendingInputKind.INFO_QUESTION):
-        if not access.is_recipient:
-            raise ThreadError(Refusal.NOT_RECIPIENT)
-    elif not (access.is_recipient or access.is_reporter_side):
-        raise ThreadError(Refusal.NOT_ALLOWED)
 
 
 async def open_command(update: Update, context: AppContext) -> None:

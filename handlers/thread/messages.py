@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardMarkup, Update
 
+from bot.policy import Action
 from bot.reports import parsing
 from bot.runtime import AppContext
 from bot.services import audit
@@ -154,12 +155,14 @@ async def handle_reply(update: Update, context: AppContext) -> bool:
             )
             if found is None or found.incident_id is None:
                 return False
-            access = await runtime.thread.access(session, found.incident_id, person, "reply", now)
+            access = await runtime.thread.authorize(
+                session, found.incident_id, person, Action.VIEW, now
+            )
     except ThreadError as error:
         await refuse(message, None, error)
         return True
     request_id = runtime.thread.request_in(found)
-    if access.is_recipient and not access.is_reporter_side:
+    if access.permits(Action.INSTRUCT) and not access.standing.reporter_side:
         kind = PendingInputKind.INSTRUCTION
     elif request_id is not None:
         kind = PendingInputKind.INFO_ANSWER

@@ -259,7 +259,7 @@ async def test_another_agency_cannot_update_or_close(bot: Harness):
                 select(AuditEvent).where(AuditEvent.action == AuditAction.THREAD_ACTION_REFUSED)
             )
         ).all()
-    assert [r.detail["button"] for r in refused] == ["menu", "news", "close"]
+    assert [r.detail["action"] for r in refused] == ["view", "post_update", "close"]
 
 
 async def test_an_executive_who_did_not_get_the_alert_cannot_instruct(bot: Harness):
@@ -308,5 +308,5 @@ async def test_a_news_file_refused_on_a_closed_incident_leaves_only_its_audit_en
             )
         ).all()
     assert files_after == files_before
-    assert [r.detail["button"] for r in refused] == ["update"]
+    assert [r.detail["action"] for r in refused] == ["post_update"]
     assert not [m for m in bot.api.sent_messages(executives[1].id) if m.kind == "photo"]

@@ -66,6 +66,8 @@ class Spec:
     ddpm_level: int | None = None
     photos: list[bytes] = field(default_factory=list)
     recipients: list[str] = field(default_factory=list)
+    # Alerted as escalation contacts (nobody acknowledged in time).
+    escalated: list[str] = field(default_factory=list)
 
 
 async def add_incident(db: Database, spec: Spec, now: datetime, files_dir: Path) -> str:
@@ -160,7 +162,9 @@ async def add_incident(db: Database, spec: Spec, now: datetime, files_dir: Path)
                     created_at=created,
                 )
             )
-        for roster_id in spec.recipients:
+        alerted = [(r, RecipientRole.EXECUTIVE) for r in spec.recipients]
+        alerted += [(r, RecipientRole.ESCALATION) for r in spec.escalated]
+        for roster_id, role in alerted:
             person = await session.scalar(select(Person).where(Person.roster_id == roster_id))
             assert person is not None
             delivery = Delivery(
@@ -181,7 +185,7 @@ async def add_incident(db: Database, spec: Spec, now: datetime, files_dir: Path)
                     incident_id=incident.id,
                     person_id=person.id,
                     chat_id=delivery.chat_id,
-                    role=RecipientRole.EXECUTIVE,
+                    role=role,
                     alert_delivery_id=delivery.id,
                     acknowledged_at=acknowledged_at if person is ack_person else None,
                     created_at=created,

@@ -106,8 +106,9 @@ async def test_someone_the_alert_was_not_meant_for_is_refused_and_audited(bot: H
     )
     instruct_answer = await bot.api.wait_for_callback_answer(instruct)
 
-    assert "ไม่ได้อยู่ในรายชื่อผู้รับการแจ้งเตือน" in refused
-    assert "ไม่มีสิทธิ์" in instruct_answer.text
+    # Another agency's reporter is not even told that the incident exists.
+    assert "ไม่พบเหตุการณ์นี้ หรือท่านไม่มีสิทธิ์เข้าถึง" in refused
+    assert "ไม่พบเหตุการณ์นี้ หรือท่านไม่มีสิทธิ์เข้าถึง" in instruct_answer.text
     async with bot.runtime.db.read() as session:
         incident = await session.scalar(select(Incident))
         refusals = (
@@ -120,7 +121,7 @@ async def test_someone_the_alert_was_not_meant_for_is_refused_and_audited(bot: H
             )
         ).all()
     assert incident.acknowledged_at is None
-    assert [r.detail["button"] for r in refusals] == ["ack", "instruct"]
+    assert [r.detail["action"] for r in refusals] == ["acknowledge", "instruct"]
     assert executives  # the executives themselves were alerted
 
 
@@ -253,3 +254,17 @@ async def test_the_deadline_depends_on_urgency(bot: Harness):
 
     assert early == []
     assert len(on_time) == 1
+
+
+async def test_a_forged_acknowledge_button_does_not_tell_whether_an_incident_exists(bot: Harness):
+    await filed_with_executives(bot)
+    other_reporter = await bot.join(2002, "D6605")
+    welcome = bot.api.last_message(other_reporter.id)
+
+    answers = []
+    for data in ("a|1|ack", "a|999|ack", "a|1|instruct", "a|999|instruct"):
+        query = bot.api.press_button(other_reporter, welcome, data, check=False)
+        answers.append((await bot.api.wait_for_callback_answer(query)).text)
+
+    assert len(set(answers)) == 1
+    assert "ไม่พบเหตุการณ์นี้" in answers[0]
