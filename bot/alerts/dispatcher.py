@@ -27,8 +27,9 @@ from bot.alerts import outbox
 from bot.alerts.render import Button, Method, Rendered, Renderer
 from bot.alerts.service import Alerts
 from bot.clock import Clock
+from bot.services import roster
 from storage.db import Database
-from storage.models import Delivery, DeliveryStatus
+from storage.models import Delivery, DeliveryStatus, Person
 
 log = logging.getLogger(__name__)
 
@@ -59,12 +60,15 @@ class TimerSource(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class Prepared:
-    """A claimed delivery made ready to send: its content and the message ids it refers to."""
+    """A claimed delivery made ready to send: its content, the chat it goes to now and the
+    message ids it refers to; `skip` says why it is not sent at all."""
 
     rendered: Rendered | None
     reply_to: int | None
     target: int | None
+    chat_id: int
     error: str = ""
+    skip: str = ""
 
 
 def _markup(buttons: list[list[Button]]) -> InlineKeyboardMarkup | None:
@@ -76,6 +80,21 @@ def _markup(buttons: list[list[Button]]) -> InlineKeyboardMarkup | None:
             for row in buttons
         ]
     )
+
+
+async def current_chat(session: AsyncSession, delivery: Delivery) -> tuple[int, str]:
+    """The chat a delivery goes to now, and why not when it must be skipped: its person may
+    have been deactivated, or bound to another account since it was queued (an edit of a
+    message on the old account is not made)."""
+    if delivery.person_id is None:
+        return delivery.chat_id, ""
+    person = await session.get(Person, delivery.person_id)
+    chat = roster.reachable_chat(person)
+    if chat is None:
+        return delivery.chat_id, "recipient deactivated or not joined"
+    if chat != delivery.chat_id and delivery.edit_of_id is not None:
+        return delivery.chat_id, "recipient moved to another account"
+    return chat, ""
 
 
 def backoff(attempts: int) -> timedelta:
@@ -130,10 +149,13 @@ class Dispatcher:
         prepared = []
         for delivery in deliveries:
             try:
-                prepared.append(Prepared(self.renderer.fresh_alert(delivery), None, None))
+                rendered = self.renderer.fresh_alert(delivery)
+                prepared.append(Prepared(rendered, None, None, delivery.chat_id))
             except Exception as exc:
                 log.exception("rendering delivery %s failed", delivery.id)
-                prepared.append(Prepared(None, None, None, error=f"render: {exc!r}"))
+                prepared.append(
+                    Prepared(None, None, None, delivery.chat_id, error=f"render: {exc!r}")
+                )
         await asyncio.gather(
             *(self._deliver(d, p) for d, p in zip(deliveries, prepared, strict=True))
         )
@@ -213,14 +235,24 @@ class Dispatcher:
         async with self.db.read() as session:
             for delivery in claimed:
                 try:
-                    rendered = await self.renderer.render(session, delivery)
-                    _, reply_to = await outbox.message_id_of(session, delivery.reply_to_id)
-                    _, target = await outbox.message_id_of(session, delivery.edit_of_id)
-                    prepared.append(Prepared(rendered, reply_to, target))
+                    prepared.append(await self._prepare_one(session, delivery))
                 except Exception as exc:
                     log.exception("rendering delivery %s failed", delivery.id)
-                    prepared.append(Prepared(None, None, None, error=f"render: {exc!r}"))
+                    prepared.append(
+                        Prepared(None, None, None, delivery.chat_id, error=f"render: {exc!r}")
+                    )
         return prepared
+
+    async def _prepare_one(self, session: AsyncSession, delivery: Delivery) -> Prepared:
+        chat_id, skip = await current_chat(session, delivery)
+        if skip:
+            return Prepared(None, None, None, chat_id, skip=skip)
+        rendered = await self.renderer.render(session, delivery)
+        _, reply_to = await outbox.message_id_of(session, delivery.reply_to_id)
+        _, target = await outbox.message_id_of(session, delivery.edit_of_id)
+        if chat_id != delivery.chat_id:
+            reply_to = None  # the message replied to is in the account they left
+        return Prepared(rendered, reply_to, target, chat_id)
 
     # -------------------------------------------------------------- one send
     async def _deliver(self, delivery: Delivery, prepared: Prepared) -> None:
@@ -246,10 +278,17 @@ class Dispatcher:
         if prepared.error:
             await self._settle_error(delivery, prepared.error, bug=True)
             return
+        if prepared.skip:
+            log.info("delivery %s skipped: %s", delivery.id, prepared.skip)
+            await self._finish(delivery, DeliveryStatus.SKIPPED, error=prepared.skip)
+            return
         rendered, reply_to, target = prepared.rendered, prepared.reply_to, prepared.target
         if rendered is None or (rendered.method is Method.EDIT_TEXT and target is None):
             await self._finish(delivery, DeliveryStatus.SKIPPED)
             return
+        if prepared.chat_id != delivery.chat_id:
+            log.info("delivery %s goes to the person's new account", delivery.id)
+            delivery.chat_id = prepared.chat_id
         try:
             message_id = await self._call(delivery.chat_id, rendered, reply_to, target)
         except RetryAfter as exc:
@@ -349,7 +388,13 @@ class Dispatcher:
         now = self.clock.now()
         async with self.db.write() as session:
             if not await outbox.finish(
-                session, delivery, status, now, message_id=message_id, error=error
+                session,
+                delivery,
+                status,
+                now,
+                message_id=message_id,
+                error=error,
+                chat_id=delivery.chat_id,
             ):
                 log.warning("delivery %s: claim lost before it was recorded", delivery.id)
                 return

@@ -185,12 +185,15 @@ async def finish(
     *,
     message_id: int | None = None,
     error: str = "",
+    chat_id: int | None = None,
 ) -> bool:
-    """Record the outcome; False if the claim was lost (another process owns the row now)."""
+    """Record the outcome (and the chat it went to, when that changed since it was queued);
+    False if the claim was lost (another process owns the row now)."""
     result = await session.execute(
         update(Delivery)
         .where(Delivery.id == delivery.id, Delivery.claim_token == delivery.claim_token)
         .values(
+            chat_id=chat_id if chat_id is not None else Delivery.chat_id,
             status=status,
             telegram_message_id=message_id,
             sent_at=now if status is DeliveryStatus.SENT else None,

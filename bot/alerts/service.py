@@ -86,11 +86,12 @@ class Alerts:
             await self._alert_chat(
                 session, incident, self.settings.war_room_chat_id, None, RecipientRole.WAR_ROOM, now
             )
-        if incident.reporter.telegram_user_id is not None:
+        reporter_chat = roster.reachable_chat(incident.reporter)
+        if reporter_chat is not None:
             outbox.enqueue(
                 session,
                 DeliveryKind.PROGRESS,
-                incident.reporter.telegram_user_id,
+                reporter_chat,
                 now,
                 person_id=incident.reporter_id,
                 incident_id=incident.id,
@@ -197,7 +198,7 @@ class Alerts:
         )
         await self._refresh_alerts(session, incident.id, now)
         await self.refresh_progress(session, incident.id, now)
-        reporter_chat = incident.reporter.telegram_user_id
+        reporter_chat = roster.reachable_chat(incident.reporter)
         if reporter_chat is not None:
             text = t.reporter_acknowledged(
                 incident.reference, person.name, person.position, now, self.settings.tz
@@ -416,27 +417,35 @@ async def to_recipients(
     skip_war_room: bool = False,
     exclude_person: int | None = None,
 ) -> None:
-    """Queue a delivery to every chat the incident's alert went to, as a reply under that
-    chat's copy of the alert (so each chat's thread reads top to bottom)."""
-    recipients = (
-        await session.scalars(
-            select(AlertRecipient).where(AlertRecipient.incident_id == incident_id)
+    """Queue a delivery to everyone the incident's alert went to, as a reply under that chat's
+    copy of the alert (so each chat's thread reads top to bottom). People are reached where the
+    roster says now: nobody deactivated, and a person bound to a new account gets it there."""
+    rows = (
+        await session.execute(
+            select(AlertRecipient, Person)
+            .outerjoin(Person, Person.id == AlertRecipient.person_id)
+            .where(AlertRecipient.incident_id == incident_id)
+            .order_by(AlertRecipient.id)
         )
     ).all()
-    for recipient in recipients:
+    for recipient, person in rows:
         if skip_war_room and recipient.role is RecipientRole.WAR_ROOM:
             continue
         if exclude_person is not None and recipient.person_id == exclude_person:
+            continue
+        chat = recipient.chat_id if recipient.person_id is None else roster.reachable_chat(person)
+        if chat is None:
             continue
         alert = await session.get(Delivery, recipient.alert_delivery_id)
         outbox.enqueue(
             session,
             kind,
-            recipient.chat_id,
+            chat,
             now,
             person_id=recipient.person_id,
             incident_id=incident_id,
-            reply_to=alert,
+            # Their copy of the alert is in the chat it went to; a new account has none.
+            reply_to=alert if alert is not None and alert.chat_id == chat else None,
             params=params,
         )
 

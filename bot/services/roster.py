@@ -196,3 +196,14 @@ async def reachable_with_role(
         .order_by(Person.id)
     )
     return result.unique().all()
+
+
+def reachable_chat(person: Person | None) -> int | None:
+    """Where a person is reached now: their bound Telegram account while they are active.
+
+    Asked when a message is queued and again when it is sent, so a deactivated person gets
+    nothing more and a person bound to a new account gets it there, not on the old one.
+    """
+    if person is None or not person.active:
+        return None
+    return person.telegram_user_id

@@ -18,6 +18,7 @@ from bot.access import Access, AccessRefused
 from bot.alerts import outbox
 from bot.alerts.service import to_recipients
 from bot.policy import Action, Refusal
+from bot.services import roster
 from bot.services.events import EventBus
 from storage.models import (
     Delivery,
@@ -193,7 +194,8 @@ class ThreadBase:
     ) -> None:
         """A message to the reporter, as a reply under their status message for the incident."""
         reporter = await session.get_one(Person, incident.reporter_id)
-        if reporter.telegram_user_id is None:
+        chat = roster.reachable_chat(reporter)
+        if chat is None:
             return
         progress = await session.scalar(
             select(Delivery).where(
@@ -206,10 +208,10 @@ class ThreadBase:
         outbox.enqueue(
             session,
             DeliveryKind.MESSAGE,
-            reporter.telegram_user_id,
+            chat,
             now,
             person_id=reporter.id,
             incident_id=incident.id,
-            reply_to=progress,
+            reply_to=progress if progress is not None and progress.chat_id == chat else None,
             params=params,
         )

@@ -35,7 +35,7 @@ PUBLIC_ROUTES = {"/", "/login", "/login/{token}", "/logout", "/static"}
 
 
 def test_the_table_covers_every_route_of_the_web_log(site: Site):
-    app = site.app.app  # inside the security headers
+    app = site.app.app  # type: ignore[attr-defined]  # inside the security headers
     paths = {r.path for r in app.routes if isinstance(r, Route | Mount)}
     covered = set(INCIDENT_ROUTES) | LISTING_ROUTES | ADMIN_ROUTES | PUBLIC_ROUTES
     assert paths == covered
