@@ -6,13 +6,27 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import audit
 from bot.services.audit import Actor
 from bot.services.roster_csv import RosterRow
-from storage.models import Agency, AuditAction, District, Person, PersonRole, Province, Role
+from storage.models import (
+    Agency,
+    AuditAction,
+    District,
+    DraftStatus,
+    Invite,
+    PendingInput,
+    Person,
+    PersonRole,
+    Province,
+    ReportDraft,
+    Role,
+    WebLoginToken,
+    WebSession,
+)
 
 
 @dataclass(slots=True)
@@ -115,11 +129,15 @@ async def import_rows(
             _apply(person, row, agency, district)
             session.add(person)
             summary.created.append(row.roster_id)
-        elif _apply(person, row, agency, district):
+        else:
+            was_active = person.active
+            if not _apply(person, row, agency, district):
+                summary.unchanged.append(row.roster_id)
+                continue
             person.updated_at = now
             summary.updated.append(row.roster_id)
-        else:
-            summary.unchanged.append(row.roster_id)
+            if was_active and not person.active:
+                await end_access(session, person, now, actor)
     listed = {row.roster_id for row in rows}
     summary.not_in_file = sum(1 for key in people if key not in listed)
     await session.flush()
@@ -164,15 +182,39 @@ async def deactivate(
     if person.active:
         person.active = False
         person.updated_at = now
-        audit.record(
-            session,
-            AuditAction.PERSON_DEACTIVATED,
-            actor,
-            now,
-            subject_type="person",
-            subject_id=person.id,
-        )
+        await end_access(session, person, now, actor)
     return person
+
+
+async def end_access(session: AsyncSession, person: Person, now: datetime, actor: Actor) -> None:
+    """End everything that lets a deactivated person in, for good: web sessions, unspent
+    sign-in links and invitations, what their next message was to answer, an open draft.
+    Activating them again revives none of it; they are invited afresh."""
+    await session.execute(
+        update(WebSession)
+        .where(WebSession.person_id == person.id, WebSession.ended_at.is_(None))
+        .values(ended_at=now)
+    )
+    for model in (WebLoginToken, Invite):
+        await session.execute(
+            update(model)
+            .where(model.person_id == person.id, model.used_at.is_(None), model.expires_at > now)
+            .values(expires_at=now)
+        )
+    await session.execute(delete(PendingInput).where(PendingInput.person_id == person.id))
+    await session.execute(
+        update(ReportDraft)
+        .where(ReportDraft.person_id == person.id, ReportDraft.status == DraftStatus.OPEN)
+        .values(status=DraftStatus.CANCELLED, updated_at=now)
+    )
+    audit.record(
+        session,
+        AuditAction.PERSON_DEACTIVATED,
+        actor,
+        now,
+        subject_type="person",
+        subject_id=person.id,
+    )
 
 
 async def find_by_telegram_id(session: AsyncSession, telegram_user_id: int) -> Person | None:

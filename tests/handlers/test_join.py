@@ -161,8 +161,10 @@ async def test_a_deactivated_person_is_refused_like_a_stranger(bot: Harness):
     report = await bot.say(user, "/report")
     joining = await bot.say(newcomer, f"/start {unused_code}")
 
-    for reply in (whoami, report, joining):
+    for reply in (whoami, report):
         assert "ยังไม่อยู่ในทะเบียน" in reply.text
+    # Deactivation spent the invitation for good.
+    assert "หมดอายุ" in joining.text
     assert (await bot.person("D6609")).telegram_user_id is None
 
 
