@@ -31,6 +31,7 @@ from bot.logs import Pseudonymizer
 from bot.runtime import RUNTIME_KEY, AppContext, Runtime
 from bot.services.events import EventBus
 from bot.services.province import ensure_province
+from bot.services.throttle import Throttle
 from bot.settings import Settings, SettingsError
 from bot.thread.service import Thread
 from bot.update_processor import PerUserUpdateProcessor
@@ -117,6 +118,7 @@ async def _web_log(runtime: Runtime) -> AsyncIterator[str]:
         province_id=runtime.province_id,
         province_key=runtime.province.key,
         province_name=runtime.province.name_th,
+        throttle=runtime.throttle,
     )
     app = create_app(context)
     try:
@@ -151,6 +153,7 @@ async def serve(
         events=events,
         alerts=Alerts(settings, province_id, events),
         thread=Thread(events, timedelta(minutes=settings.instruction_remind_minutes)),
+        throttle=Throttle(),
     )
     application = build_application(runtime, token)
     runtime.dispatcher = Dispatcher(

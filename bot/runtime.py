@@ -11,6 +11,7 @@ from bot.clock import Clock
 from bot.logs import Pseudonymizer
 from bot.provinces import ProvinceData
 from bot.services.events import EventBus
+from bot.services.throttle import Throttle
 from bot.settings import Settings
 from storage.db import Database
 from storage.models import Person
@@ -36,6 +37,7 @@ class Runtime:
     events: EventBus
     alerts: Alerts
     thread: Thread
+    throttle: Throttle
     # Set once the Telegram application (whose bot it sends with) exists.
     dispatcher: Dispatcher | None = None
     # Where the web log listens (e.g. http://127.0.0.1:8080), once it does; empty when off.

@@ -11,7 +11,7 @@ from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
 
 from bot import texts
 from bot.runtime import AppContext
-from bot.services import roster, strangers, updates
+from bot.services import roster, strangers, throttle, updates
 from bot.thaidate import format_datetime
 from storage.models import Role
 
@@ -67,28 +67,37 @@ async def gate(update: Update, context: AppContext) -> None:
 
 
 async def refuse_stranger(update: Update, context: AppContext) -> None:
-    """Refuse politely, audit the attempt, and tell admins at most once per interval."""
+    """Refuse politely (the first few times), audit the attempt, and tell admins at most once
+    per interval."""
     user = update.effective_user
     assert user is not None
     runtime = context.runtime
-    log.info("refused %s: not an active roster member", runtime.pseudonym(user.id))
-    if update.callback_query is not None:
+    answer = await runtime.throttle.allow(throttle.STRANGER_ANSWERS, str(user.id))
+    log.info(
+        "refused %s: not an active roster member%s",
+        runtime.pseudonym(user.id),
+        "" if answer else " (no longer answered)",
+    )
+    if answer and update.callback_query is not None:
         await update.callback_query.answer(texts.STRANGER_BUTTON_REFUSAL, show_alert=True)
-    elif update.effective_message is not None:
+    elif answer and update.effective_message is not None:
         await update.effective_message.reply_text(texts.STRANGER_REFUSAL)
 
     now = runtime.clock.now()
     interval = timedelta(minutes=runtime.settings.stranger_notice_interval_minutes)
-    what = _describe(update)
     async with runtime.db.write() as session:
-        notify = await strangers.note_attempt(session, user.id, now, interval, what)
-        admins = (
-            await roster.reachable_with_role(session, runtime.province_id, Role.ADMIN)
-            if notify
-            else []
+        admins = await roster.reachable_with_role(session, runtime.province_id, Role.ADMIN)
+        notify = await strangers.note_attempt(
+            session, user.id, now, interval, admins_to_tell=bool(admins)
         )
+    if not notify:
+        return
     notice = texts.admin_stranger_notice(
-        user.full_name, user.username, user.id, what, format_datetime(now, runtime.settings.tz)
+        user.full_name,
+        user.username,
+        user.id,
+        _describe(update),
+        format_datetime(now, runtime.settings.tz),
     )
     for admin in admins:
         assert admin.telegram_user_id is not None

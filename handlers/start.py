@@ -11,8 +11,9 @@ from telegram.ext import Application, CommandHandler, filters
 
 from bot import commands, texts
 from bot.runtime import AppContext
-from bot.services import invites
+from bot.services import invites, strangers
 from bot.services.invites import JoinOutcome
+from bot.thaidate import format_datetime
 from handlers.report import keyboards
 from storage.models import Person, Role
 
@@ -87,6 +88,29 @@ async def start(update: Update, context: AppContext) -> None:
     )
     if result.outcome is JoinOutcome.JOINED:
         await set_personal_menu(context, result.person)
+        if result.person.has_role(Role.ADMIN):
+            await tell_new_admin_of_strangers(context, result.person)
+
+
+async def tell_new_admin_of_strangers(context: AppContext, admin: Person) -> None:
+    """An admin who joins hears of strangers no admin could be told about before."""
+    runtime = context.runtime
+    now = runtime.clock.now()
+    async with runtime.db.write() as session:
+        untold = await strangers.untold(session, now)
+        contacts = [
+            (c.telegram_user_id, c.attempts, format_datetime(c.last_seen_at, runtime.settings.tz))
+            for c in untold
+        ]
+    if not contacts:
+        return
+    assert admin.telegram_user_id is not None
+    try:
+        await context.bot.send_message(
+            admin.telegram_user_id, texts.admin_stranger_backlog(contacts)
+        )
+    except TelegramError as exc:
+        log.warning("could not tell the new admin person#%s about strangers: %s", admin.id, exc)
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]

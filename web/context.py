@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from starlette.requests import Request
 
 from bot.clock import Clock
+from bot.services.throttle import Throttle
 from bot.settings import Settings
 from storage.db import Database
 
@@ -21,6 +22,7 @@ class WebContext:
     province_id: int
     province_key: str
     province_name: str
+    throttle: Throttle = field(default_factory=Throttle)
 
 
 def web_context(request: Request) -> WebContext:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import Database
@@ -64,6 +67,7 @@ class AuditEntry:
             subject_type=self.subject_type,
             subject_id=str(self.subject_id),
             detail=dict(self.detail),
+            count=1,
         )
         session.add(event)
         return event
@@ -77,6 +81,45 @@ class Refused(Exception):  # noqa: N818 - a refusal is an outcome, not an error 
         self.audit = audit
 
 
+# Repeats of one refusal within this long of the last are counted on one row, so a flood of
+# attempts (a stranger's messages, self-made sign-in tokens) cannot flood the audit trail.
+FOLD_WINDOW = timedelta(minutes=10)
+
+
+def fold_key(entry: AuditEntry) -> str:
+    """What makes two refusals "the same": action, actor, subject and detail."""
+    actor = entry.actor
+    parts = [
+        entry.action.value,
+        str(actor.person_id),
+        str(actor.telegram_id),
+        actor.source,
+        entry.subject_type,
+        str(entry.subject_id),
+        json.dumps(entry.detail, sort_keys=True, default=str),
+    ]
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+async def record_refusal(session: AsyncSession, entry: AuditEntry) -> AuditEvent:
+    """Record a refusal, or count it on the row of the same refusal made moments ago."""
+    key = fold_key(entry)
+    latest = await session.scalar(
+        select(AuditEvent)
+        .where(AuditEvent.fold_key == key)
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+        .with_for_update()
+    )
+    if latest is not None and (latest.last_at or latest.at) >= entry.at - FOLD_WINDOW:
+        latest.count += 1
+        latest.last_at = entry.at
+        return latest
+    event = entry.add_to(session)
+    event.fold_key = key
+    return event
+
+
 @asynccontextmanager
 async def unit_of_work(db: Database) -> AsyncIterator[AsyncSession]:
     """A unit of work that commits on success; on a refusal it is rolled back whole and the
@@ -87,5 +130,5 @@ async def unit_of_work(db: Database) -> AsyncIterator[AsyncSession]:
     except Refused as refused:
         if refused.audit is not None:
             async with db.write() as session:
-                refused.audit.add_to(session)
+                await record_refusal(session, refused.audit)
         raise

@@ -108,32 +108,32 @@ async def accept(
     invite = await session.scalar(select(Invite).where(Invite.code_hash == hash_code(code)))
     bound = await session.scalar(select(Person).where(Person.telegram_user_id == telegram_user_id))
 
-    def refuse(outcome: JoinOutcome, person: Person | None = None) -> JoinResult:
-        audit.record(
-            session,
+    async def refuse(outcome: JoinOutcome, person: Person | None = None) -> JoinResult:
+        entry = audit.AuditEntry(
             AuditAction.INVITE_REFUSED,
             actor,
             now,
             subject_type="invite",
             subject_id=invite.id if invite else "",
-            reason=outcome.value,
+            detail={"reason": outcome.value},
         )
+        await audit.record_refusal(session, entry)
         return JoinResult(outcome, person)
 
     if invite is None:
-        return refuse(JoinOutcome.UNKNOWN)
+        return await refuse(JoinOutcome.UNKNOWN)
     person = invite.person
     if invite.used_at is not None:
         if bound is not None and bound.id == person.id and person.active:
             # The same link opened twice (Telegram resends /start on every tap): not an error.
             return JoinResult(JoinOutcome.ALREADY_JOINED, person)
-        return refuse(JoinOutcome.USED)
+        return await refuse(JoinOutcome.USED)
     if invite.expires_at <= now:
-        return refuse(JoinOutcome.EXPIRED)
+        return await refuse(JoinOutcome.EXPIRED)
     if not person.active:
-        return refuse(JoinOutcome.INACTIVE)
+        return await refuse(JoinOutcome.INACTIVE)
     if bound is not None and bound.id != person.id:
-        return refuse(JoinOutcome.ACCOUNT_TAKEN)
+        return await refuse(JoinOutcome.ACCOUNT_TAKEN)
 
     # Claim the code atomically: of two concurrent taps only one sees a row updated.
     claimed = await session.execute(
@@ -142,7 +142,7 @@ async def accept(
         .values(used_at=now, used_by_telegram_id=telegram_user_id)
     )
     if claimed.rowcount != 1:  # type: ignore[attr-defined]
-        return refuse(JoinOutcome.USED)
+        return await refuse(JoinOutcome.USED)
     replaced = person.telegram_user_id is not None and person.telegram_user_id != telegram_user_id
     person.telegram_user_id = telegram_user_id
     person.joined_at = now

@@ -135,3 +135,19 @@ def admin_stranger_notice(
         f"เวลา: {when}\n"
         "หากเป็นผู้ที่ควรใช้งาน ให้เพิ่มในทะเบียนแล้วออกรหัสเชิญ (incident-bot roster invite)"
     )
+
+
+def admin_stranger_backlog(contacts: list[tuple[int, int, str]]) -> str:
+    """Told to an admin who joins: strangers no admin could be told about before.
+
+    `contacts` holds (Telegram id, attempts, when last seen) for each account.
+    """
+    lines = "\n".join(
+        f"• Telegram ID <code>{telegram_id}</code> · {attempts} ครั้ง · ล่าสุด {when}"
+        for telegram_id, attempts, when in contacts
+    )
+    return (
+        "⚠️ <b>ก่อนที่ท่านเข้าร่วม มีบัญชีที่ไม่อยู่ในทะเบียนพยายามใช้งานบอท</b>\n"
+        f"{lines}\n"
+        "หากเป็นผู้ที่ควรใช้งาน ให้เพิ่มในทะเบียนแล้วออกรหัสเชิญ (incident-bot roster invite)"
+    )

@@ -68,6 +68,27 @@ class LoginRefusal(StrEnum):
     USED = "used"
     EXPIRED = "expired"
     INACTIVE = "inactive"
+    TOO_MANY = "too_many"  # this address tried too often
+
+
+async def refuse_login(
+    session: AsyncSession,
+    refusal: LoginRefusal,
+    now: datetime,
+    source: str,
+    person: Person | None = None,
+    token_id: int | None = None,
+) -> None:
+    """Audit a refused sign-in; repeats from one address are counted on one row."""
+    entry = audit.AuditEntry(
+        AuditAction.WEB_LOGIN_REFUSED,
+        Actor(person_id=person.id if person else None, source=source),
+        now,
+        subject_type="web_login_token",
+        subject_id=token_id if token_id is not None else "",
+        detail={"reason": refusal.value},
+    )
+    await audit.record_refusal(session, entry)
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,14 +142,8 @@ async def redeem(
     if refusal is None and row is not None and not await _claim(session, row, now):
         refusal = LoginRefusal.USED
     if refusal is not None or person is None:
-        audit.record(
-            session,
-            AuditAction.WEB_LOGIN_REFUSED,
-            Actor(person_id=person.id if person else None, source=source),
-            now,
-            subject_type="web_login_token",
-            subject_id=row.id if row else "",
-            reason=(refusal or LoginRefusal.UNKNOWN).value,
+        await refuse_login(
+            session, refusal or LoginRefusal.UNKNOWN, now, source, person, row.id if row else None
         )
         return refusal or LoginRefusal.UNKNOWN
     session_id = secrets.token_urlsafe(TOKEN_BYTES)

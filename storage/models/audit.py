@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, String
+from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models.base import Base
@@ -53,3 +53,7 @@ class AuditEvent(Base):
     subject_id: Mapped[str] = mapped_column(String(64), default="")
     source: Mapped[str] = mapped_column(String(64), default="")
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # Repeats of the same refusal are folded into one row: how many, and the latest one.
+    count: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    last_at: Mapped[datetime | None]
+    fold_key: Mapped[str | None] = mapped_column(String(64), index=True)

@@ -81,9 +81,9 @@ async def test_every_action_by_every_kind_of_person_follows_the_policy(bot: Harn
     users = await escalated_incident(bot)
     async with bot.runtime.db.read() as session:
         refusals_before = await session.scalar(
-            select(func.count())
-            .select_from(AuditEvent)
-            .where(AuditEvent.action == AuditAction.THREAD_ACTION_REFUSED)
+            select(func.coalesce(func.sum(AuditEvent.count), 0)).where(
+                AuditEvent.action == AuditAction.THREAD_ACTION_REFUSED
+            )
         )
 
     outcomes: dict[tuple[str, Action], bool] = {}
@@ -109,9 +109,9 @@ async def test_every_action_by_every_kind_of_person_follows_the_policy(bot: Harn
     assert set(BUTTONS) == set(Action)
     async with bot.runtime.db.read() as session:
         refusals = await session.scalar(
-            select(func.count())
-            .select_from(AuditEvent)
-            .where(AuditEvent.action == AuditAction.THREAD_ACTION_REFUSED)
+            select(func.coalesce(func.sum(AuditEvent.count), 0)).where(
+                AuditEvent.action == AuditAction.THREAD_ACTION_REFUSED
+            )
         )
         incident = await session.scalar(select(Incident))
     assert refusals - refusals_before == sum(1 for allowed in outcomes.values() if not allowed)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -133,7 +134,47 @@ async def test_a_stranger_is_refused_and_admins_hear_once_an_hour(bot: Harness):
                 select(AuditEvent).where(AuditEvent.action == AuditAction.STRANGER_REFUSED)
             )
         ).all()
-    assert [e.detail["admins_notified"] for e in refused] == [True, False, True]
+    # Repeats within minutes are counted on one audit row; an hour later is a new row.
+    assert [e.count for e in refused] == [2, 1]
+
+
+async def test_a_stranger_is_answered_a_few_times_then_no_longer(bot: Harness):
+    stranger = bot.api.add_user(6668, "ส่งรัว")
+
+    for index in range(8):
+        bot.api.send_text(stranger, f"ข้อความที่ {index}")
+
+    async def counted() -> list[int]:
+        async with bot.runtime.db.read() as session:
+            query = select(AuditEvent.count).where(
+                AuditEvent.action == AuditAction.STRANGER_REFUSED
+            )
+            return list((await session.scalars(query)).all())
+
+    await bot.api.wait_for_messages(stranger.id, 3)
+    for _ in range(200):
+        if await counted() == [8]:
+            break
+        await asyncio.sleep(0.05)
+    await bot.settle()
+
+    answers = [m for m in bot.api.sent_messages(stranger.id) if "ยังไม่อยู่ในทะเบียน" in m.text]
+    assert len(answers) == 3
+    assert await counted() == [8]  # every attempt counted, on one row
+
+
+async def test_strangers_before_any_admin_joined_are_told_to_the_first_admin(bot: Harness):
+    stranger = bot.api.add_user(6669, "มาก่อน")
+    await bot.say(stranger, "มีใครอยู่ไหม")
+    await bot.say(stranger, "ขอใช้งาน")
+
+    admin = await bot.join(5101, "ADMIN1")
+    backlog = await bot.api.wait_for_message(admin.id, lambda m: "ก่อนที่ท่านเข้าร่วม" in m.text)
+    second_admin = await bot.join(5102, "SNJ")
+    await bot.settle()
+
+    assert "6669" in backlog.text and "2 ครั้ง" in backlog.text
+    assert not [m for m in bot.api.sent_messages(second_admin.id) if "ก่อนที่ท่าน" in m.text]
 
 
 async def test_a_stranger_pressing_a_button_is_refused(bot: Harness):

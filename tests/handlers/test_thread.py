@@ -310,3 +310,22 @@ async def test_a_news_file_refused_on_a_closed_incident_leaves_only_its_audit_en
     assert files_after == files_before
     assert [r.detail["action"] for r in refused] == ["post_update"]
     assert not [m for m in bot.api.sent_messages(executives[1].id) if m.kind == "photo"]
+
+
+async def test_the_same_refusal_pressed_again_and_again_is_one_audit_row_with_a_count(
+    bot: Harness,
+):
+    _, _, filed = await setup(bot)
+    other = await bot.join(2002, "D6605")
+
+    for _ in range(5):
+        query = bot.api.press_button(other, filed, "t|1|close", check=False)
+        await bot.api.wait_for_callback_answer(query)
+
+    async with bot.runtime.db.read() as session:
+        rows = (
+            await session.scalars(
+                select(AuditEvent).where(AuditEvent.action == AuditAction.THREAD_ACTION_REFUSED)
+            )
+        ).all()
+    assert [(r.detail["action"], r.count) for r in rows] == [("close", 5)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import inspect
 
 from storage import migrate
@@ -13,11 +14,17 @@ async def _tables(db: Database) -> set[str]:
         return set(await connection.run_sync(lambda c: inspect(c).get_table_names()))
 
 
+def _head() -> str | None:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(migrate.alembic_config("sqlite://")).get_current_head()
+
+
 async def test_upgrade_downgrade_upgrade(database_url: str):
     db = Database(database_url)
     try:
         await migrate.upgrade(db)
-        assert await migrate.current_revision(db) == "0005"
+        assert await migrate.current_revision(db) == _head()
         assert {"web_login_token", "web_session"} <= await _tables(db)
 
         await _downgrade_to_base(db)
@@ -25,7 +32,7 @@ async def test_upgrade_downgrade_upgrade(database_url: str):
         assert await _tables(db) <= {"alembic_version"}
 
         await migrate.upgrade(db)
-        assert await migrate.current_revision(db) == "0005"
+        assert await migrate.current_revision(db) == _head()
     finally:
         await db.dispose()
 
@@ -41,3 +48,29 @@ async def _downgrade_to_base(db: Database) -> None:
 
     async with db.engine.begin() as connection:
         await connection.run_sync(_downgrade)
+
+
+# The expression index of migration 0005 cannot be reflected; it is compared by name only.
+@pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
+async def test_the_models_and_the_migrations_agree(database_url: str):
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+    from sqlalchemy.engine import Connection
+
+    from storage.models import Base
+
+    def _differences(connection: Connection) -> list[object]:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        found = compare_metadata(context, Base.metadata)
+        # Migration 0005's search index has no model: the FTS5 table on SQLite, and an index
+        # on an expression that differs by database (time to acknowledge).
+        unmodelled = ("incident_text", "ix_incident_ack_delay")
+        return [d for d in found if not any(name in repr(d) for name in unmodelled)]
+
+    db = Database(database_url)
+    try:
+        await migrate.upgrade(db)
+        async with db.engine.connect() as connection:
+            assert await connection.run_sync(_differences) == []
+    finally:
+        await db.dispose()

@@ -259,3 +259,27 @@ async def test_old_links_and_sessions_are_forgotten_after_thirty_days(site: Site
 
     assert len(tokens) == 1 and len(sessions) == 1
     assert fresh.cookies["weblog_session"]
+
+
+async def test_a_flood_of_self_made_tokens_is_slowed_and_counted_on_one_audit_row(site: Site):
+    browser = site.anonymous()
+    page = await browser.get(await site.link("GOV"), headers=HTML)
+    csrf = csrf_of(page.text)
+
+    answers = [
+        await browser.post("/login", data={"token": f"made-up-{n}", "csrf": csrf}, headers=HTML)
+        for n in range(300)
+    ]
+
+    codes = [a.status_code for a in answers]
+    assert codes[:29] == [400] * 29  # the link opened above was the address's first attempt
+    assert set(codes[29:]) == {429}
+    assert "บ่อยเกินไป" in answers[-1].text and int(answers[-1].headers["retry-after"]) >= 1
+    async with site.db.read() as session:
+        rows = (
+            await session.scalars(
+                select(AuditEvent).where(AuditEvent.action == AuditAction.WEB_LOGIN_REFUSED)
+            )
+        ).all()
+    assert len(rows) == 2  # one row per reason: unknown tokens, then too many attempts
+    assert sorted(r.count for r in rows) == [29, 271]

@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from bot.services import throttle
 from bot.weblog import signin
 from web import auth
 from web.context import client_address, web_context
@@ -24,8 +25,27 @@ async def login_page(request: Request) -> Response:
     return render(request, "login_needed.html", {})
 
 
+async def too_many(request: Request) -> Response | None:
+    """The answer when this address has tried to sign in too often lately, else None; such
+    attempts are counted on one audit row, never handled."""
+    context = web_context(request)
+    address = client_address(request)
+    rule = throttle.SIGN_IN_ATTEMPTS
+    if await context.throttle.allow(rule, address):
+        return None
+    async with context.db.write() as session:
+        await signin.refuse_login(
+            session, signin.LoginRefusal.TOO_MANY, context.clock.now(), address
+        )
+    response = render(request, "login_failed.html", {"reason": "too_many"}, status_code=429)
+    response.headers["Retry-After"] = str(await context.throttle.retry_after(rule, address))
+    return response
+
+
 async def confirm_link(request: Request) -> Response:
     """Ask before spending the link, so a link previewer cannot use it up."""
+    if (refused := await too_many(request)) is not None:
+        return refused
     token = str(request.path_params["token"])
     context = web_context(request)
     async with context.db.read() as session:
@@ -49,6 +69,8 @@ async def confirm_link(request: Request) -> Response:
 
 async def login(request: Request) -> Response:
     """Spend the link and open a session."""
+    if (refused := await too_many(request)) is not None:
+        return refused
     form = await request.form()
     token = str(form.get("token", ""))
     given = str(form.get("csrf", ""))

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from bot.services import roster
 from bot.services.audit import CLI_ACTOR
 from storage.models import Delivery, DeliveryStatus, Province
-from tests.fakes import FakeUser
+from tests.fakes import FakeUser, SentMessage
 from tests.support.harness import Harness
 from tests.support.reporting import ReportAnswers, alerts_in, file_report, has
 
@@ -39,7 +39,7 @@ async def send_news(bot: Harness, reporter: FakeUser, text: str) -> None:
     await bot.say(reporter, text, expect=has("ส่งถึงผู้บริหารแล้ว"))
 
 
-def news_in(bot: Harness, chat_id: int, text: str) -> list:
+def news_in(bot: Harness, chat_id: int, text: str) -> list[SentMessage]:
     return [m for m in bot.api.sent_messages(chat_id) if text in (m.text or "")]
 
 
