@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import Chat, Update
 from telegram.ext import Application, CommandHandler
 
 from bot import commands, texts
@@ -20,9 +20,13 @@ async def help_command(update: Update, context: AppContext) -> None:
 
 
 async def whoami(update: Update, context: AppContext) -> None:
-    """Show what the roster holds about the person."""
+    """Show what the roster holds about the person, in their private chat only."""
     person = context.require_person()
     assert update.effective_message is not None
+    if update.effective_message.chat.type != Chat.PRIVATE:
+        # Name, position and phone are not for everyone in a group to read.
+        await update.effective_message.reply_text(texts.PRIVATE_CHAT_ONLY)
+        return
     tz = context.runtime.settings.tz
     await update.effective_message.reply_text(
         texts.whoami(

@@ -261,3 +261,15 @@ async def test_a_failing_handler_is_logged_and_the_person_told_in_thai(bot: Harn
     assert "ระบบขัดข้องชั่วคราว" in reply.text
     assert "error handling update" in caplog.text
     assert str(user.id) not in caplog.text  # people appear in logs only as pseudonyms
+
+
+async def test_whoami_in_a_group_shows_nothing_of_the_person(bot: Harness):
+    user = await bot.join(5016, "SNJ")
+    group = bot.api.add_group(-1009999, "กลุ่มประสานงาน")
+
+    mark = bot.api.mark()
+    bot.api.send_text(user, "/whoami", chat_id=group["id"])
+    reply = await bot.api.wait_for_message(group["id"], since=mark)
+
+    assert "แชตส่วนตัว" in reply.text
+    assert "080-000-0007" not in reply.text and "นายตัวอย่าง" not in reply.text
