@@ -119,9 +119,20 @@ class Renderer:
                     text=fit("", attachment.caption, "", TELEGRAM_CAPTION_LIMIT, ""),
                     file_id=attachment.telegram_file_id,
                 )
+            case DeliveryKind.REMINDER:
+                return await self._reminder(session, delivery)
             case DeliveryKind.MESSAGE:
                 return _message(delivery.params)
         return None
+
+    async def _reminder(self, session: AsyncSession, delivery: Delivery) -> Rendered | None:
+        """A reminder with the acknowledge button; nothing once someone has acknowledged."""
+        incident = await session.get_one(Incident, delivery.incident_id)
+        if incident.acknowledged_at is not None:
+            return None
+        text = t.reminder(incident, int(delivery.params["minutes"]), int(delivery.params["round"]))
+        ack = [Button(t.BUTTON_ACK, alert_callback(incident.id, "ack"))]
+        return Rendered(Method.TEXT, text=text, buttons=[ack])
 
     async def _alert(self, session: AsyncSession, delivery: Delivery) -> Rendered:
         incident = await session.get_one(Incident, delivery.incident_id)

@@ -336,9 +336,13 @@ class Alerts:
             max(incident.reminder_round + 1, elapsed_rounds),
         )
         minutes = int((now - incident.created_at).total_seconds() // 60)
-        text = t.reminder(incident.reference, minutes, round_no)
         await to_recipients(
-            session, incident.id, DeliveryKind.MESSAGE, {"text": text}, now, skip_war_room=True
+            session,
+            incident.id,
+            DeliveryKind.REMINDER,
+            {"round": round_no, "minutes": minutes},
+            now,
+            skip_war_room=True,
         )
         recipients = (
             await session.scalars(
@@ -378,7 +382,7 @@ class Alerts:
         """Alert the escalation contacts who have not had this incident yet."""
         have = {r.chat_id for r in recipients}
         added: list[str] = []
-        intro = t.escalation_intro(incident.reference, minutes)
+        intro = t.escalation_intro(incident, minutes)
         for roster_id in self.settings.escalation_roster_ids:
             person = await session.scalar(
                 select(Person).where(

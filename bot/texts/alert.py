@@ -97,18 +97,31 @@ def reporter_acknowledged(
     )
 
 
-def reminder(reference: str, minutes: int, round_no: int) -> str:
-    """Reminder to executives who have not acknowledged."""
+def lead_line(incident: Incident) -> str:
+    """What a lock screen shows first: urgency, category, district and place, on one line."""
+    place = incident.place if len(incident.place) <= 80 else incident.place[:79] + "…"
     return (
-        f"🔔 <b>เตือนครั้งที่ {round_no}: เหตุ {escape(reference)} ยังไม่มีผู้รับทราบ</b>\n"
-        f"แจ้งมาแล้ว {minutes} นาที กรุณากด “รับทราบ” ที่ข้อความแจ้งเหตุด้านบน"
+        f"{r.URGENCY_ICONS[incident.urgency]} <b>{r.URGENCY_LABELS[incident.urgency]}</b> · "
+        f"{r.CATEGORY_LABELS[incident.category]} · อ.{escape(incident.district.name_th)} — "
+        f"{escape(place)}"
     )
 
 
-def escalation_intro(reference: str, minutes: int) -> str:
-    """Heads an alert sent to escalation contacts."""
+def reminder(incident: Incident, minutes: int, round_no: int) -> str:
+    """Reminder to the recipients while nobody has acknowledged: what and where first."""
     return (
-        f"🚨 <b>ยกระดับการแจ้งเตือน: เหตุ {escape(reference)} ยังไม่มีผู้บริหารรับทราบหลังแจ้ง {minutes} นาที</b>"
+        f"🔔 {lead_line(incident)}\n"
+        f"<b>เตือนครั้งที่ {round_no}: เหตุ {escape(incident.reference)} ยังไม่มีผู้รับทราบ</b> "
+        f"(แจ้งมาแล้ว {minutes} นาที)\n"
+        "กรุณากด “รับทราบ” ด้านล่าง หรือที่ข้อความแจ้งเหตุด้านบน"
+    )
+
+
+def escalation_intro(incident: Incident, minutes: int) -> str:
+    """Heads an alert sent to escalation contacts: what and where first."""
+    return (
+        f"🚨 ยกระดับการแจ้งเตือน · {lead_line(incident)}\n"
+        f"<b>ยังไม่มีผู้บริหารรับทราบเหตุ {escape(incident.reference)} หลังแจ้ง {minutes} นาที</b>"
     )
 
 

@@ -154,7 +154,8 @@ class DeliveryKind(StrEnum):
     PROGRESS_EDIT = "progress_edit"
     LOCATION = "location"
     ATTACHMENT = "attachment"
-    MESSAGE = "message"  # fixed text (reminders, notices)
+    REMINDER = "reminder"  # a reminder to acknowledge, rendered at send time
+    MESSAGE = "message"  # fixed text (notices)
 
 
 class DeliveryStatus(StrEnum):

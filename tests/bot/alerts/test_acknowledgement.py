@@ -189,6 +189,8 @@ async def test_reminders_then_escalation_until_the_round_limit(bot: Harness):
     assert len(second) == 1
     assert len(escalation) == 1
     assert "ยกระดับการแจ้งเตือน" in escalation[0].text and "10 นาที" in escalation[0].text
+    # On a lock screen the first line says what and where.
+    assert "อุทกภัย · อ.ตะพานหิน — บ้านวังหลุม" in escalation[0].text.split("\n")[0]
     assert len(alerts_in(bot, head_office.id, REFERENCE)) == 1
     assert len(third_palat) == 1  # escalation contacts are reminded too
     assert REFERENCE in given_up.text
@@ -226,7 +228,7 @@ async def test_after_downtime_only_the_current_round_fires(bot: Harness):
     await bot.advance(timedelta(minutes=22))  # rounds 1-3 missed while nothing ran
 
     reminders = messages_with(bot, executives[0].id, "เตือนครั้งที่")
-    assert [m.text.split(":")[0] for m in reminders] == ["🔔 เตือนครั้งที่ 3"]
+    assert len(reminders) == 1 and "เตือนครั้งที่ 3:" in reminders[0].text
     assert len(alerts_in(bot, palat.id, REFERENCE)) == 1
     assert messages_with(bot, admin.id, "เตือนครบ 3 รอบ")
 
@@ -268,3 +270,24 @@ async def test_a_forged_acknowledge_button_does_not_tell_whether_an_incident_exi
 
     assert len(set(answers)) == 1
     assert "ไม่พบเหตุการณ์นี้" in answers[0]
+
+
+async def test_a_reminder_says_what_and_where_first_and_carries_the_acknowledge_button(
+    bot: Harness,
+):
+    executives, reporter = await filed_with_executives(bot)
+    await bot.advance(timedelta(minutes=5))
+
+    [reminder] = messages_with(bot, executives[2].id, "เตือนครั้งที่ 1")
+    first_line = reminder.text.split("\n")[0]
+    assert first_line.startswith("🔔 🔴 ด่วนที่สุด · อุทกภัย · อ.ตะพานหิน — บ้านวังหลุม")
+    assert reminder.callback_data == ["a|1|ack"]
+
+    answer = await bot.api.wait_for_callback_answer(
+        bot.api.press_button(executives[2], reminder, "a|1|ack")
+    )
+    await bot.drain()
+    assert "รับทราบแล้ว" in answer.text
+    async with bot.runtime.db.read() as session:
+        incident = await session.scalar(select(Incident))
+    assert incident.acknowledged_at is not None and reporter is not None
