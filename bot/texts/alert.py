@@ -20,6 +20,7 @@ WAITING = "⏳ <b>รอการรับทราบจากผู้บร�
 ACK_DONE = "รับทราบแล้ว ขอบคุณ"
 ACK_ALREADY = "เหตุนี้รับทราบแล้วโดย {name} เวลา {time}"
 NOT_A_RECIPIENT = "ขออภัย ท่านไม่ได้อยู่ในรายชื่อผู้รับการแจ้งเตือนเหตุนี้ จึงดำเนินการกับปุ่มนี้ไม่ได้"
+MORE_ON_WEB = " (อ่านต่อในเว็บ)"
 UNKNOWN_INCIDENT = "ไม่พบเหตุการณ์นี้ในระบบ ปุ่มนี้อาจมาจากข้อความเก่า"
 
 
@@ -49,7 +50,7 @@ def alert(
         f"(รายงาน {format_time(incident.created_at, tz)})",
         f"👤 {escape(incident.reporter_name)} {escape(incident.reporter_position)} "
         f"· {escape(incident.agency_name)} · โทร {escape(incident.reporter_phone or '-')}",
-        f"🩹 เสียชีวิต {count_text(incident.dead)} · บาดเจ็บ {count_text(incident.injured)} · "
+        f"👥 เสียชีวิต {count_text(incident.dead)} · บาดเจ็บ {count_text(incident.injured)} · "
         f"สูญหาย {count_text(incident.missing)} · "
         f"ครัวเรือน {count_text(incident.affected_households)}",
     ]
@@ -59,7 +60,7 @@ def alert(
         lines.append(attachments)
     head = "\n".join(lines) + "\n\n"
     tail = "\n\n" + status_line
-    return fit(head, incident.description, tail, limit, " (อ่านต่อในเว็บ)")
+    return fit(head, incident.description, tail, limit, MORE_ON_WEB)
 
 
 def attachments_line(photos: int, others: int, location: bool) -> str:
