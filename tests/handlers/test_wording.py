@@ -8,6 +8,7 @@ from bot.texts.labels import STATUS_LABELS
 from storage.models import IncidentStatus
 from tests.support.harness import Harness
 from tests.support.reporting import (
+    PHICHIT_PIN,
     ReportAnswers,
     alerts_in,
     file_report,
@@ -68,6 +69,21 @@ async def test_places_are_cut_cleanly_in_the_open_list_and_on_update_buttons(bot
     assert label == "PCT-2569-0001 · บ้านหนองปลาไหล หมู่ 7…"
     place_line = listed.text.split("\n")[1].strip()
     assert place_line == "บ้านหนองปลาไหล หมู่ 7 ต.ท่าฬ่อ อ.เมืองพิจิตร… · แจ้งเมื่อสักครู่"
+
+
+async def test_after_the_location_step_a_short_confirmation_brings_back_the_menu(bot: Harness):
+    user = await bot.join(9404, "D6607")
+    mark = bot.api.mark()
+    await file_report(bot, user, ReportAnswers(photos=0, pin=PHICHIT_PIN))
+    pinned = [m for m in bot.api.sent_messages(user.id, since=mark) if m.text == "บันทึกพิกัดแล้ว"]
+    mark = bot.api.mark()
+    await file_report(bot, user, ReportAnswers(photos=0, pin=None))
+    skipped = [m for m in bot.api.sent_messages(user.id, since=mark) if m.text == "ข้ามพิกัดแล้ว"]
+
+    for note in (pinned, skipped):
+        [message] = note
+        assert message.reply_markup["keyboard"][0][0]["text"] == "🚨 แจ้งเหตุด่วน"
+    assert not [m for m in bot.api.sent_messages(user.id) if m.text == "✔"]
 
 
 async def test_the_alert_marks_casualties_with_a_neutral_icon(bot: Harness):
