@@ -187,8 +187,6 @@ async def handle_reply(update: Update, context: AppContext) -> bool:
     replied = message.reply_to_message
     if replied is None or replied.from_user is None or not replied.from_user.is_bot:
         return False
-    if message.text is None:
-        return False
     person = context.require_person()
     runtime = context.runtime
     now = runtime.clock.now()
@@ -209,7 +207,11 @@ async def handle_reply(update: Update, context: AppContext) -> bool:
     elif request_id is not None:
         kind = PendingInputKind.INFO_ANSWER
     else:
+        # A photo or pin sent as a reply to the thread is news too, not a new report.
         await _post_news(update, context, found.incident_id)
+        return True
+    if message.text is None:
+        await message.reply_text(t.TEXT_EXPECTED)
         return True
     try:
         text = parsing.bounded_text(message.text, *TEXT_KINDS[kind])

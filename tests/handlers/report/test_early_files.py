@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from storage.models import Attachment, Incident, ReportDraft, ReportStep
+from storage.models import Attachment, DraftStatus, Incident, ReportDraft, ReportStep
 from tests.fakes import FakeUser, make_png
 from tests.support.harness import Harness, button_data
 from tests.support.reporting import (
     BANGKOK_PIN,
     PHICHIT_PIN,
     ReportAnswers,
+    alerts_in,
+    file_report,
     fill_report,
     has,
 )
@@ -142,3 +144,27 @@ async def test_a_pin_with_no_open_report_starts_one_that_holds_it(bot: Harness):
     assert "เก็บพิกัด" in started.text and "/update" in started.text
     data = (await open_draft(bot, "D6606")).data
     assert (data["latitude"], data["longitude"]) == PHICHIT_PIN
+
+
+async def test_a_photo_sent_as_a_reply_to_an_incidents_thread_is_news_not_a_new_report(
+    bot: Harness,
+):
+    executives = await bot.join_executives()
+    reporter = await bot.join(9107, "D6607")
+    await file_report(bot, reporter, ReportAnswers(photos=0, pin=None))
+    await bot.drain()
+    alert = alerts_in(bot, executives[0].id, "PCT-2569-0001")[0]
+    bot.api.send_text(executives[0], "ขอภาพล่าสุดของจุดเกิดเหตุ", reply_to=alert)
+    instruction = await bot.api.wait_for_message(reporter.id, has("ข้อสั่งการ เหตุ"))
+
+    mark = bot.api.mark()
+    bot.api.send_photo(reporter, make_png(16, 16, (1, 1, 1)), reply_to=instruction)
+    sent = await bot.api.wait_for_message(reporter.id, has("ส่งถึงผู้บริหารแล้ว"), since=mark)
+    await bot.drain()
+
+    assert sent is not None
+    assert not [m for m in bot.api.sent_messages(reporter.id, since=mark) if "เริ่มรายงาน" in m.text]
+    assert [m for m in bot.api.sent_messages(executives[0].id, since=mark) if m.kind == "photo"]
+    async with bot.runtime.db.read() as session:
+        drafts = select(ReportDraft).where(ReportDraft.status == DraftStatus.OPEN)
+        assert await session.scalar(drafts) is None
