@@ -12,12 +12,15 @@ from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
 from bot import texts
 from bot.runtime import AppContext
 from bot.services import roster, strangers, throttle, updates
+from bot.texts.fitting import shorten
 from bot.thaidate import format_datetime
 from storage.models import Role
 
 log = logging.getLogger(__name__)
 
 GATE_GROUP = -1
+# How much of a stranger's message the admins' notice quotes.
+STRANGER_EXCERPT_LIMIT = 61
 
 
 def _is_join_attempt(update: Update) -> bool:
@@ -37,7 +40,7 @@ def _describe(update: Update) -> str:
     message = update.effective_message
     if message is not None and message.text:
         text = message.text.strip()
-        return text if len(text) <= 60 else text[:60] + "…"
+        return shorten(text, STRANGER_EXCERPT_LIMIT)
     return "ข้อความที่ไม่ใช่ตัวอักษร"
 
 

@@ -8,17 +8,42 @@ from telegram import Chat, Update
 from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 
 from bot import texts
+from bot.reports.parsing import clean_text
 from bot.runtime import AppContext
+from bot.texts import fallback as t
+from handlers.report import keyboards
+from storage.models import Role
 
 log = logging.getLogger(__name__)
 
 
+def _opens_with(text: str | None, words: tuple[str, ...]) -> bool:
+    """Whether the message opens with one of `words` ("สวัสดีครับ" yes, "history" not "hi")."""
+    typed = clean_text(text or "").casefold()
+    for word in words:
+        rest = typed.removeprefix(word)
+        if rest != typed and not (rest[:1].isascii() and rest[:1].isalpha()):
+            return True
+    return False
+
+
 async def unknown_message(update: Update, context: AppContext) -> None:
-    """Point a person at the menu when their message fits nothing."""
+    """Answer a message that fits nothing: greet back, and say what this person can do now."""
     message = update.effective_message
     if message is None or message.chat.type != Chat.PRIVATE:
         return
-    await message.reply_text(texts.UNKNOWN_INPUT)
+    person = context.person
+    if person is None:
+        await message.reply_text(texts.PUBLIC_HELP)
+        return
+    reply = t.unknown_reply(
+        person.name,
+        person.roles,
+        greeted=_opens_with(message.text, t.GREETINGS),
+        thanked=_opens_with(message.text, t.THANKS),
+    )
+    menu = keyboards.main_menu() if person.has_role(Role.REPORTER) else None
+    await message.reply_text(reply, reply_markup=menu)
 
 
 async def stale_button(update: Update, context: AppContext) -> None:

@@ -10,13 +10,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import tzinfo
 from enum import StrEnum
+from html import escape
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.texts import alert as t
-from bot.texts.fitting import TELEGRAM_CAPTION_LIMIT, TELEGRAM_TEXT_LIMIT, fit, visible_length
+from bot.texts.fitting import (
+    TELEGRAM_CAPTION_LIMIT,
+    TELEGRAM_TEXT_LIMIT,
+    fit_html,
+    shorten,
+    visible_length,
+)
 from storage.models import (
     AlertRecipient,
     Attachment,
@@ -88,7 +95,9 @@ def _message(params: dict[str, Any]) -> Rendered:
         [Button(str(b["label"]), callback_data=str(b["data"])) for b in row]
         for row in params.get("buttons", [])
     ]
-    return Rendered(Method.TEXT, text=str(params["text"]), buttons=buttons)
+    # News may be as long as the reporter's own message, and comes after a heading.
+    text = fit_html(str(params["text"]), TELEGRAM_TEXT_LIMIT, t.MORE_ON_WEB)
+    return Rendered(Method.TEXT, text=text, buttons=buttons)
 
 
 class Renderer:
@@ -116,7 +125,7 @@ class Renderer:
                 attachment = await session.get_one(Attachment, delivery.params["attachment_id"])
                 return Rendered(
                     _ATTACHMENT_METHODS[attachment.kind],
-                    text=fit("", attachment.caption, "", TELEGRAM_CAPTION_LIMIT, ""),
+                    text=escape(shorten(attachment.caption, TELEGRAM_CAPTION_LIMIT)),
                     file_id=attachment.telegram_file_id,
                 )
             case DeliveryKind.REMINDER:

@@ -62,7 +62,8 @@ def _year(text: str | None, today: date) -> int:
 
 
 def parse_occurred_at(text: str, now: datetime, tz: tzinfo) -> datetime:
-    """Parse `14.30`, `14:30`, `28/11 14.30` or `28/11/2569 14.30` as local time, in UTC."""
+    """Parse `14.30`, `14:30`, `28/11 14.30` or `28/11/2569 14.30` as local time, in UTC;
+    a time alone that is later than now is yesterday's."""
     cleaned = clean_text(text).translate(_THAI_DIGITS).replace("น.", "").strip()
     local_now = now.astimezone(tz)
     match = _TIME_ONLY_RE.match(cleaned) or _DATE_TIME_RE.match(cleaned)
@@ -80,6 +81,9 @@ def parse_occurred_at(text: str, now: datetime, tz: tzinfo) -> datetime:
     except ValueError:
         raise InputError("time_invalid") from None
     moment = datetime.combine(day, clock, tzinfo=tz)
+    if not parts.get("day") and moment > local_now + FUTURE_TOLERANCE:
+        # A time of day still to come today is the most recent one: yesterday's.
+        moment = datetime.combine(day - timedelta(days=1), clock, tzinfo=tz)
     if moment > local_now + FUTURE_TOLERANCE:
         raise InputError("time_future")
     if moment < local_now - OLDEST_ACCEPTED:

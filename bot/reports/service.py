@@ -58,11 +58,29 @@ async def by_token(session: AsyncSession, person_id: int, token: str) -> ReportD
     )
 
 
-async def start(session: AsyncSession, person: Person, now: datetime) -> tuple[ReportDraft, bool]:
-    """The person's open draft (resumed=True), or a new one."""
+class Opened(StrEnum):
+    """How `open_or_start` found the person's draft."""
+
+    CONTINUED = "continued"  # the open draft, still fresh
+    STARTED = "started"  # none was open: a new one
+    REPLACED = "replaced"  # the open one had expired: it is closed, and a new one started
+
+
+def is_stale(draft: ReportDraft, now: datetime, ttl: timedelta) -> bool:
+    """Whether the draft has been untouched for longer than `ttl`."""
+    return draft.updated_at < now - ttl
+
+
+async def open_or_start(
+    session: AsyncSession, person: Person, now: datetime, ttl: timedelta
+) -> tuple[ReportDraft, Opened]:
+    """The person's open draft (locked), or a new one when none is open or it expired."""
     existing = await open_draft(session, person.id, for_update=True)
+    if existing is not None and not is_stale(existing, now, ttl):
+        return existing, Opened.CONTINUED
     if existing is not None:
-        return existing, True
+        close(existing, DraftStatus.EXPIRED, now)
+        await session.flush()  # the one-open-draft index must see it closed first
     draft = ReportDraft(
         person_id=person.id,
         token=secrets.token_hex(4),
@@ -71,10 +89,11 @@ async def start(session: AsyncSession, person: Person, now: datetime) -> tuple[R
         data=DraftData().model_dump(mode="json"),
         created_at=now,
         updated_at=now,
+        attachments=[],
     )
     session.add(draft)
     await session.flush()
-    return draft, False
+    return draft, Opened.REPLACED if existing is not None else Opened.STARTED
 
 
 def close(draft: ReportDraft, status: DraftStatus, now: datetime) -> None:

@@ -9,10 +9,12 @@ from bot.provinces import ProvinceData
 from bot.reports import parsing
 from bot.reports.draft import DraftData
 from bot.reports.parsing import InputError
+from bot.texts.fitting import TELEGRAM_TEXT_LIMIT
 from storage.models import Category, DdpmLevel, ReportStep, Urgency
 
 PLACE_LIMITS = (3, 300)
-DESCRIPTION_LIMITS = (10, 3500)
+# As long as one Telegram message can be: what the reporter could send is never refused.
+DESCRIPTION_LIMITS = (10, TELEGRAM_TEXT_LIMIT)
 DAMAGE_LIMITS = (2, 1000)
 # "When did it happen" buttons: minutes before now.
 OFFSETS_MINUTES = (15, 30, 60, 120, 360)
@@ -69,8 +71,10 @@ def choose(
                     raise InputError("stale_choice")
                 new.occurred_at = now - timedelta(minutes=minutes)
             case ReportStep.IMPACT if value in ("none", "unknown"):
+                # "Nobody dead, injured or missing" says nothing about households affected.
                 count = 0 if value == "none" else None
-                new.dead = new.injured = new.missing = new.households = count
+                new.dead = new.injured = new.missing = count
+                new.households = None
                 new.impact_answered = True
             case ReportStep.DAMAGE if value == "skip":
                 new.damage_note = None
@@ -147,9 +151,8 @@ def write(
 def locate(
     data: DraftData, step: ReportStep, latitude: float, longitude: float, province: ProvinceData
 ) -> Answer:
-    """Apply a location pin; one outside the province is held until the reporter confirms."""
-    if step not in (ReportStep.LOCATION, ReportStep.LOCATION_CONFIRM):
-        raise InputError("location_unexpected")
+    """Apply a location pin sent at any step: it answers the location question, and the
+    current step is asked again; one outside the province is held until the reporter confirms."""
     if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
         raise InputError("location_invalid")
     new = _copy(data)
@@ -159,4 +162,6 @@ def locate(
     new.latitude, new.longitude = latitude, longitude
     new.pending_latitude = new.pending_longitude = None
     new.location_answered = True
-    return _advance(new)
+    if step in (ReportStep.LOCATION, ReportStep.LOCATION_CONFIRM):
+        return _advance(new)
+    return Answer(new, step)

@@ -6,7 +6,7 @@ from datetime import datetime, tzinfo
 from html import escape
 
 from bot.texts import report as r
-from bot.texts.fitting import TELEGRAM_TEXT_LIMIT, fit
+from bot.texts.fitting import TELEGRAM_TEXT_LIMIT, fit, shorten
 from bot.texts.labels import count_text
 from bot.thaidate import format_datetime, format_time
 from storage.models import Incident
@@ -19,6 +19,7 @@ BUTTON_OPEN_WEB = "🌐 เปิดในเว็บ"
 WAITING = "⏳ <b>รอการรับทราบจากผู้บริหาร</b>"
 ACK_DONE = "รับทราบแล้ว ขอบคุณ"
 ACK_ALREADY = "เหตุนี้รับทราบแล้วโดย {name} เวลา {time}"
+MORE_ON_WEB = " (อ่านต่อในเว็บ)"
 
 
 def acknowledged_line(name: str, position: str, at: datetime, tz: tzinfo) -> str:
@@ -47,7 +48,7 @@ def alert(
         f"(รายงาน {format_time(incident.created_at, tz)})",
         f"👤 {escape(incident.reporter_name)} {escape(incident.reporter_position)} "
         f"· {escape(incident.agency_name)} · โทร {escape(incident.reporter_phone or '-')}",
-        f"🩹 เสียชีวิต {count_text(incident.dead)} · บาดเจ็บ {count_text(incident.injured)} · "
+        f"👥 เสียชีวิต {count_text(incident.dead)} · บาดเจ็บ {count_text(incident.injured)} · "
         f"สูญหาย {count_text(incident.missing)} · "
         f"ครัวเรือน {count_text(incident.affected_households)}",
     ]
@@ -57,7 +58,7 @@ def alert(
         lines.append(attachments)
     head = "\n".join(lines) + "\n\n"
     tail = "\n\n" + status_line
-    return fit(head, incident.description, tail, limit, " (อ่านต่อในเว็บ)")
+    return fit(head, incident.description, tail, limit, MORE_ON_WEB)
 
 
 def attachments_line(photos: int, others: int, location: bool) -> str:
@@ -99,7 +100,7 @@ def reporter_acknowledged(
 
 def lead_line(incident: Incident) -> str:
     """What a lock screen shows first: urgency, category, district and place, on one line."""
-    place = incident.place if len(incident.place) <= 80 else incident.place[:79] + "…"
+    place = shorten(incident.place, 80)
     return (
         f"{r.URGENCY_ICONS[incident.urgency]} <b>{r.URGENCY_LABELS[incident.urgency]}</b> · "
         f"{r.CATEGORY_LABELS[incident.category]} · อ.{escape(incident.district.name_th)} — "

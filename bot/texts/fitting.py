@@ -1,26 +1,107 @@
-"""Fitting text into Telegram's limits, which count visible UTF-16 code units."""
+"""Shortening text to a limit without breaking what people read.
+
+Every place that shortens text goes through `_clean_prefix`: it never splits a character
+cluster (a Thai consonant from its vowel and tone marks, SARA AM from its syllable, an emoji
+from its modifiers), never ends on a Thai leading vowel (เ แ โ ใ ไ belong to what follows),
+and prefers to stop at a space near the end. Telegram's limits count UTF-16 code units of the
+visible text, so that is the default measure; database columns and feeds count characters.
+"""
 
 from __future__ import annotations
 
 import html
 import re
+import unicodedata
+from enum import Enum
 from html import escape
 
 TELEGRAM_TEXT_LIMIT = 4096
 TELEGRAM_CAPTION_LIMIT = 1024
+ELLIPSIS = "…"
 _TAG = re.compile(r"<[^>]+>")
+_TAG_SPLIT = re.compile(r"(<[^>]+>)")
+_TAG_NAME = re.compile(r"</?\s*([A-Za-z0-9-]+)")
+
+# Thai vowels written before the consonant they are read after.
+_LEADING_VOWELS = frozenset("เแโใไ")
+_SARA_AM = "\u0e33"
+_ZWJ = "\u200d"
+# Skin-tone modifiers, which belong to the emoji before them.
+_EMOJI_MODIFIERS = range(0x1F3FB, 0x1F400)
+# How far back from the cut a space may be, at most, to be preferred.
+_SPACE_WINDOW_MAX = 40
+
+
+class Units(Enum):
+    """How a limit counts text."""
+
+    UTF16 = "utf-16"  # Telegram's message, caption and entity limits
+    CHARACTERS = "characters"  # database columns, feeds
+
+
+def measure(text: str, units: Units = Units.UTF16) -> int:
+    """The length of `text` in `units`."""
+    if units is Units.CHARACTERS:
+        return len(text)
+    return len(text.encode("utf-16-le")) // 2
 
 
 def visible_length(text_html: str) -> int:
     """Length of the text Telegram shows, in UTF-16 code units (how Telegram counts)."""
-    plain = html.unescape(_TAG.sub("", text_html))
-    return len(plain.encode("utf-16-le")) // 2
+    return measure(html.unescape(_TAG.sub("", text_html)))
 
 
-def _cut(plain: str, units: int) -> str:
-    """The longest prefix of `plain` that fits in `units` UTF-16 code units."""
-    encoded = plain.encode("utf-16-le")[: max(units, 0) * 2]
-    return encoded.decode("utf-16-le", errors="ignore")
+def _joins_previous(char: str, previous: str) -> bool:
+    """Whether `char` belongs to the cluster of the character before it."""
+    if previous == _ZWJ or char in (_ZWJ, _SARA_AM) or ord(char) in _EMOJI_MODIFIERS:
+        return True
+    return unicodedata.category(char) in ("Mn", "Mc", "Me")
+
+
+def _clusters(text: str) -> list[str]:
+    """`text` as clusters that must stay whole (a base letter and what combines with it)."""
+    clusters: list[str] = []
+    for index, char in enumerate(text):
+        if clusters and _joins_previous(char, text[index - 1]):
+            clusters[-1] += char
+        else:
+            clusters.append(char)
+    return clusters
+
+
+def _clean_prefix(text: str, room: int, units: Units) -> str:
+    """The longest prefix of `text` within `room` that ends cleanly (the one cutting rule)."""
+    prefix: list[str] = []
+    used = 0
+    for cluster in _clusters(text):
+        size = measure(cluster, units)
+        if used + size > room:
+            break
+        prefix.append(cluster)
+        used += size
+    cut = "".join(prefix)
+    at_word_end = len(cut) < len(text) and text[len(cut)].isspace()
+    window = min(_SPACE_WINDOW_MAX, max(10, room // 3))
+    space = max(cut.rfind(" "), cut.rfind("\n"))
+    if not at_word_end and space > 0 and measure(cut[space:], units) <= window:
+        cut = cut[:space]
+    while True:
+        trimmed = cut.rstrip()
+        while trimmed and trimmed[-1] in _LEADING_VOWELS:
+            trimmed = trimmed[:-1]
+        if trimmed == cut:
+            return cut
+        cut = trimmed
+
+
+def shorten(text: str, limit: int, *, mark: str = ELLIPSIS, units: Units = Units.UTF16) -> str:
+    """`text` if it fits in `limit`, else a clean prefix followed by `mark`, within `limit`."""
+    if measure(text, units) <= limit:
+        return text
+    room = limit - measure(mark, units)
+    if room < 0:
+        return _clean_prefix(mark, limit, units)
+    return _clean_prefix(text, room, units) + mark
 
 
 def fit(head: str, body_plain: str, tail: str, limit: int, more: str) -> str:
@@ -28,5 +109,38 @@ def fit(head: str, body_plain: str, tail: str, limit: int, more: str) -> str:
     whole = head + escape(body_plain) + tail
     if visible_length(whole) <= limit:
         return whole
-    room = limit - visible_length(head + tail + more) - 1
-    return head + escape(_cut(body_plain, room)) + "…" + more + tail
+    room = limit - visible_length(head + tail)
+    return head + escape(shorten(body_plain, room, mark=ELLIPSIS + more)) + tail
+
+
+def fit_html(text_html: str, limit: int, more: str = "") -> str:
+    """HTML text within `limit` visible characters: cut in its text, never in a tag or entity,
+    with the tags still open at the cut closed after the mark."""
+    if visible_length(text_html) <= limit:
+        return text_html
+    mark = ELLIPSIS + more
+    room = limit - measure(mark)
+    parts: list[str] = []
+    opened: list[str] = []
+    used = 0
+    for token in _TAG_SPLIT.split(text_html):
+        if token.startswith("<"):
+            name = _TAG_NAME.match(token)
+            if name is not None and token.startswith("</"):
+                if opened and opened[-1] == name.group(1):
+                    opened.pop()
+            elif name is not None:
+                opened.append(name.group(1))
+            parts.append(token)
+            continue
+        plain = html.unescape(token)
+        size = measure(plain)
+        if used + size <= room:
+            parts.append(token)
+            used += size
+            continue
+        parts.append(escape(_clean_prefix(plain, max(room - used, 0), Units.UTF16)))
+        break
+    parts.append(escape(mark))
+    parts.extend(f"</{name}>" for name in reversed(opened))
+    return "".join(parts)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import tzinfo
+from datetime import datetime, timedelta, tzinfo
 from html import escape
 
 from bot.reports.view import ReportView
 from bot.texts.fitting import TELEGRAM_TEXT_LIMIT, fit
 from bot.texts.labels import UNKNOWN, count_text
-from bot.thaidate import format_datetime
-from storage.models import Category, ReportStep, Urgency
+from bot.thaidate import be_year, format_datetime
+from storage.models import AttachmentKind, Category, ReportStep, Urgency
 
 REPORT_BUTTON = "🚨 แจ้งเหตุด่วน"
 
@@ -94,8 +94,9 @@ PROMPTS: dict[ReportStep, str] = {
         "<b>ตรวจสอบพิกัด</b>\nตำแหน่งที่ส่งมาอยู่นอกเขตจังหวัด ต้องการใช้ตำแหน่งนี้หรือไม่"
     ),
     ReportStep.OCCURRED_AT: (
-        "<b>เวลาเกิดเหตุ</b>\nเลือกจากปุ่ม หรือพิมพ์เวลา เช่น 14.30 หรือ 28/11 14.30 "
-        "(ระบุปี พ.ศ. ได้ เช่น 27/11/2569 23.50)"
+        "<b>เวลาเกิดเหตุ</b>\nเลือกจากปุ่ม หรือพิมพ์เวลา เช่น 14.30 หรือ {today} 14.30 "
+        "(ระบุปี พ.ศ. ได้ เช่น {yesterday_be} 23.50) "
+        "เวลาที่ยังมาไม่ถึงของวันนี้ ระบบจะบันทึกเป็นของเมื่อวาน"
     ),
     ReportStep.DESCRIPTION: (
         "<b>รายละเอียด</b>\nพิมพ์รายละเอียดว่าเกิดอะไรขึ้น สถานการณ์ปัจจุบัน และการดำเนินการที่ทำไปแล้ว"
@@ -107,10 +108,11 @@ PROMPTS: dict[ReportStep, str] = {
     ),
     ReportStep.DAMAGE: ("<b>ความเสียหาย</b>\nพิมพ์สรุปความเสียหาย เช่น บ้านเรือน ถนน พื้นที่เกษตร หรือกด “ข้าม”"),
     ReportStep.ATTACHMENTS: (
-        "<b>รูปภาพและไฟล์</b>\nส่งรูปภาพ เอกสาร หรือข้อความเสียงได้หลายรายการ "
+        "<b>รูปภาพและไฟล์</b>\nส่งรูปภาพ เอกสาร ข้อความเสียง หรือวิดีโอได้หลายรายการ "
         "เมื่อครบแล้วกด “เสร็จสิ้น” (ไม่มีก็กด “เสร็จสิ้น” ได้เลย)"
     ),
 }
+ATTACHMENTS_KEPT = "\nเก็บไว้กับรายงานนี้แล้ว {count} รายการ"
 
 BUTTON_SHARE_LOCATION = "📍 ส่งตำแหน่งปัจจุบัน"
 BUTTON_SKIP = "ข้าม"
@@ -140,32 +142,81 @@ STALE_BUTTON = "ปุ่มนี้มาจากข้อความก่�
 ALREADY_FILED = "รายงานนี้ส่งแล้ว เลขที่ {reference} ไม่มีการส่งซ้ำ"
 INCOMPLETE = "ยังกรอกข้อมูลไม่ครบ ระบบแสดงขั้นตอนที่ต้องกรอกให้อีกครั้ง"
 ATTACHMENT_RECEIVED = "ได้รับแล้ว ({count} รายการ) ส่งเพิ่มได้ หรือกด “เสร็จสิ้น”"
+ATTACHMENT_KEPT_EARLY = (
+    "ได้รับ{what}แล้ว เก็บไว้กับรายงานนี้ (รวม {count} รายการ) ส่งเพิ่มได้ตลอด ระบบขอถามขั้นตอนปัจจุบันต่อ"
+)
 ATTACHMENT_TOO_LARGE = "ไฟล์นี้มีขนาดเกิน {limit} MB จึงรับไม่ได้ กรุณาส่งไฟล์ที่เล็กลง"
-ATTACHMENT_TOO_MANY = "แนบได้ไม่เกิน {limit} รายการต่อรายงาน กรุณากด “เสร็จสิ้น”"
+ATTACHMENT_TOO_MANY = "แนบได้ไม่เกิน {limit} รายการต่อรายงาน ไฟล์นี้จึงไม่ได้เก็บไว้"
+ATTACHMENT_TOO_MANY_DONE = " กรุณากด “เสร็จสิ้น”"
 ATTACHMENT_DOWNLOAD_FAILED = "รับไฟล์ไว้แล้ว แต่ยังดาวน์โหลดสำเนาไม่สำเร็จ ระบบจะเก็บอ้างอิงไฟล์จาก Telegram ไว้"
+ATTACHMENT_WORDS: dict[AttachmentKind, str] = {
+    AttachmentKind.PHOTO: "รูปภาพ",
+    AttachmentKind.DOCUMENT: "เอกสาร",
+    AttachmentKind.VOICE: "ข้อความเสียง",
+    AttachmentKind.VIDEO: "วิดีโอ",
+    AttachmentKind.AUDIO: "ไฟล์เสียง",
+}
+LOCATION_WORD = "พิกัด"
+LOCATION_KEPT = "บันทึกพิกัดแล้ว"
+LOCATION_SKIPPED = "ข้ามพิกัดแล้ว"
+EXPIRED_REPLACED = "รายงานที่ท่านเริ่มกรอกไว้ก่อนหน้าไม่มีความเคลื่อนไหวเกินกำหนด จึงหมดอายุและไม่ถูกส่ง"
+HELD_IN_NEW_REPORT = (
+    "ระบบเริ่มรายงานเหตุใหม่ให้ และเก็บ{what}ที่ส่งมาไว้กับรายงานนี้แล้ว "
+    "กรุณาตอบคำถามถัดไปเพื่อแจ้งเหตุให้ครบ\n"
+    "หากต้องการส่ง{what}นี้เป็นความคืบหน้าของเหตุที่แจ้งไว้แล้ว "
+    "พิมพ์ /cancel แล้วพิมพ์ /update และส่งอีกครั้ง"
+)
 
 INPUT_ERRORS: dict[str, str] = {
     "use_buttons": "กรุณาเลือกจากปุ่มด้านล่าง",
     "stale_choice": "ตัวเลือกนี้ใช้ไม่ได้ กรุณาเลือกจากปุ่มของขั้นตอนปัจจุบัน",
     "too_short": "ข้อความสั้นเกินไป (ต้องมีอย่างน้อย {minimum} ตัวอักษร)",
     "too_long": "ข้อความยาวเกินไป ({length} ตัวอักษร เกินกำหนด {maximum}) กรุณาสรุปให้สั้นลง",
-    "time_format": "อ่านเวลาไม่ได้ กรุณาพิมพ์ เช่น 14.30 หรือ 28/11 14.30 หรือเลือกจากปุ่ม",
-    "time_invalid": "วันที่หรือเวลาไม่ถูกต้อง กรุณาตรวจสอบอีกครั้ง เช่น 28/11 14.30",
-    "time_future": ("เวลาที่ระบุยังมาไม่ถึง หากเหตุเกิดเมื่อวาน กรุณาระบุวันที่ด้วย เช่น 27/11 23.50"),
+    "time_format": "อ่านเวลาไม่ได้ กรุณาพิมพ์ เช่น 14.30 หรือ {today} 14.30 หรือเลือกจากปุ่ม",
+    "time_invalid": "วันที่หรือเวลาไม่ถูกต้อง กรุณาตรวจสอบอีกครั้ง เช่น {today} 14.30",
+    "time_future": "วันที่ที่ระบุยังมาไม่ถึง กรุณาตรวจสอบวันที่อีกครั้ง เช่น {yesterday} 23.50",
     "time_too_old": "เวลาที่ระบุเก่าเกิน 90 วัน กรุณาตรวจสอบวันที่อีกครั้ง",
     "impact_format": ("อ่านตัวเลขไม่ได้ กรุณาพิมพ์ เช่น <code>บาดเจ็บ 3 ครัวเรือน 20</code> หรือเลือกจากปุ่ม"),
     "impact_repeated": "มีการระบุรายการเดียวกันซ้ำ กรุณาระบุแต่ละรายการครั้งเดียว",
     "impact_too_large": "ตัวเลขสูงผิดปกติ กรุณาตรวจสอบอีกครั้ง",
-    "location_unexpected": "ขั้นตอนนี้ยังไม่ต้องการพิกัด",
     "location_invalid": "พิกัดไม่ถูกต้อง กรุณาส่งตำแหน่งใหม่",
     "not_text": "ขั้นตอนนี้ต้องการข้อความหรือการเลือกจากปุ่ม",
-    "attachments_only_here": "รับรูปภาพและไฟล์ที่ขั้นตอน “รูปภาพและไฟล์” กรุณาตอบขั้นตอนปัจจุบันก่อน",
 }
 
 
-def input_error(reason: str, **details: object) -> str:
-    """The Thai message for an input refusal."""
-    return INPUT_ERRORS.get(reason, INPUT_ERRORS["use_buttons"]).format(**details)
+def date_examples(now: datetime, tz: tzinfo) -> dict[str, str]:
+    """Today's and yesterday's dates as a reporter would type them, for the examples."""
+    today = now.astimezone(tz).date()
+    yesterday = today - timedelta(days=1)
+    return {
+        "today": f"{today.day}/{today.month}",
+        "yesterday": f"{yesterday.day}/{yesterday.month}",
+        "yesterday_be": f"{yesterday.day}/{yesterday.month}/{be_year(yesterday)}",
+    }
+
+
+def input_error(reason: str, now: datetime, tz: tzinfo, **details: object) -> str:
+    """The Thai message for an input refusal, its examples dated from `now`."""
+    template = INPUT_ERRORS.get(reason, INPUT_ERRORS["use_buttons"])
+    return template.format(**date_examples(now, tz), **details)
+
+
+def prompt(step: ReportStep, now: datetime, tz: tzinfo) -> str:
+    """The question of a step, its examples dated from `now`."""
+    return PROMPTS[step].format(**date_examples(now, tz))
+
+
+def occurred_note(at: datetime, now: datetime, tz: tzinfo) -> str:
+    """The time of the event as recorded, with its date, shown back to the reporter."""
+    days = (now.astimezone(tz).date() - at.astimezone(tz).date()).days
+    relative = {0: " (วันนี้)", 1: " (เมื่อวาน)"}.get(days, "")
+    return f"บันทึกเวลาเกิดเหตุ: {format_datetime(at, tz)}{relative}"
+
+
+def attachment_too_many(limit: int, at_attachments_step: bool) -> str:
+    """Refusal of a file over MAX_ATTACHMENTS for a report."""
+    done = ATTACHMENT_TOO_MANY_DONE if at_attachments_step else ""
+    return ATTACHMENT_TOO_MANY.format(limit=limit) + done
 
 
 def _impact_lines(view: ReportView) -> list[str]:
@@ -233,6 +284,6 @@ def filed(view: ReportView, tz: tzinfo) -> str:
     return _with_description(head, view, "")
 
 
-def edit_prompt(step: ReportStep) -> str:
+def edit_prompt(step: ReportStep, now: datetime, tz: tzinfo) -> str:
     """Prompt for changing one field from the review."""
-    return f"<b>แก้ไข: {STEP_NAMES.get(step, '')}</b>\n" + PROMPTS[step].split("\n", 1)[-1]
+    return f"<b>แก้ไข: {STEP_NAMES.get(step, '')}</b>\n" + prompt(step, now, tz).split("\n", 1)[-1]

@@ -27,6 +27,10 @@ ASK_NEWS = (
     "(ส่งได้หลายรายการ) เสร็จแล้วกด “เสร็จสิ้น”"
 )
 NEWS_SENT = "ส่งถึงผู้บริหารแล้ว ส่งเพิ่มได้ หรือกด “เสร็จสิ้น”"
+NEWS_FILES_TOO_MANY = (
+    "ส่งไฟล์เป็นความคืบหน้าได้ไม่เกิน {limit} รายการต่อเหตุการณ์ ไฟล์นี้จึงไม่ได้ส่ง "
+    "ส่งความคืบหน้าเป็นข้อความหรือพิกัดได้ตามปกติ"
+)
 NEWS_DONE = "เรียบร้อย ขอบคุณสำหรับความคืบหน้า"
 ASK_INSTRUCTION = "พิมพ์ข้อสั่งการสำหรับเหตุ <b>{reference}</b> (ข้อความถัดไปจะถูกส่งถึงผู้รายงาน)"
 INSTRUCTION_SENT = "ส่งข้อสั่งการถึงผู้รายงานแล้ว"
@@ -37,7 +41,8 @@ ANSWER_SENT = "ส่งข้อมูลถึงผู้บริหาร�
 ASK_SUMMARY = "พิมพ์สรุปสั้น ๆ เพื่อปิดเหตุการณ์ <b>{reference}</b>"
 CLOSED_OK = "ปิดเหตุการณ์ <b>{reference}</b> แล้ว"
 REOPENED_OK = "เปิดเหตุการณ์ <b>{reference}</b> อีกครั้งแล้ว"
-STATUS_OK = "เปลี่ยนสถานะเป็น “{status}” แล้ว"
+# Ends on the label itself: a word after it ("… แล้ว") doubles the label's own last word.
+STATUS_OK = "บันทึกสถานะใหม่: {status}"
 INSTRUCTION_ACK_OK = "รับทราบข้อสั่งการแล้ว"
 CANCELLED = "ยกเลิกแล้ว"
 TEXT_EXPECTED = "ขั้นตอนนี้ต้องการข้อความ กรุณาพิมพ์ข้อความ"
@@ -114,25 +119,35 @@ def reopened(reference: str, name: str) -> str:
     return f"🔓 <b>เปิดเหตุการณ์ {escape(reference)} อีกครั้ง</b> โดย {escape(name)}"
 
 
+def _acknowledgement(status: IncidentStatus, acknowledged: bool) -> str:
+    """The status with who has it, unless the status label already says so."""
+    label = STATUS_LABELS[status]
+    if status is IncidentStatus.REPORTED and not acknowledged:
+        return label
+    if status is IncidentStatus.ACKNOWLEDGED and acknowledged:
+        return label
+    return f"{label} · {'ผู้บริหารรับทราบแล้ว' if acknowledged else 'ยังไม่มีผู้บริหารรับทราบ'}"
+
+
 def open_list_item(
     reference: str, age: str, urgency: str, status: IncidentStatus, acknowledged: bool, place: str
 ) -> str:
-    """One line of /open."""
-    ack = "✅ รับทราบแล้ว" if acknowledged else "⏳ ยังไม่มีผู้รับทราบ"
-    return (
-        f"<b>{escape(reference)}</b> · {urgency} · {STATUS_LABELS[status]} · {ack}\n"
-        f"   {escape(place)} · แจ้งเมื่อ {age}"
-    )
+    """One line of /open (the place already shortened, `age` as from age())."""
+    mark = "✅" if acknowledged else "⏳"
+    state = _acknowledgement(status, acknowledged)
+    return f"{mark} <b>{escape(reference)}</b> · {urgency} · {state}\n   {escape(place)} · แจ้ง{age}"
 
 
 def age(created: datetime, now: datetime) -> str:
-    """How long ago, in Thai."""
+    """How long ago, in Thai, to follow "แจ้ง" ("เมื่อสักครู่", "เมื่อ 5 นาทีที่แล้ว")."""
     minutes = int((now - created).total_seconds() // 60)
+    if minutes < 1:
+        return "เมื่อสักครู่"
     if minutes < 60:
-        return f"{minutes} นาทีที่แล้ว"
+        return f"เมื่อ {minutes} นาทีที่แล้ว"
     if minutes < 60 * 48:
-        return f"{minutes // 60} ชั่วโมงที่แล้ว"
-    return f"{minutes // (60 * 24)} วันที่แล้ว"
+        return f"เมื่อ {minutes // 60} ชั่วโมงที่แล้ว"
+    return f"เมื่อ {minutes // (60 * 24)} วันที่แล้ว"
 
 
 def urgency_label(urgency: Urgency) -> str:

@@ -1,176 +1,142 @@
-"""Photos, documents and voice notes sent while filling in a report."""
+"""Photos, documents, voice notes and videos sent while a report is being filled in, at any
+step: people in the field often send the photo first. Without an open draft, a reporter's file
+starts a new report that holds it."""
 
 from __future__ import annotations
 
 import logging
-import mimetypes
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import timedelta
 
 from telegram import Message, Update
-from telegram.error import TelegramError
 
 from bot.reports import service
+from bot.reports.limits import FileLimits, FileRefusal, FileRefused, draft_files
+from bot.reports.service import Opened
 from bot.runtime import AppContext
-from bot.services import files
+from bot.services.files import StoredFile
 from bot.texts import report as t
 from handlers import fallback
 from handlers.report import keyboards
-from handlers.report.prompts import send_prompt
-from storage.models import Attachment, AttachmentKind, ReportStep
+from handlers.report.incoming import IncomingFile, attachment_of, attachment_row, download
+from handlers.report.prompts import announce_new_report, send_prompt
+from storage.models import Person, ReportDraft, ReportStep, Role
 
 log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
-class IncomingFile:
-    """What Telegram tells about a file in a message."""
+class Held:
+    """The draft a file was kept with, and what to tell the reporter."""
 
-    kind: AttachmentKind
-    file_id: str
-    unique_id: str
-    size: int | None
-    file_name: str
-    mime_type: str
-    extension: str
-
-
-def attachment_of(message: Message) -> IncomingFile | None:
-    """The file a message carries, if any (the largest size of a photo)."""
-    if message.photo:
-        photo = message.photo[-1]
-        return IncomingFile(
-            AttachmentKind.PHOTO,
-            photo.file_id,
-            photo.file_unique_id,
-            photo.file_size,
-            "",
-            "image/jpeg",
-            "jpg",
-        )
-    for kind, item in (
-        (AttachmentKind.DOCUMENT, message.document),
-        (AttachmentKind.VIDEO, message.video),
-        (AttachmentKind.AUDIO, message.audio),
-    ):
-        if item is not None:
-            name = item.file_name or ""
-            mime = item.mime_type or ""
-            ext = (
-                name.rsplit(".", 1)[-1]
-                if "." in name
-                else ((mimetypes.guess_extension(mime) or ".bin").lstrip("."))
-            )
-            return IncomingFile(
-                kind, item.file_id, item.file_unique_id, item.file_size, name[:255], mime[:100], ext
-            )
-    if message.voice is not None:
-        voice = message.voice
-        return IncomingFile(
-            AttachmentKind.VOICE,
-            voice.file_id,
-            voice.file_unique_id,
-            voice.file_size,
-            "",
-            voice.mime_type or "audio/ogg",
-            "ogg",
-        )
-    return None
-
-
-def attachment_row(
-    incoming: IncomingFile,
-    stored: files.StoredFile | None,
-    caption: str | None,
-    now: datetime,
-    *,
-    draft_id: int | None = None,
-    incident_id: int | None = None,
-) -> Attachment:
-    """The database row for a received file (Telegram's ids, and our copy when we have one)."""
-    return Attachment(
-        draft_id=draft_id,
-        incident_id=incident_id,
-        kind=incoming.kind,
-        telegram_file_id=incoming.file_id,
-        telegram_file_unique_id=incoming.unique_id,
-        file_name=incoming.file_name,
-        mime_type=incoming.mime_type,
-        size=stored.size if stored else incoming.size,
-        sha256=stored.sha256 if stored else None,
-        stored_path=stored.relative_path if stored else None,
-        caption=(caption or "")[:1024],
-        created_at=now,
-    )
-
-
-async def download(context: AppContext, incoming: IncomingFile) -> files.StoredFile | None:
-    """Fetch the file from Telegram and keep a copy; None (and a log line) when that fails."""
-    try:
-        telegram_file = await context.bot.get_file(incoming.file_id)
-        content = bytes(await telegram_file.download_as_bytearray())
-    except TelegramError as exc:
-        log.warning("download of a %s failed: %s", incoming.kind, exc)
-        return None
-    try:
-        return files.store(context.runtime.settings.files_dir, content, incoming.extension)
-    except OSError as exc:
-        log.error("could not keep a downloaded %s: %s", incoming.kind, exc)
-        return None
+    draft: ReportDraft
+    opened: Opened
+    count: int
+    quiet: bool  # a later item of an album already acknowledged
 
 
 async def receive(update: Update, context: AppContext) -> None:
-    """Keep a file on the open draft when it is at the attachments step."""
+    """Keep a file with the open draft whatever its step, within the file limits."""
     message = update.effective_message
     assert message is not None
     incoming = attachment_of(message)
     assert incoming is not None
     person = context.require_person()
     runtime = context.runtime
-    settings = runtime.settings
-
+    limits = FileLimits.of(runtime.settings)
+    ttl = timedelta(minutes=runtime.settings.draft_ttl_minutes)
     async with runtime.db.read() as session:
         draft = await service.open_draft(session, person.id)
-    if draft is None:
+        if draft is not None and service.is_stale(draft, runtime.clock.now(), ttl):
+            draft = None
+        kept = await draft_files(session, draft.id) if draft is not None else 0
+    if draft is None and not person.has_role(Role.REPORTER):
         await fallback.unknown_message(update, context)
         return
-    refusal = None
-    if draft.step is not ReportStep.ATTACHMENTS:
-        refusal = t.input_error("attachments_only_here")
-    elif len(draft.attachments) >= settings.max_attachments:
-        refusal = t.ATTACHMENT_TOO_MANY.format(limit=settings.max_attachments)
-    elif incoming.size and incoming.size > settings.max_attachment_mb * 1024 * 1024:
-        refusal = t.ATTACHMENT_TOO_LARGE.format(limit=f"{settings.max_attachment_mb:g}")
-    if refusal is not None:
-        log.info("attachment refused for person#%s (step %s)", person.id, draft.step)
-        await message.reply_text(refusal)
-        if draft.step is not ReportStep.ATTACHMENTS:
-            await send_prompt(context.bot, message.chat_id, draft, person, runtime)
+    try:
+        # Refuse before fetching when Telegram says enough; the bytes decide after.
+        limits.check(incoming.size, kept)
+        stored = await download(context, incoming, limits, kept)
+        held = await _keep(context, person, message, incoming, stored, limits, ttl)
+    except FileRefused as refused:
+        log.info("file refused for person#%s: %s", person.id, refused.refusal)
+        await _refuse(context, message, person, refused.refusal, draft, limits)
         return
+    await _acknowledge(context, message, person, incoming, stored, held)
 
-    stored = await download(context, incoming)
+
+async def _keep(
+    context: AppContext,
+    person: Person,
+    message: Message,
+    incoming: IncomingFile,
+    stored: StoredFile | None,
+    limits: FileLimits,
+    ttl: timedelta,
+) -> Held:
+    """Add the file to the open draft (or a new one), counting again under the draft's lock."""
+    runtime = context.runtime
     now = runtime.clock.now()
     async with runtime.db.write() as session:
-        current = await service.open_draft(session, person.id, for_update=True)
-        if current is None or current.id != draft.id:
-            await message.reply_text(t.STALE_BUTTON)
-            return
-        session.add(attachment_row(incoming, stored, message.caption, now, draft_id=current.id))
-        data = service.data_of(current)
+        draft, opened = await service.open_or_start(session, person, now, ttl)
+        count = await draft_files(session, draft.id)
+        limits.check(None, count)
+        session.add(attachment_row(incoming, stored, message.caption, now, draft_id=draft.id))
+        data = service.data_of(draft)
         # An album arrives as one message per item: acknowledge it once.
-        quiet = (
-            message.media_group_id is not None and data.last_media_group == message.media_group_id
-        )
-        data.last_media_group = message.media_group_id
-        service.save(current, data, current.step, now)
+        group = message.media_group_id
+        quiet = group is not None and data.last_media_group == group
+        data.last_media_group = group
+        service.save(draft, data, draft.step, now)
         await session.flush()
-        await session.refresh(current, ["attachments"])
-        count = len(current.attachments)
+        await session.refresh(draft, ["attachments"])
+    return Held(draft, opened, count + 1, quiet)
+
+
+async def _refuse(
+    context: AppContext,
+    message: Message,
+    person: Person,
+    refusal: FileRefusal,
+    draft: ReportDraft | None,
+    limits: FileLimits,
+) -> None:
+    """Say why the file was not kept, then ask the current step again."""
+    at_attachments = draft is not None and draft.step is ReportStep.ATTACHMENTS
+    if refusal is FileRefusal.TOO_LARGE:
+        text = t.ATTACHMENT_TOO_LARGE.format(limit=f"{limits.max_mb:g}")
+    else:
+        text = t.attachment_too_many(limits.max_count, at_attachments)
+    await message.reply_text(text)
+    if draft is not None and not at_attachments:
+        await send_prompt(context.bot, message.chat_id, draft, person, context.runtime)
+
+
+async def _acknowledge(
+    context: AppContext,
+    message: Message,
+    person: Person,
+    incoming: IncomingFile,
+    stored: StoredFile | None,
+    held: Held,
+) -> None:
+    """A short word that the file is kept, then the current step again."""
+    runtime = context.runtime
+    draft = held.draft
     if stored is None:
         await message.reply_text(t.ATTACHMENT_DOWNLOAD_FAILED)
-    if not quiet:
+    if held.quiet:
+        return
+    what = t.ATTACHMENT_WORDS[incoming.kind]
+    if held.opened is not Opened.CONTINUED:
+        await announce_new_report(message, held.opened, what)
+    elif draft.step is ReportStep.ATTACHMENTS:
         # The "done" button rides on the acknowledgement, so it is always at hand.
         done = keyboards.step_keyboard(
-            ReportStep.ATTACHMENTS, current.token, data, runtime.province, None
+            ReportStep.ATTACHMENTS, draft.token, service.data_of(draft), runtime.province, None
         )
-        await message.reply_text(t.ATTACHMENT_RECEIVED.format(count=count), reply_markup=done)
+        await message.reply_text(t.ATTACHMENT_RECEIVED.format(count=held.count), reply_markup=done)
+        return
+    else:
+        await message.reply_text(t.ATTACHMENT_KEPT_EARLY.format(what=what, count=held.count))
+    await send_prompt(context.bot, message.chat_id, draft, person, runtime)

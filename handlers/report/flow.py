@@ -1,4 +1,4 @@
-"""The report conversation: start, answer each step, change a field, cancel, confirm.
+"""The report conversation: start, answer each step, change a field, cancel (confirm: filing.py).
 
 The draft and its step live in the database, not in python-telegram-bot's ConversationHandler:
 updates of different people are handled concurrently (bot/update_processor.py keeps each
@@ -12,24 +12,22 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.error import BadRequest
+from telegram import Message, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot.provinces import ProvinceData
 from bot.reports import service, steps
 from bot.reports.draft import EDITABLE, DraftData
 from bot.reports.parsing import InputError
-from bot.reports.service import FileOutcome
+from bot.reports.service import Opened
 from bot.reports.steps import Answer
-from bot.reports.view import ReportView
 from bot.runtime import AppContext
 from bot.texts import report as t
-from bot.texts import thread as thread_texts
 from handlers import fallback
-from handlers.report import attachments, keyboards
+from handlers.report import attachments, filing, keyboards
+from handlers.report.incoming import attachment_of
 from handlers.report.keyboards import ButtonData
-from handlers.report.prompts import restore_menu, send_prompt
+from handlers.report.prompts import announce_new_report, drop_buttons, restore_menu, send_prompt
 from storage.models import DraftStatus, Person, ReportDraft, ReportStep, Role
 
 log = logging.getLogger(__name__)
@@ -44,31 +42,49 @@ class Outcome:
     draft: ReportDraft | None
     error: InputError | None = None
     expired: bool = False
-    previous: ReportStep | None = None
+    before: DraftData | None = None  # the answers before this one
+    opened: Opened = Opened.CONTINUED
 
 
 def _ttl(context: AppContext) -> timedelta:
     return timedelta(minutes=context.runtime.settings.draft_ttl_minutes)
 
 
-async def _apply_to_open_draft(context: AppContext, person: Person, apply: Apply) -> Outcome:
-    """Apply an answer to the person's open draft in one unit of work."""
+async def _apply_to_open_draft(
+    context: AppContext, person: Person, apply: Apply, *, start: bool = False
+) -> Outcome:
+    """Apply an answer to the person's open draft in one unit of work (`start`: to a new
+    draft when none is open, for what is worth keeping even before /report)."""
     runtime = context.runtime
     now = runtime.clock.now()
     async with runtime.db.write() as session:
-        draft = await service.open_draft(session, person.id, for_update=True)
-        if draft is None:
-            return Outcome(None)
-        if draft.updated_at < now - _ttl(context):
-            service.close(draft, DraftStatus.EXPIRED, now)
-            return Outcome(None, expired=True)
-        previous = draft.step
+        if start:
+            draft, opened = await service.open_or_start(session, person, now, _ttl(context))
+        else:
+            found = await service.open_draft(session, person.id, for_update=True)
+            if found is None:
+                return Outcome(None)
+            if service.is_stale(found, now, _ttl(context)):
+                service.close(found, DraftStatus.EXPIRED, now)
+                return Outcome(None, expired=True)
+            draft, opened = found, Opened.CONTINUED
+        before = service.data_of(draft)
         try:
-            answer = apply(draft, service.data_of(draft))
+            answer = apply(draft, before)
         except InputError as exc:
-            return Outcome(draft, error=exc, previous=previous)
+            return Outcome(draft, error=exc, before=before, opened=opened)
         service.save(draft, answer.data, answer.step, now)
-        return Outcome(draft, previous=previous)
+        return Outcome(draft, before=before, opened=opened)
+
+
+def _location_note(before: DraftData, after: DraftData) -> str | None:
+    """A word on the location when this answer settled it (kept or skipped)."""
+    if not after.location_answered:
+        return None
+    place = (after.latitude, after.longitude)
+    if before.location_answered and (before.latitude, before.longitude) == place:
+        return None
+    return t.LOCATION_KEPT if after.latitude is not None else t.LOCATION_SKIPPED
 
 
 async def _reply_outcome(update: Update, context: AppContext, outcome: Outcome) -> None:
@@ -76,18 +92,30 @@ async def _reply_outcome(update: Update, context: AppContext, outcome: Outcome) 
     message = update.effective_message
     assert message is not None
     person = context.require_person()
+    runtime = context.runtime
     if outcome.expired:
         await message.reply_text(t.EXPIRED, reply_markup=keyboards.main_menu())
         return
-    if outcome.draft is None:
+    draft = outcome.draft
+    if draft is None:
         await fallback.unknown_message(update, context)
         return
+    after = service.data_of(draft)
+    before = outcome.before or after
+    note = None
     if outcome.error is not None:
         log.info("report input refused for person#%s: %s", person.id, outcome.error.reason)
-        await message.reply_text(t.input_error(outcome.error.reason, **outcome.error.details))
-    elif outcome.previous is ReportStep.LOCATION and outcome.draft.step is not ReportStep.LOCATION:
-        await restore_menu(context.bot, message.chat_id, "✔")
-    await send_prompt(context.bot, message.chat_id, outcome.draft, person, context.runtime)
+        now, tz = runtime.clock.now(), runtime.settings.tz
+        error = outcome.error
+        await message.reply_text(t.input_error(error.reason, now, tz, **error.details))
+    elif outcome.opened is not Opened.CONTINUED:
+        await announce_new_report(message, outcome.opened, t.LOCATION_WORD)
+    elif (located := _location_note(before, after)) is not None:
+        # Also takes the location keyboard away and brings back the report button.
+        await restore_menu(context.bot, message.chat_id, located)
+    if outcome.error is None and after.occurred_at and after.occurred_at != before.occurred_at:
+        note = t.occurred_note(after.occurred_at, runtime.clock.now(), runtime.settings.tz)
+    await send_prompt(context.bot, message.chat_id, draft, person, runtime, note=note)
 
 
 async def start_report(update: Update, context: AppContext) -> None:
@@ -99,20 +127,15 @@ async def start_report(update: Update, context: AppContext) -> None:
         await message.reply_text(t.NOT_A_REPORTER)
         return
     runtime = context.runtime
-    now = runtime.clock.now()
-    expired = False
     async with runtime.db.write() as session:
-        existing = await service.open_draft(session, person.id, for_update=True)
-        if existing is not None and existing.updated_at < now - _ttl(context):
-            service.close(existing, DraftStatus.EXPIRED, now)
-            await session.flush()
-            expired = True
-        draft, resumed = await service.start(session, person, now)
-    if expired:
+        draft, opened = await service.open_or_start(
+            session, person, runtime.clock.now(), _ttl(context)
+        )
+    if opened is Opened.REPLACED:
         await message.reply_text(t.EXPIRED)
-    if resumed:
+    if opened is Opened.CONTINUED:
         await message.reply_text(t.RESUMED)
-    log.info("report draft %s for person#%s (resumed=%s)", draft.id, person.id, resumed)
+    log.info("report draft %s for person#%s (%s)", draft.id, person.id, opened)
     await send_prompt(context.bot, message.chat_id, draft, person, runtime)
 
 
@@ -135,7 +158,7 @@ async def on_message(update: Update, context: AppContext) -> None:
     """Route a private message to the open draft's current step."""
     message = update.effective_message
     assert message is not None
-    if attachments.attachment_of(message) is not None:
+    if attachment_of(message) is not None:
         await attachments.receive(update, context)
         return
     person = context.require_person()
@@ -147,7 +170,9 @@ async def on_message(update: Update, context: AppContext) -> None:
     def apply(draft: ReportDraft, data: DraftData) -> Answer:
         return _answer_message(message, draft, data, now, tz, province)
 
-    outcome = await _apply_to_open_draft(context, person, apply)
+    # A pin is worth keeping even before /report: it starts a report that holds it.
+    start = message.location is not None and person.has_role(Role.REPORTER)
+    outcome = await _apply_to_open_draft(context, person, apply, start=start)
     await _reply_outcome(update, context, outcome)
 
 
@@ -181,7 +206,7 @@ async def on_button(update: Update, context: AppContext) -> None:
         await query.answer(t.STALE_BUTTON, show_alert=True)
         return
     if button.step == "review" and button.value == "confirm":
-        await confirm(update, context, button)
+        await filing.confirm(update, context, button)
         return
     person = context.require_person()
     runtime = context.runtime
@@ -199,11 +224,11 @@ async def on_button(update: Update, context: AppContext) -> None:
 
     if button.step == "review" and button.value == "cancel":
         await query.answer()
-        await _drop_buttons(query.message)
+        await drop_buttons(query.message)
         await cancel(update, context)
         return
     outcome = await _apply_to_open_draft(context, person, apply)
-    await _drop_buttons(query.message)
+    await drop_buttons(query.message)
     if outcome.draft is None and not outcome.expired:
         log.info("button of a closed draft from person#%s", person.id)
         await query.answer(t.STALE_BUTTON, show_alert=True)
@@ -231,69 +256,6 @@ def _edit(data: DraftData, current: ReportStep, field: str) -> Answer:
     if step is ReportStep.ATTACHMENTS:
         data = data.model_copy(update={"attachments_done": False})
     return Answer(data, step)
-
-
-async def _drop_buttons(message: object) -> None:
-    """Remove the buttons of an answered prompt, so old buttons cannot be pressed again."""
-    if isinstance(message, Message) and message.reply_markup is not None:
-        try:
-            await message.edit_reply_markup(None)
-        except BadRequest as exc:
-            log.debug("could not remove buttons: %s", exc)
-
-
-async def confirm(update: Update, context: AppContext, button: ButtonData) -> None:
-    """File the draft as an incident, exactly once however often confirm arrives."""
-    query = update.callback_query
-    assert query is not None
-    person = context.require_person()
-    runtime = context.runtime
-    tz = runtime.settings.tz
-    async with runtime.db.write() as session:
-        result = await service.file(
-            session, person, button.token, runtime.clock.now(), tz, runtime.events
-        )
-    incident = result.incident
-    if result.outcome is FileOutcome.ALREADY_FILED and incident is not None:
-        await query.answer(t.ALREADY_FILED.format(reference=incident.reference), show_alert=True)
-        return
-    if result.outcome is FileOutcome.INCOMPLETE:
-        await query.answer(t.INCOMPLETE, show_alert=True)
-        await _prompt_open_draft(update, context)
-        return
-    if result.outcome is not FileOutcome.FILED or incident is None:
-        await query.answer(t.STALE_BUTTON, show_alert=True)
-        await _drop_buttons(query.message)
-        return
-    log.info("incident %s filed by person#%s", incident.reference, person.id)
-    await query.answer()
-    await _drop_buttons(query.message)
-    chat_id = query.message.chat.id if query.message else person.telegram_user_id
-    assert chat_id is not None
-    # The way to send news later rides on the confirmation (the report keyboard stays).
-    news = InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    thread_texts.BUTTON_SEND_NEWS, callback_data=f"t|{incident.id}|menu"
-                )
-            ]
-        ]
-    )
-    await context.bot.send_message(
-        chat_id, t.filed(ReportView.of_incident(incident), tz), reply_markup=news
-    )
-
-
-async def _prompt_open_draft(update: Update, context: AppContext) -> None:
-    """Ask the open draft's current step again."""
-    person = context.require_person()
-    chat = update.effective_chat
-    assert chat is not None
-    async with context.runtime.db.read() as session:
-        draft = await service.open_draft(session, person.id)
-    if draft is not None:
-        await send_prompt(context.bot, chat.id, draft, person, context.runtime)
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]

@@ -10,6 +10,7 @@ from bot.access import Access
 from bot.policy import Action
 from bot.runtime import AppContext
 from bot.texts import thread as t
+from bot.texts.fitting import shorten
 from bot.texts.labels import STATUS_LABELS
 from bot.thread.service import ThreadError
 from storage.models import IncidentStatus, PendingInputKind, Role
@@ -20,7 +21,9 @@ TEXT_KINDS = {
     PendingInputKind.INFO_ANSWER: t.INSTRUCTION_LIMITS,
     PendingInputKind.CLOSE_SUMMARY: t.SUMMARY_LIMITS,
 }
-
+# Places are cut to these lengths in the /open list and on /update's buttons.
+OPEN_PLACE_LIMIT = 60
+BUTTON_PLACE_LIMIT = 30
 
 _STATUS_BUTTONS = (
     (IncidentStatus.IN_PROGRESS, "▶️ "),
@@ -106,7 +109,7 @@ async def open_command(update: Update, context: AppContext) -> None:
             t.urgency_label(i.urgency),
             i.status,
             i.acknowledged_at is not None,
-            i.place[:60],
+            shorten(i.place, OPEN_PLACE_LIMIT),
         )
         for i in incidents
     ]
@@ -129,5 +132,8 @@ async def update_command(update: Update, context: AppContext) -> None:
     if not person.has_role(Role.REPORTER) or not incidents:
         await message.reply_text(t.NOTHING_FOR_YOU)
         return
-    buttons = [[button(f"{i.reference} · {i.place[:30]}", f"t|{i.id}|menu")] for i in incidents]
+    buttons = [
+        [button(f"{i.reference} · {shorten(i.place, BUTTON_PLACE_LIMIT)}", f"t|{i.id}|menu")]
+        for i in incidents
+    ]
     await message.reply_text(t.CHOOSE_INCIDENT, reply_markup=InlineKeyboardMarkup(buttons))

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import logging
+
 from telegram import InlineKeyboardMarkup, Update
 
 from bot.policy import Action
 from bot.reports import parsing
+from bot.reports.limits import FileLimits, FileRefusal, FileRefused, news_files
 from bot.runtime import AppContext
 from bot.services import audit
+from bot.services.files import StoredFile
+from bot.texts import report as report_texts
 from bot.texts import thread as t
-from bot.texts.report import input_error
 from bot.thread.service import ThreadError
-from handlers.report import attachments
+from handlers.report import incoming as incoming_files
 from handlers.thread.menus import TEXT_KINDS, button, refuse
 from storage.models import PendingInputKind
+
+log = logging.getLogger(__name__)
 
 
 async def handle_message(update: Update, context: AppContext) -> bool:
@@ -40,7 +46,7 @@ async def handle_message(update: Update, context: AppContext) -> bool:
     try:
         text = parsing.bounded_text(message.text, *TEXT_KINDS[kind])
     except parsing.InputError as exc:
-        await message.reply_text(input_error(exc.reason, **exc.details))
+        await message.reply_text(_input_error(exc, context))
         return True
     await _act_on_text(update, context, kind, incident_id, request_id, text)
     return True
@@ -88,10 +94,7 @@ async def _post_news(update: Update, context: AppContext, incident_id: int) -> N
     """Send the reporter's text, file or location as news about the incident."""
     message = update.effective_message
     assert message is not None
-    person = context.require_person()
-    runtime = context.runtime
-    incoming = attachments.attachment_of(message)
-    attachment_id: int | None = None
+    incoming = incoming_files.attachment_of(message)
     text = parsing.clean_text(message.text or message.caption or "")
     location = None
     if message.location is not None:
@@ -99,40 +102,82 @@ async def _post_news(update: Update, context: AppContext, incident_id: int) -> N
     if incoming is None and location is None and not text:
         await message.reply_text(t.TEXT_EXPECTED)
         return
-    now = runtime.clock.now()
+    stored = None
     try:
         if incoming is not None:
-            # Refuse before fetching anything: a refused file must leave no trace but the audit.
-            async with audit.unit_of_work(runtime.db) as session:
-                await runtime.thread.may_post_update(session, incident_id, person, now)
+            stored = await _fetch_news_file(context, incident_id, incoming)
+        attachment_id = await _record_news(
+            context, incident_id, incoming, stored, text, location, message.caption
+        )
     except ThreadError as error:
         await refuse(message, None, error)
         return
-    # Fetch the file before the transaction: no network wait while holding a write lock.
-    stored = await attachments.download(context, incoming) if incoming is not None else None
-    try:
-        async with audit.unit_of_work(runtime.db) as session:
-            if incoming is not None:
-                row = attachments.attachment_row(
-                    incoming, stored, message.caption, now, incident_id=incident_id
-                )
-                session.add(row)
-                await session.flush()
-                attachment_id = row.id
-            await runtime.thread.post_update(
-                session,
-                incident_id,
-                person,
-                now,
-                text=text[:3500],
-                attachment_id=attachment_id,
-                location=location,
-            )
-    except ThreadError as error:
-        await refuse(message, None, error)
+    except FileRefused as refused:
+        await message.reply_text(_file_refusal(refused.refusal, context))
         return
+    log.info("news about incident %s (file %s)", incident_id, attachment_id)
     done = InlineKeyboardMarkup([[button(t.BUTTON_DONE, f"t|{incident_id}|done")]])
     await message.reply_text(t.NEWS_SENT, reply_markup=done)
+
+
+async def _fetch_news_file(
+    context: AppContext, incident_id: int, incoming: incoming_files.IncomingFile
+) -> StoredFile | None:
+    """Check the file against the limits, then download it (a refusal leaves no file)."""
+    runtime = context.runtime
+    limits = FileLimits.of(runtime.settings)
+    # Refuse before fetching anything: a refused file must leave no trace but the audit.
+    async with audit.unit_of_work(runtime.db) as session:
+        await runtime.thread.may_post_update(
+            session, incident_id, context.require_person(), runtime.clock.now()
+        )
+        kept = await news_files(session, incident_id)
+    limits.check(incoming.size, kept)
+    # Fetch the file before the transaction: no network wait while holding a write lock.
+    return await incoming_files.download(context, incoming, limits, kept)
+
+
+async def _record_news(
+    context: AppContext,
+    incident_id: int,
+    incoming: incoming_files.IncomingFile | None,
+    stored: StoredFile | None,
+    text: str,
+    location: tuple[float, float] | None,
+    caption: str | None,
+) -> int | None:
+    """Keep the file (counted again) and hand the news to the thread in one unit of work."""
+    runtime = context.runtime
+    now = runtime.clock.now()
+    attachment_id: int | None = None
+    async with audit.unit_of_work(runtime.db) as session:
+        if incoming is not None:
+            FileLimits.of(runtime.settings).check(None, await news_files(session, incident_id))
+            row = incoming_files.attachment_row(
+                incoming, stored, caption, now, incident_id=incident_id
+            )
+            session.add(row)
+            await session.flush()
+            attachment_id = row.id
+        # The whole text: what one Telegram message carries, cut only where it is shown.
+        await runtime.thread.post_update(
+            session,
+            incident_id,
+            context.require_person(),
+            now,
+            text=text,
+            attachment_id=attachment_id,
+            location=location,
+        )
+    return attachment_id
+
+
+def _file_refusal(refusal: FileRefusal, context: AppContext) -> str:
+    """Why a news file was not sent, with the limit it broke."""
+    limits = FileLimits.of(context.runtime.settings)
+    if refusal is FileRefusal.TOO_LARGE:
+        return report_texts.ATTACHMENT_TOO_LARGE.format(limit=f"{limits.max_mb:g}")
+    return t.NEWS_FILES_TOO_MANY.format(limit=limits.max_count)
 
 
 async def handle_reply(update: Update, context: AppContext) -> bool:
@@ -142,8 +187,6 @@ async def handle_reply(update: Update, context: AppContext) -> bool:
     assert message is not None
     replied = message.reply_to_message
     if replied is None or replied.from_user is None or not replied.from_user.is_bot:
-        return False
-    if message.text is None:
         return False
     person = context.require_person()
     runtime = context.runtime
@@ -167,12 +210,16 @@ async def handle_reply(update: Update, context: AppContext) -> bool:
     elif request_id is not None:
         kind = PendingInputKind.INFO_ANSWER
     else:
+        # A photo or pin sent as a reply to the thread is news too, not a new report.
         await _post_news(update, context, found.incident_id)
+        return True
+    if message.text is None:
+        await message.reply_text(t.TEXT_EXPECTED)
         return True
     try:
         text = parsing.bounded_text(message.text, *TEXT_KINDS[kind])
     except parsing.InputError as exc:
-        await message.reply_text(input_error(exc.reason, **exc.details))
+        await message.reply_text(_input_error(exc, context))
         return True
     await _act_on_text(update, context, kind, found.incident_id, request_id, text)
     return True
@@ -182,3 +229,11 @@ async def cancel_pending(context: AppContext) -> bool:
     """Forget a pending prompt (for /cancel); True if there was one."""
     async with audit.unit_of_work(context.runtime.db) as session:
         return await context.runtime.thread.clear(session, context.require_person())
+
+
+def _input_error(error: parsing.InputError, context: AppContext) -> str:
+    """The Thai message for refused text, its examples dated from the deployment's clock."""
+    runtime = context.runtime
+    return report_texts.input_error(
+        error.reason, runtime.clock.now(), runtime.settings.tz, **error.details
+    )

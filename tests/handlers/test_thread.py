@@ -92,7 +92,7 @@ async def test_status_changes_are_threaded_and_refused_when_unchanged(bot: Harne
     executives, reporter, filed = await setup(bot)
     menu = await open_menu(bot, reporter, filed)
 
-    changed = await bot.press(reporter, menu, "t|1|st:under_control", expect=has("เปลี่ยนสถานะ"))
+    changed = await bot.press(reporter, menu, "t|1|st:under_control", expect=has("สถานะใหม่"))
     query = bot.api.press_button(reporter, menu, "t|1|st:under_control")
     same = await bot.api.wait_for_callback_answer(query)
     forged = bot.api.press_button(reporter, menu, "t|1|st:closed", check=False)
@@ -234,7 +234,7 @@ async def test_open_lists_what_each_person_may_see(bot: Harness):
     theirs = await bot.say(other, "/open")
     executive = await bot.say(executives[3], "/open", expect=has("PCT"))
 
-    assert REFERENCE in mine.text and "ยังไม่มีผู้รับทราบ" in mine.text
+    assert REFERENCE in mine.text and "รอรับทราบ" in mine.text
     assert "ไม่มีเหตุการณ์ที่ยังเปิดอยู่" in theirs.text
     assert REFERENCE in executive.text and "t|1|menu" in executive.callback_data
 

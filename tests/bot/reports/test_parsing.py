@@ -24,6 +24,7 @@ NOW = datetime(2026, 11, 28, 8, 0, tzinfo=UTC)  # 15.00 in Bangkok
         ("27/11/2569 23.50", "2026-11-27 23:50"),
         ("27/11/69 23.50", "2026-11-27 23:50"),
         ("27/11/2026 23.50", "2026-11-27 23:50"),
+        ("15.01", "2026-11-28 15:01"),  # within the tolerance for a clock running ahead
     ],
 )
 def test_times_are_read_as_bangkok_time(typed, local):
@@ -33,9 +34,29 @@ def test_times_are_read_as_bangkok_time(typed, local):
 
 
 @pytest.mark.parametrize(
+    ("typed", "local"),
+    [
+        ("15.10", "2026-11-27 15:10"),
+        ("23.50", "2026-11-27 23:50"),
+        ("๒๓.๕๐ น.", "2026-11-27 23:50"),
+    ],
+)
+def test_a_time_of_day_still_to_come_is_yesterdays(typed, local):
+    parsed = parse_occurred_at(typed, NOW, BANGKOK)
+    assert parsed.astimezone(BANGKOK).strftime("%Y-%m-%d %H:%M") == local
+
+
+def test_a_time_after_midnight_typed_just_after_midnight_is_yesterday_evening():
+    night = datetime(2026, 11, 30, 20, 26, tzinfo=UTC)  # 03.26 on 1 December in Bangkok
+
+    parsed = parse_occurred_at("23.50", night, BANGKOK)
+
+    assert parsed.astimezone(BANGKOK).strftime("%Y-%m-%d %H:%M") == "2026-11-30 23:50"
+
+
+@pytest.mark.parametrize(
     ("typed", "reason"),
     [
-        ("15.10", "time_future"),
         ("29/11 10.00", "time_future"),
         ("1/1/2568 10.00", "time_too_old"),
         ("25.00", "time_invalid"),

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from bot import maintenance
 from storage.models import DraftStatus, Incident, ReportDraft, ReportStep
-from tests.fakes import make_png
+from tests.fakes import SentMessage
 from tests.support.harness import Harness, button_data
 from tests.support.reporting import BANGKOK_PIN, ReportAnswers, fill_report, has
 
@@ -42,22 +42,18 @@ async def start_at_place(bot: Harness, user) -> None:
     await bot.press(user, prompt, button_data(prompt, "โพทะเล"), expect=has("สถานที่เกิดเหตุ"))
 
 
-async def test_a_photo_or_sticker_where_a_button_was_expected(bot: Harness):
+async def test_a_sticker_or_text_where_a_button_was_expected(bot: Harness):
     user = await bot.join(9001, "D6601")
     await bot.say(user, "/report", expect=has("ประเภทใด"))
 
     mark = bot.api.mark()
-    bot.api.send_photo(user, make_png(8, 8, (0, 0, 0)))
-    refusal = await bot.api.wait_for_message(user.id, has("รับรูปภาพ"), since=mark)
-    again = await bot.api.wait_for_message(user.id, has("ประเภทใด"), since=mark)
-    mark = bot.api.mark()
     bot.api.send_sticker(user)
     sticker = await bot.api.wait_for_message(user.id, has("ต้องการข้อความ"), since=mark)
+    again = await bot.api.wait_for_message(user.id, has("ประเภทใด"), since=mark)
     typed = await bot.say(user, "น้ำท่วมครับ", expect=has("กรุณาเลือกจากปุ่ม"))
 
-    assert "รับรูปภาพและไฟล์ที่ขั้นตอน" in refusal.text
-    assert again.callback_data  # the category buttons again
     assert "ต้องการข้อความหรือการเลือกจากปุ่ม" in sticker.text
+    assert again.callback_data  # the category buttons again
     assert "กรุณาเลือกจากปุ่ม" in typed.text
     assert (await draft_of(bot, "D6601")).step is ReportStep.CATEGORY
 
@@ -83,27 +79,52 @@ async def test_text_too_short_or_too_long_is_refused_with_the_limits(bot: Harnes
     assert (await draft_of(bot, "D6603")).step is ReportStep.PLACE
 
 
-async def test_a_time_in_the_future_or_unreadable_is_refused(bot: Harness):
+async def test_a_future_date_or_unreadable_time_is_refused(bot: Harness):
     user = await bot.join(9004, "D6604")
     await fill_until_time(bot, user)
 
-    future = await bot.say(user, "23.59", expect=has("ยังมาไม่ถึง"))
+    future = await bot.say(user, "29/11 10.00", expect=has("ยังมาไม่ถึง"))
     unreadable = await bot.say(user, "บ่ายสอง", expect=has("อ่านเวลาไม่ได้"))
     impossible = await bot.say(user, "31/02 10.00", expect=has("ไม่ถูกต้อง"))
     accepted = await bot.say(user, "27/11/2569 23.50", expect=has("พิมพ์รายละเอียด"))
 
-    assert "ยังมาไม่ถึง" in future.text
-    assert "อ่านเวลาไม่ได้" in unreadable.text
+    assert "เช่น 27/11 23.50" in future.text  # yesterday, from the clock
+    assert "เช่น 14.30 หรือ 28/11 14.30" in unreadable.text  # today, from the clock
     assert "ไม่ถูกต้อง" in impossible.text
-    assert accepted is not None
+    assert "บันทึกเวลาเกิดเหตุ: 27 พ.ย. 2569 23.50 น. (เมื่อวาน)" in accepted.text
     draft = await draft_of(bot, "D6604")
     assert draft.data["occurred_at"].startswith("2026-11-27T16:50")  # 23.50 Bangkok in UTC
 
 
-async def fill_until_time(bot: Harness, user) -> None:
+async def test_a_time_later_than_now_is_the_last_one_and_is_shown_back_with_its_date(bot: Harness):
+    bot.clock.advance(timedelta(days=2, hours=13, minutes=26))  # 03.26 on 1 December, Bangkok
+    user = await bot.join(9013, "D6601")
+
+    prompt = await fill_until_time(bot, user)
+    future = await bot.say(user, "2/12 10.00", expect=has("ยังมาไม่ถึง"))
+    reply = await bot.say(user, "23.50", expect=has("พิมพ์รายละเอียด"))
+
+    assert "1/12 14.30" in prompt.text and "30/11/2569 23.50" in prompt.text
+    assert "28/11" not in prompt.text and "27/11" not in prompt.text
+    note = "บันทึกเวลาเกิดเหตุ: 30 พ.ย. 2569 23.50 น. (เมื่อวาน)"
+    assert reply.text.index(note) < reply.text.index("พิมพ์รายละเอียด")
+    assert (await draft_of(bot, "D6601")).data["occurred_at"].startswith("2026-11-30T16:50")
+    assert "เช่น 30/11 23.50" in future.text
+
+
+async def test_a_time_typed_for_today_is_shown_back_as_today(bot: Harness):
+    user = await bot.join(9014, "D6602")
+    await fill_until_time(bot, user)
+
+    reply = await bot.say(user, "13.15", expect=has("พิมพ์รายละเอียด"))
+
+    assert "บันทึกเวลาเกิดเหตุ: 28 พ.ย. 2569 13.15 น. (วันนี้)" in reply.text
+
+
+async def fill_until_time(bot: Harness, user) -> SentMessage:
     await start_at_place(bot, user)
     await bot.say(user, "ตลาดสดเทศบาล", expect=has("ส่งตำแหน่งปัจจุบัน"))
-    await bot.say(user, "ข้าม", expect=has("เวลาเกิดเหตุ"))
+    return await bot.say(user, "ข้าม", expect=has("เวลาเกิดเหตุ"))
 
 
 async def test_a_pin_far_outside_the_province_asks_to_confirm(bot: Harness):

@@ -20,7 +20,7 @@ from storage.models import (
 )
 from tests.fakes import make_png
 from tests.support.harness import Harness, button_data
-from tests.support.reporting import PHICHIT_PIN, ReportAnswers, fill_report, has
+from tests.support.reporting import PHICHIT_PIN, ReportAnswers, alerts_in, fill_report, has
 
 
 async def incidents(bot: Harness) -> list[Incident]:
@@ -257,3 +257,25 @@ async def test_files_over_the_count_or_size_limit_are_refused(bot: Harness):
     assert "ไม่เกิน 2 รายการ" in too_many.text
     async with bot.runtime.db.read() as session:
         assert await session.scalar(select(func.count()).select_from(Attachment)) == 2
+
+
+async def test_no_casualties_leaves_the_households_unknown(bot: Harness):
+    executives = await bot.join_executives()
+    user = await bot.join(8012, "D6612")
+    review = await fill_report(bot, user, ReportAnswers(photos=0))
+    prompt = await bot.press(
+        user, review, button_data(review, "ผู้ได้รับผลกระทบ"), expect=has("แก้ไข: ผู้ได้รับผลกระทบ")
+    )
+
+    back = await bot.press(
+        user, prompt, button_data(prompt, "ไม่มีผู้เสียชีวิต"), expect=has("ตรวจสอบรายงาน")
+    )
+    await bot.press(user, back, button_data(back, "ยืนยัน"), expect=has("ส่งรายงานแล้ว"))
+    await bot.drain()
+    [incident] = await incidents(bot)
+    [alert] = alerts_in(bot, executives[0].id, incident.reference)
+
+    assert (incident.dead, incident.injured, incident.missing) == (0, 0, 0)
+    assert incident.affected_households is None
+    assert "ครัวเรือนได้รับผลกระทบ: ยังไม่ทราบ" in back.text
+    assert "เสียชีวิต 0 · บาดเจ็บ 0 · สูญหาย 0 · ครัวเรือน ยังไม่ทราบ" in alert.text
