@@ -59,7 +59,7 @@ def login_wall(request: Request) -> Response:
     wants_page = request.method == "GET" and "text/html" in request.headers.get("accept", "")
     if not wants_page:
         return PlainTextResponse("ต้องเข้าสู่ระบบก่อน", status_code=401)
-    response = render(request, "login_needed.html", {}, status_code=401)
+    response = render(request, "login_needed.html", {"signed_out": False}, status_code=401)
     path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     if safe_next(path):
         response.set_cookie(

@@ -13,6 +13,7 @@ from bot.weblog import cap, queries
 from bot.weblog.auditlog import record_view
 from bot.weblog.filters import IncidentFilter, SortKey
 from storage.models import AttachmentKind, AuditAction
+from web import inputs
 from web.auth import SignedIn, require_login
 from web.context import client_address, web_context
 from web.pages import not_found, render
@@ -20,7 +21,7 @@ from web.pages import not_found, render
 
 def wanted_of(request: Request) -> IncidentFilter:
     """The filters in the query string (invalid values are dropped)."""
-    return IncidentFilter.lenient(dict(request.query_params))
+    return IncidentFilter.lenient(inputs.query(request))
 
 
 @require_login
@@ -54,7 +55,7 @@ async def incident_list(request: Request, who: SignedIn) -> Response:
 async def incident_page(request: Request, who: SignedIn) -> Response:
     """Everything about one incident."""
     context = web_context(request)
-    reference = str(request.path_params["reference"])
+    reference = inputs.path(request, "reference")
     async with context.db.read() as session:
         detail = await queries.incident_detail(session, who.viewer, reference)
     if detail is None:
@@ -82,7 +83,7 @@ async def incident_page(request: Request, who: SignedIn) -> Response:
 async def incident_file(request: Request, who: SignedIn) -> Response:
     """A photo or file of an incident the viewer may see; never served as a static file."""
     context = web_context(request)
-    reference = str(request.path_params["reference"])
+    reference = inputs.path(request, "reference")
     async with context.db.read() as session:
         attachment = await queries.visible_attachment(
             session, who.viewer, reference, int(request.path_params["attachment_id"])
@@ -125,7 +126,7 @@ def _guess(path: Path, kind: AttachmentKind) -> str:
 async def incident_cap(request: Request, who: SignedIn) -> Response:
     """The incident as a CAP 1.2 message."""
     context = web_context(request)
-    reference = str(request.path_params["reference"])
+    reference = inputs.path(request, "reference")
     async with context.db.read() as session:
         incident = await queries.visible_incident(session, who.viewer, reference)
     if incident is None:

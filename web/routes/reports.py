@@ -9,6 +9,7 @@ from starlette.routing import Route
 from bot.weblog import auditlog, exports, queries, stats
 from bot.weblog.auditlog import record_view
 from storage.models import AuditAction
+from web import inputs
 from web.auth import SignedIn, require_login
 from web.charts import charts_of
 from web.context import client_address, web_context
@@ -94,9 +95,10 @@ async def audit_page(request: Request, who: SignedIn) -> Response:
     if not who.viewer.is_admin:
         return not_found(request, who)
     context = web_context(request)
-    raw_page = request.query_params.get("page", "1")
+    asked = inputs.query(request)
+    raw_page = asked.get("page", "1")
     page_no = int(raw_page) if raw_page.isdigit() and len(raw_page) < 7 else 1
-    action_value = request.query_params.get("action", "")
+    action_value = asked.get("action", "")
     action = next((a for a in AuditAction if a.value == action_value), None)
     shown = await auditlog.audit_page(context.db, page_no, action)
     await record_view(
