@@ -68,6 +68,7 @@ AUDIT_LABELS: dict[AuditAction, str] = {
     AuditAction.WEB_STATISTICS_VIEWED: "ดูสถิติ",
     AuditAction.WEB_EXPORTED: "ส่งออกข้อมูล",
     AuditAction.WEB_AUDIT_VIEWED: "ดูบันทึกการใช้งาน",
+    AuditAction.WEB_ACCESS_REFUSED: "ปฏิเสธการเข้าถึงข้อมูลในเว็บ",
 }
 
 WEB_PRIVATE_ONLY = "ลิงก์เข้าสู่เว็บส่งได้เฉพาะในแชตส่วนตัวกับบอท กรุณาพิมพ์ /web ในแชตส่วนตัว"

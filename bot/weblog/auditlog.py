@@ -43,6 +43,35 @@ async def record_view(
         )
 
 
+# The audit row's subject id column holds this many characters; what a request asked for
+# may be longer (anyone can type an address).
+SUBJECT_ID_LENGTH = 64
+
+
+async def record_refusal(
+    db: Database,
+    viewer: Viewer,
+    now: datetime,
+    source: str,
+    *,
+    subject_type: str,
+    subject_id: str | int = "",
+    **detail: Any,
+) -> None:
+    """Write down what the viewer asked for and was refused. Every refusing route comes
+    through here, so how refusals are kept (one row each, or repeats folded) is decided here."""
+    await record_view(
+        db,
+        viewer,
+        AuditAction.WEB_ACCESS_REFUSED,
+        now,
+        source,
+        subject_type=subject_type,
+        subject_id=str(subject_id)[:SUBJECT_ID_LENGTH],
+        **detail,
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class AuditRow:
     """One line of the audit log page."""

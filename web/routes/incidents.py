@@ -16,7 +16,11 @@ from storage.models import AttachmentKind, AuditAction
 from web import inputs
 from web.auth import SignedIn, require_login
 from web.context import client_address, web_context
-from web.pages import not_found, render
+from web.pages import not_found, refused, render
+
+# Row ids are 32-bit integers; a larger number in an address names nothing (and PostgreSQL
+# would refuse it as a parameter).
+MAX_ROW_ID = 2**31 - 1
 
 
 def wanted_of(request: Request) -> IncidentFilter:
@@ -59,7 +63,7 @@ async def incident_page(request: Request, who: SignedIn) -> Response:
     async with context.db.read() as session:
         detail = await queries.incident_detail(session, who.viewer, reference)
     if detail is None:
-        return not_found(request, who)
+        return await refused(request, who, subject_type="incident", subject_id=reference)
     await record_view(
         context.db,
         who.viewer,
@@ -84,11 +88,18 @@ async def incident_file(request: Request, who: SignedIn) -> Response:
     """A photo or file of an incident the viewer may see; never served as a static file."""
     context = web_context(request)
     reference = inputs.path(request, "reference")
-    async with context.db.read() as session:
-        attachment = await queries.visible_attachment(
-            session, who.viewer, reference, int(request.path_params["attachment_id"])
+    attachment_id = int(request.path_params["attachment_id"])
+    attachment = None
+    if attachment_id <= MAX_ROW_ID:
+        async with context.db.read() as session:
+            attachment = await queries.visible_attachment(
+                session, who.viewer, reference, attachment_id
+            )
+    if attachment is None:
+        return await refused(
+            request, who, subject_type="attachment", subject_id=attachment_id, incident=reference
         )
-    if attachment is None or not attachment.stored_path:
+    if not attachment.stored_path:
         return not_found(request, who)
     root = context.settings.files_dir.resolve()
     path = (root / attachment.stored_path).resolve()
@@ -130,7 +141,9 @@ async def incident_cap(request: Request, who: SignedIn) -> Response:
     async with context.db.read() as session:
         incident = await queries.visible_incident(session, who.viewer, reference)
     if incident is None:
-        return not_found(request, who)
+        return await refused(
+            request, who, subject_type="incident", subject_id=reference, format="cap"
+        )
     await record_view(
         context.db,
         who.viewer,

@@ -13,7 +13,7 @@ from web import inputs
 from web.auth import SignedIn, require_login
 from web.charts import charts_of
 from web.context import client_address, web_context
-from web.pages import not_found, render
+from web.pages import refused, render
 from web.routes.incidents import wanted_of
 
 
@@ -93,7 +93,7 @@ async def statistics_page(request: Request, who: SignedIn) -> Response:
 async def audit_page(request: Request, who: SignedIn) -> Response:
     """Who viewed or exported what, when and from where (admins only)."""
     if not who.viewer.is_admin:
-        return not_found(request, who)
+        return await refused(request, who, subject_type="audit_log")
     context = web_context(request)
     asked = inputs.query(request)
     raw_page = asked.get("page", "1")
