@@ -23,18 +23,11 @@ from bot.weblog.filters import (
 )
 from storage.db import Database
 from storage.models import (
-    AlertRecipient,
-    Attachment,
     Category,
-    Delivery,
-    DeliveryStatus,
     District,
-    EventKind,
     Incident,
-    IncidentEvent,
     IncidentStatus,
     Person,
-    RecipientRole,
     Urgency,
 )
 
@@ -187,108 +180,6 @@ async def stream_export(
         result = await session.stream(query)
         async for incident, code, name, acknowledged_by in result:
             yield ExportRow(incident, code, name, acknowledged_by)
-
-
-# ---------------------------------------------------------------------- one incident
-async def visible_incident(
-    session: AsyncSession, viewer: Viewer, reference: str
-) -> Incident | None:
-    """The incident with that reference, if it exists and the viewer may see it."""
-    return await session.scalar(
-        select(Incident).where(Incident.reference == reference, *viewer.visible())
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class TimelineEntry:
-    """One entry of an incident's timeline."""
-
-    at: datetime
-    kind: EventKind
-    actor_name: str | None
-    text: str
-
-
-@dataclass(frozen=True, slots=True)
-class RecipientRow:
-    """Who the alert went to, when it reached them, and when they acknowledged."""
-
-    name: str
-    position: str
-    role: RecipientRole
-    delivery_status: DeliveryStatus | None
-    delivered_at: datetime | None
-    acknowledged_at: datetime | None
-
-
-@dataclass(frozen=True, slots=True)
-class Detail:
-    """Everything the incident page shows."""
-
-    incident: Incident
-    timeline: Sequence[TimelineEntry]
-    recipients: Sequence[RecipientRow]
-    closed_by_name: str | None
-
-
-async def incident_detail(session: AsyncSession, viewer: Viewer, reference: str) -> Detail | None:
-    """The incident with its timeline and recipients, or None when not visible."""
-    incident = await visible_incident(session, viewer, reference)
-    if incident is None:
-        return None
-    events = (
-        await session.execute(
-            select(IncidentEvent, Person.name)
-            .outerjoin(Person, Person.id == IncidentEvent.actor_person_id)
-            .where(IncidentEvent.incident_id == incident.id)
-            .order_by(IncidentEvent.at, IncidentEvent.id)
-        )
-    ).all()
-    recipients = (
-        await session.execute(
-            select(AlertRecipient, Person.name, Person.position, Delivery.status, Delivery.sent_at)
-            .outerjoin(Person, Person.id == AlertRecipient.person_id)
-            .outerjoin(Delivery, Delivery.id == AlertRecipient.alert_delivery_id)
-            .where(AlertRecipient.incident_id == incident.id)
-            .order_by(AlertRecipient.id)
-        )
-    ).all()
-    closed_by = None
-    if incident.closed_by_id is not None:
-        closed_by = await session.scalar(
-            select(Person.name).where(Person.id == incident.closed_by_id)
-        )
-    return Detail(
-        incident=incident,
-        timeline=[TimelineEntry(e.at, e.kind, name, e.text) for e, name in events],
-        recipients=[
-            RecipientRow(
-                name or "",
-                position or "",
-                r.role,
-                status,
-                sent_at,
-                r.acknowledged_at,
-            )
-            for r, name, position, status, sent_at in recipients
-        ],
-        closed_by_name=closed_by,
-    )
-
-
-async def visible_attachment(
-    session: AsyncSession, viewer: Viewer, reference: str, attachment_id: int
-) -> Attachment | None:
-    """An attachment of an incident the viewer may see; None otherwise."""
-    return await session.scalar(
-        select(Attachment)
-        .join(Incident, Incident.id == Attachment.incident_id)
-        .where(
-            Attachment.id == attachment_id,
-            Incident.reference == reference,
-            *viewer.visible(),
-        )
-    )
 
 
 async def districts(session: AsyncSession, province_id: int) -> Sequence[District]:

@@ -12,6 +12,7 @@ from starlette.routing import Route
 from bot.weblog import cap, queries
 from bot.weblog.auditlog import record_view
 from bot.weblog.filters import IncidentFilter, SortKey
+from bot.weblog.incident import incident_detail, visible_attachment, visible_incident
 from storage.models import AttachmentKind, AuditAction
 from web import inputs
 from web.auth import SignedIn, require_login
@@ -61,7 +62,7 @@ async def incident_page(request: Request, who: SignedIn) -> Response:
     context = web_context(request)
     reference = inputs.path(request, "reference")
     async with context.db.read() as session:
-        detail = await queries.incident_detail(session, who.viewer, reference)
+        detail = await incident_detail(session, who.viewer, reference)
     if detail is None:
         return await refused(request, who, subject_type="incident", subject_id=reference)
     await record_view(
@@ -92,9 +93,7 @@ async def incident_file(request: Request, who: SignedIn) -> Response:
     attachment = None
     if attachment_id <= MAX_ROW_ID:
         async with context.db.read() as session:
-            attachment = await queries.visible_attachment(
-                session, who.viewer, reference, attachment_id
-            )
+            attachment = await visible_attachment(session, who.viewer, reference, attachment_id)
     if attachment is None:
         return await refused(
             request, who, subject_type="attachment", subject_id=attachment_id, incident=reference
@@ -139,7 +138,7 @@ async def incident_cap(request: Request, who: SignedIn) -> Response:
     context = web_context(request)
     reference = inputs.path(request, "reference")
     async with context.db.read() as session:
-        incident = await queries.visible_incident(session, who.viewer, reference)
+        incident = await visible_incident(session, who.viewer, reference)
     if incident is None:
         return await refused(
             request, who, subject_type="incident", subject_id=reference, format="cap"
