@@ -16,11 +16,16 @@ from bot.texts.report import CATEGORY_LABELS, DDPM_LABELS, URGENCY_LABELS
 from bot.texts.web import (
     ATTACHMENT_LABELS,
     AUDIT_LABELS,
+    DAY_PLACEHOLDER,
     DELIVERY_LABELS,
     EVENT_LABELS,
+    FILTER_LABELS,
+    ORDER_LABELS,
     RECIPIENT_LABELS,
+    SORT_LABELS,
 )
 from bot.thaidate import format_date, format_datetime, format_time
+from bot.weblog.dates import day_entry
 from web.charts import Bar, bars, thai_month
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
@@ -71,6 +76,7 @@ def build(tz: tzinfo) -> Jinja2Templates:
         "thai_date": day,
         "thai_time": clock,
         "thai_month": thai_month,
+        "day_entry": day_entry,
         "duration": thai_duration,
         "count": count_text,
         "category": lambda v: CATEGORY_LABELS[v],
@@ -89,6 +95,10 @@ def build(tz: tzinfo) -> Jinja2Templates:
         URGENCY_LABELS=URGENCY_LABELS,
         STATUS_LABELS=STATUS_LABELS,
         AUDIT_LABELS=AUDIT_LABELS,
+        FILTER_LABELS=FILTER_LABELS,
+        SORT_LABELS=SORT_LABELS,
+        ORDER_LABELS=ORDER_LABELS,
+        DAY_PLACEHOLDER=DAY_PLACEHOLDER,
         ROLE_NAMES=ROLE_NAMES,
         bars=_bars,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
+from bot.weblog.filters import SortKey, SortOrder
 from storage.models import (
     AttachmentKind,
     AuditAction,
@@ -70,6 +71,51 @@ AUDIT_LABELS: dict[AuditAction, str] = {
     AuditAction.WEB_AUDIT_VIEWED: "ดูบันทึกการใช้งาน",
     AuditAction.WEB_ACCESS_REFUSED: "ปฏิเสธการเข้าถึงข้อมูลในเว็บ",
 }
+
+# The list's filters by their query-string names: the form's labels, and how the audit log
+# names what someone filtered by.
+FILTER_LABELS: dict[str, str] = {
+    "q": "คำค้น",
+    "date_from": "ตั้งแต่วันที่",
+    "date_to": "ถึงวันที่",
+    "district": "อำเภอ",
+    "category": "ประเภท",
+    "urgency": "ความเร่งด่วน",
+    "status": "สถานะ",
+    "sort": "เรียงตาม",
+    "order": "ลำดับ",
+    "page": "หน้า",
+}
+DAY_FILTERS = ("date_from", "date_to")
+
+SORT_LABELS: dict[SortKey, str] = {
+    SortKey.OCCURRED: "เวลาเกิดเหตุ",
+    SortKey.REPORTED: "เวลารับแจ้ง",
+    SortKey.URGENCY: "ความเร่งด่วน",
+    SortKey.DISTRICT: "อำเภอ",
+    SortKey.CATEGORY: "ประเภท",
+    SortKey.STATUS: "สถานะ",
+    SortKey.REFERENCE: "เลขที่",
+}
+ORDER_LABELS: dict[SortOrder, str] = {
+    SortOrder.DESC: "มากไปน้อย / ล่าสุดก่อน",
+    SortOrder.ASC: "น้อยไปมาก / เก่าสุดก่อน",
+}
+
+DAY_EXAMPLE = "1/11/2569"
+DAY_PLACEHOLDER = f"เช่น {DAY_EXAMPLE}"
+# What the note quotes of a day that could not be read.
+_TYPED_SHOWN = 30
+
+
+def day_unreadable(field: str, typed: str) -> str:
+    """The note on a list or statistics page when a typed day could not be read."""
+    shown = typed if len(typed) <= _TYPED_SHOWN else typed[:_TYPED_SHOWN] + "…"
+    return (
+        f"ขออภัย ระบบอ่านวันที่ “{shown}” ในช่อง “{field}” ไม่ได้ จึงแสดงผลโดยไม่ใช้เงื่อนไขนี้ "
+        f"กรุณากรอกเป็น วัน/เดือน/ปี พ.ศ. เช่น {DAY_EXAMPLE}"
+    )
+
 
 WEB_PRIVATE_ONLY = "ลิงก์เข้าสู่เว็บส่งได้เฉพาะในแชตส่วนตัวกับบอท กรุณาพิมพ์ /web ในแชตส่วนตัว"
 WEB_OFF = "ขออภัย เว็บบันทึกเหตุการณ์ยังไม่เปิดใช้งานในระบบนี้ กรุณาติดต่อสำนักงานจังหวัด"

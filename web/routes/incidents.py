@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
+from bot.texts.web import DAY_FILTERS, FILTER_LABELS, day_unreadable
 from bot.weblog import cap, queries
 from bot.weblog.auditlog import record_view
 from bot.weblog.filters import IncidentFilter, SortKey
@@ -24,16 +25,28 @@ from web.pages import not_found, refused, render
 MAX_ROW_ID = 2**31 - 1
 
 
+def asked_filter(request: Request) -> tuple[IncidentFilter, list[str]]:
+    """The filters in the query string (invalid values are dropped), and a note for each
+    typed day that could not be read."""
+    wanted, dropped = IncidentFilter.read(inputs.query(request))
+    notes = [
+        day_unreadable(FILTER_LABELS[name], dropped[name])
+        for name in DAY_FILTERS
+        if name in dropped
+    ]
+    return wanted, notes
+
+
 def wanted_of(request: Request) -> IncidentFilter:
     """The filters in the query string (invalid values are dropped)."""
-    return IncidentFilter.lenient(inputs.query(request))
+    return asked_filter(request)[0]
 
 
 @require_login
 async def incident_list(request: Request, who: SignedIn) -> Response:
     """Incidents matching the filters, a page at a time."""
     context = web_context(request)
-    wanted = wanted_of(request)
+    wanted, notes = asked_filter(request)
     tz = context.settings.tz
     async with context.db.read() as session:
         page = await queries.list_page(session, who.viewer, wanted, tz)
@@ -51,7 +64,13 @@ async def incident_list(request: Request, who: SignedIn) -> Response:
     return render(
         request,
         "incidents.html",
-        {"page": page, "wanted": wanted, "districts": districts, "sort_keys": list(SortKey)},
+        {
+            "page": page,
+            "wanted": wanted,
+            "notes": notes,
+            "districts": districts,
+            "sort_keys": list(SortKey),
+        },
         who=who,
     )
 

@@ -14,7 +14,7 @@ from web.auth import SignedIn, require_login
 from web.charts import charts_of
 from web.context import client_address, web_context
 from web.pages import refused, render
-from web.routes.incidents import wanted_of
+from web.routes.incidents import asked_filter, wanted_of
 
 
 def _download(stream: StreamingResponse, filename: str) -> StreamingResponse:
@@ -68,7 +68,7 @@ async def export_json(request: Request, who: SignedIn) -> Response:
 async def statistics_page(request: Request, who: SignedIn) -> Response:
     """Counts by month, district and category; time to the first acknowledgement."""
     context = web_context(request)
-    wanted = wanted_of(request)
+    wanted, notes = asked_filter(request)
     async with context.db.read() as session:
         figures = await stats.statistics(session, who.viewer, wanted, context.settings.tz)
         districts = await queries.districts(session, context.province_id)
@@ -84,7 +84,13 @@ async def statistics_page(request: Request, who: SignedIn) -> Response:
     return render(
         request,
         "statistics.html",
-        {"s": figures, "charts": charts_of(figures), "wanted": wanted, "districts": districts},
+        {
+            "s": figures,
+            "charts": charts_of(figures),
+            "wanted": wanted,
+            "notes": notes,
+            "districts": districts,
+        },
         who=who,
     )
 
