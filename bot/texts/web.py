@@ -59,6 +59,7 @@ AUDIT_LABELS: dict[AuditAction, str] = {
     AuditAction.STRANGER_REFUSED: "ปฏิเสธบัญชีนอกทะเบียน",
     AuditAction.ALERT_ACTION_REFUSED: "ปฏิเสธการกดปุ่มแจ้งเตือน",
     AuditAction.RECIPIENT_UNREACHABLE: "ส่งข้อความไม่ถึงผู้รับ",
+    AuditAction.THREAD_ACTION_REFUSED: "ปฏิเสธการดำเนินการกับเหตุการณ์",
     AuditAction.WEB_LINK_ISSUED: "ขอลิงก์เข้าสู่เว็บ",
     AuditAction.WEB_LOGIN: "เข้าสู่ระบบเว็บ",
     AuditAction.WEB_LOGIN_REFUSED: "ปฏิเสธการเข้าสู่ระบบเว็บ",
@@ -71,6 +72,78 @@ AUDIT_LABELS: dict[AuditAction, str] = {
     AuditAction.WEB_AUDIT_VIEWED: "ดูบันทึกการใช้งาน",
     AuditAction.WEB_ACCESS_REFUSED: "ปฏิเสธการเข้าถึงข้อมูลในเว็บ",
 }
+
+# What an audit row is about, by its subject type; the id is shown after the name where it
+# means something to an admin (a reference, a name), and left out where it does not.
+SUBJECT_LABELS: dict[str, str] = {
+    "incident": "เหตุการณ์",
+    "attachment": "ไฟล์แนบ",
+    "incident_list": "รายการเหตุการณ์",
+    "statistics": "สถิติ",
+    "audit_log": "บันทึกการใช้งาน",
+    "web_session": "การเข้าใช้งานเว็บ",
+    "web_login_token": "ลิงก์เข้าสู่เว็บ",
+    "roster": "ทะเบียนรายชื่อ",
+    "person": "ผู้ใช้",
+    "invite": "รหัสเชิญ",
+    "telegram_user": "บัญชี Telegram",
+    "chat": "แชต Telegram",
+}
+SUBJECTS_WITHOUT_ID = frozenset({"web_session", "web_login_token", "roster"})
+NUMBERED = "ลำดับ"
+
+# The details audit rows carry, by key, and the closed sets of values some of them take.
+DETAIL_LABELS: dict[str, str] = {
+    "filters": "ตัวกรอง",
+    "shown": "จำนวนที่แสดง",
+    "format": "รูปแบบไฟล์",
+    "incident": "เหตุการณ์",
+    "page": "หน้า",
+    "reason": "เหตุผล",
+    "button": "การดำเนินการ",
+    "file": "ไฟล์",
+    "created": "เพิ่มใหม่",
+    "updated": "ปรับปรุง",
+    "unchanged": "ไม่เปลี่ยนแปลง",
+    "invite_id": "รหัสเชิญลำดับ",
+    "expires_at": "หมดอายุ",
+    "replaced_previous_account": "แทนบัญชี Telegram เดิม",
+    "what": "สิ่งที่ส่งมา",
+    "admins_notified": "แจ้งผู้ดูแลระบบแล้ว",
+}
+OTHER_DETAIL = "ข้อมูลอื่น"
+FORMAT_LABELS: dict[str, str] = {"csv": "CSV (Excel)", "json": "JSON", "cap": "CAP 1.2 (XML)"}
+REASON_LABELS: dict[str, str] = {
+    "unknown": "รหัสหรือลิงก์ไม่ถูกต้อง",
+    "used": "ถูกใช้ไปแล้ว",
+    "expired": "หมดอายุแล้ว",
+    "inactive": "บัญชีถูกระงับการใช้งาน",
+    "already_joined": "เข้าร่วมระบบอยู่แล้ว",
+    "account_taken": "บัญชี Telegram ผูกกับผู้ใช้อื่นอยู่แล้ว",
+}
+# The buttons and thread actions a refusal names.
+ACTION_LABELS: dict[str, str] = {
+    "ack": "รับทราบ",
+    "instruct": "สั่งการ",
+    "info": "ขอข้อมูลเพิ่มเติม",
+    "info_answer": "ส่งข้อมูลเพิ่มเติม",
+    "instruction_ack": "รับทราบข้อสั่งการ",
+    "status": "เปลี่ยนสถานะ",
+    "update": "ส่งความคืบหน้า",
+    "close": "ปิดเหตุการณ์",
+    "reopen": "เปิดเหตุการณ์อีกครั้ง",
+}
+YES, NO = "ใช่", "ไม่ใช่"
+# Where an audited action came from, when not a client address.
+SOURCE_LABELS: dict[str, str] = {
+    "telegram": "Telegram",
+    "cli": "คำสั่ง incident-bot บนเครื่องแม่ข่าย",
+    "dispatcher": "ระบบส่งข้อความ",
+}
+# Who acted, when it was no person on the roster.
+SYSTEM_ACTOR = "ระบบ"
+ACTOR_LABELS: dict[str, str] = {"cli": "ผู้ดูแลเครื่องแม่ข่าย"}
+
 
 # The list's filters by their query-string names: the form's labels, and how the audit log
 # names what someone filtered by.

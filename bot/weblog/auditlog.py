@@ -5,12 +5,13 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
 
 from sqlalchemy import func, select
 
 from bot.services import audit
+from bot.weblog import auditview
 from bot.weblog.filters import Viewer
 from storage.db import Database
 from storage.models import AuditAction, AuditEvent, Person
@@ -74,14 +75,14 @@ async def record_refusal(
 
 @dataclass(frozen=True, slots=True)
 class AuditRow:
-    """One line of the audit log page."""
+    """One line of the audit log page, in Thai words."""
 
     at: datetime
     action: AuditAction
     actor: str
     subject: str
     source: str
-    detail: dict[str, Any]
+    details: Sequence[tuple[str, str]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +96,11 @@ class AuditPage:
 
 
 async def audit_page(
-    db: Database, page: int, action: AuditAction | None = None, person_id: int | None = None
+    db: Database,
+    page: int,
+    tz: tzinfo,
+    action: AuditAction | None = None,
+    person_id: int | None = None,
 ) -> AuditPage:
     """The newest audit events first, optionally of one kind or one person."""
     conditions = []
@@ -120,15 +125,16 @@ async def audit_page(
                 .offset((page - 1) * AUDIT_PAGE_SIZE)
             )
         ).all()
+        names = await auditview.names_for(session, [event for event, _, _ in rows])
     return AuditPage(
         rows=[
             AuditRow(
                 at=event.at,
                 action=event.action,
-                actor=_actor(event, name, position),
-                subject=f"{event.subject_type} {event.subject_id}".strip(),
-                source=event.source,
-                detail=dict(event.detail or {}),
+                actor=auditview.actor_text(event, name, position),
+                subject=auditview.subject_text(event.subject_type, event.subject_id, names),
+                source=auditview.source_text(event.source),
+                details=auditview.detail_items(dict(event.detail or {}), names, tz),
             )
             for event, name, position in rows
         ],
@@ -136,13 +142,3 @@ async def audit_page(
         pages=pages,
         total=total,
     )
-
-
-def _actor(event: AuditEvent, name: str | None, position: str | None) -> str:
-    if name:
-        return f"{name} ({position})" if position else name
-    if event.actor_label:
-        return event.actor_label
-    if event.actor_telegram_id is not None:
-        return f"Telegram {event.actor_telegram_id}"
-    return "-"

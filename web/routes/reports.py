@@ -106,7 +106,7 @@ async def audit_page(request: Request, who: SignedIn) -> Response:
     page_no = int(raw_page) if raw_page.isdigit() and len(raw_page) < 7 else 1
     action_value = asked.get("action", "")
     action = next((a for a in AuditAction if a.value == action_value), None)
-    shown = await auditlog.audit_page(context.db, page_no, action)
+    shown = await auditlog.audit_page(context.db, page_no, context.settings.tz, action)
     await record_view(
         context.db,
         who.viewer,
