@@ -190,6 +190,12 @@ def day_unreadable(field: str, typed: str) -> str:
     )
 
 
+def instruction_line(at: str, author: str, text: str, acknowledged_at: str | None) -> str:
+    """An instruction as an export lists it: when, from whom, what, and its acknowledgement."""
+    acknowledged = f"รับทราบแล้ว {acknowledged_at}" if acknowledged_at else "ยังไม่รับทราบ"
+    return f"{at} {author}: {text} ({acknowledged})"
+
+
 WEB_PRIVATE_ONLY = "ลิงก์เข้าสู่เว็บส่งได้เฉพาะในแชตส่วนตัวกับบอท กรุณาพิมพ์ /web ในแชตส่วนตัว"
 WEB_OFF = "ขออภัย เว็บบันทึกเหตุการณ์ยังไม่เปิดใช้งานในระบบนี้ กรุณาติดต่อสำนักงานจังหวัด"
 

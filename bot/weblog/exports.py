@@ -12,6 +12,7 @@ from pydantic import BaseModel
 
 from bot.texts.labels import STATUS_LABELS
 from bot.texts.report import CATEGORY_LABELS, URGENCY_LABELS
+from bot.texts.web import instruction_line
 from bot.thaidate import format_datetime
 from bot.weblog.queries import ExportRow
 from storage.models import Category, IncidentStatus, Urgency
@@ -20,10 +21,21 @@ from storage.models import Category, IncidentStatus, Urgency
 UTF8_BOM = "\ufeff"
 # A cell starting with one of these is a formula to Excel; a leading apostrophe keeps it text.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+ISO = "(ISO 8601)"
+
+
+class ExportedInstruction(BaseModel):
+    """An instruction given about the incident, and when the reporter acknowledged it."""
+
+    text: str
+    author: str
+    at: datetime
+    acknowledged_at: datetime | None
 
 
 class ExportedIncident(BaseModel):
-    """One incident as exports carry it (JSON keys; CSV columns in the same order)."""
+    """One incident as exports carry it (JSON keys; CSV columns in the same order, each time
+    also as ISO 8601 beside its Thai form)."""
 
     reference: str
     occurred_at: datetime
@@ -50,6 +62,9 @@ class ExportedIncident(BaseModel):
     acknowledged_at: datetime | None
     acknowledged_by: str | None
     closed_at: datetime | None
+    closed_by: str | None
+    close_summary: str | None
+    instructions: list[ExportedInstruction]
 
     @classmethod
     def of(cls, row: ExportRow) -> ExportedIncident:
@@ -81,13 +96,23 @@ class ExportedIncident(BaseModel):
             acknowledged_at=i.acknowledged_at,
             acknowledged_by=row.acknowledged_by,
             closed_at=i.closed_at,
+            closed_by=row.closed_by,
+            close_summary=i.close_summary,
+            instructions=[
+                ExportedInstruction(
+                    text=n.text, author=n.author, at=n.at, acknowledged_at=n.acknowledged_at
+                )
+                for n in row.instructions
+            ],
         )
 
 
 CSV_HEADER = (
     "เลขที่",
     "เวลาเกิดเหตุ",
+    f"เวลาเกิดเหตุ {ISO}",
     "เวลารับแจ้ง",
+    f"เวลารับแจ้ง {ISO}",
     "ประเภท",
     "ความเร่งด่วน",
     "ระดับสาธารณภัย",
@@ -108,8 +133,13 @@ CSV_HEADER = (
     "หน่วยงาน",
     "สถานะ",
     "เวลารับทราบ",
+    f"เวลารับทราบ {ISO}",
     "ผู้รับทราบ",
+    "ข้อสั่งการ",
     "เวลาปิดเหตุการณ์",
+    f"เวลาปิดเหตุการณ์ {ISO}",
+    "ผู้ปิดเหตุการณ์",
+    "สรุปการปิดเหตุการณ์",
 )
 
 
@@ -120,8 +150,27 @@ def _cell(value: object) -> str:
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
+def _iso(value: datetime | None, tz: tzinfo) -> str:
+    """Local time with its offset (2026-11-28T14:05:00+07:00): text Excel sorts as a time."""
+    return value.astimezone(tz).isoformat(timespec="seconds") if value else ""
+
+
+def _instructions(item: ExportedIncident, tz: tzinfo) -> str:
+    """Every instruction in one cell, a line each, with its author and acknowledgement."""
+    return "\n".join(
+        instruction_line(
+            format_datetime(n.at, tz),
+            n.author,
+            n.text,
+            format_datetime(n.acknowledged_at, tz) if n.acknowledged_at else None,
+        )
+        for n in item.instructions
+    )
+
+
 def csv_line(item: ExportedIncident, tz: tzinfo) -> list[str]:
-    """One CSV row: Thai labels and Thai dates, unknown numbers left empty (not zero)."""
+    """One CSV row: Thai labels and Thai dates (each with its ISO 8601 twin), unknown numbers
+    left empty (not zero)."""
 
     def when(value: datetime | None) -> str:
         return format_datetime(value, tz) if value else ""
@@ -131,7 +180,9 @@ def csv_line(item: ExportedIncident, tz: tzinfo) -> list[str]:
         for v in (
             item.reference,
             when(item.occurred_at),
+            _iso(item.occurred_at, tz),
             when(item.reported_at),
+            _iso(item.reported_at, tz),
             CATEGORY_LABELS[item.category],
             URGENCY_LABELS[item.urgency],
             item.ddpm_level,
@@ -152,8 +203,13 @@ def csv_line(item: ExportedIncident, tz: tzinfo) -> list[str]:
             item.agency,
             STATUS_LABELS[item.status],
             when(item.acknowledged_at),
+            _iso(item.acknowledged_at, tz),
             item.acknowledged_by,
+            _instructions(item, tz),
             when(item.closed_at),
+            _iso(item.closed_at, tz),
+            item.closed_by,
+            item.close_summary,
         )
     ]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
@@ -27,6 +28,7 @@ from storage.models import (
     District,
     Incident,
     IncidentStatus,
+    Instruction,
     Person,
     Urgency,
 )
@@ -150,6 +152,16 @@ def _tie(descending: bool) -> Any:
 
 
 @dataclass(frozen=True, slots=True)
+class InstructionRow:
+    """An instruction as exports carry it: what, from whom, when, and when acknowledged."""
+
+    text: str
+    author: str
+    at: datetime
+    acknowledged_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
 class ExportRow:
     """An incident as exports carry it, with the names its ids stand for."""
 
@@ -157,29 +169,61 @@ class ExportRow:
     district_code: str
     district_name: str
     acknowledged_by: str | None
+    closed_by: str | None = None
+    instructions: Sequence[InstructionRow] = ()
+
+
+# Incidents read from the database at a time (and the instructions of each such batch).
+EXPORT_BATCH = 500
 
 
 async def stream_export(
     db: Database, viewer: Viewer, wanted: IncidentFilter, tz: tzinfo
 ) -> AsyncIterator[ExportRow]:
     """Every matching incident in list order, read in batches (an export can be the whole
-    history); the relationships' eager loads are switched off, the names are joined in."""
+    history); the relationships' eager loads are switched off, the names are joined in, and
+    the instructions are read once per batch."""
     column = SORT_COLUMNS[wanted.sort]
     order = column.asc() if wanted.order is SortOrder.ASC else column.desc()
-    acknowledger = aliased(Person)
+    acknowledger, closer = aliased(Person), aliased(Person)
     async with db.read() as session:
         query = (
-            select(Incident, District.code, District.name_th, acknowledger.name)
+            select(Incident, District.code, District.name_th, acknowledger.name, closer.name)
             .join(District, District.id == Incident.district_id)
             .outerjoin(acknowledger, acknowledger.id == Incident.acknowledged_by_id)
+            .outerjoin(closer, closer.id == Incident.closed_by_id)
             .where(*await filtered(session, viewer, wanted, tz))  # type: ignore[arg-type]
             .order_by(order, Incident.id)
             .options(raiseload("*"))
-            .execution_options(yield_per=500)
+            .execution_options(yield_per=EXPORT_BATCH)
         )
         result = await session.stream(query)
-        async for incident, code, name, acknowledged_by in result:
-            yield ExportRow(incident, code, name, acknowledged_by)
+        async for batch in result.partitions():
+            instructions = await _instructions(session, [row[0].id for row in batch])
+            for incident, code, name, acknowledged_by, closed_by in batch:
+                yield ExportRow(
+                    incident, code, name, acknowledged_by, closed_by, instructions[incident.id]
+                )
+
+
+async def _instructions(
+    session: AsyncSession, incident_ids: list[int]
+) -> defaultdict[int, list[InstructionRow]]:
+    """The instructions of some incidents, oldest first, by incident."""
+    found: defaultdict[int, list[InstructionRow]] = defaultdict(list)
+    rows = await session.execute(
+        select(Instruction, Person.name)
+        .join(Person, Person.id == Instruction.from_person_id)
+        .where(Instruction.incident_id.in_(incident_ids))
+        .order_by(Instruction.created_at, Instruction.id)
+    )
+    for instruction, author in rows.all():
+        found[instruction.incident_id].append(
+            InstructionRow(
+                instruction.text, author, instruction.created_at, instruction.acknowledged_at
+            )
+        )
+    return found
 
 
 async def districts(session: AsyncSession, province_id: int) -> Sequence[District]:
