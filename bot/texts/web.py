@@ -73,6 +73,64 @@ AUDIT_LABELS: dict[AuditAction, str] = {
     AuditAction.WEB_ACCESS_REFUSED: "ปฏิเสธการเข้าถึงข้อมูลในเว็บ",
 }
 
+# An incident's fields, as its page labels them and the CSV export names its columns (keys
+# are the JSON export's), in the bot's words (its report review says the same).
+FIELD_LABELS: dict[str, str] = {
+    "reference": "เลขที่",
+    "occurred_at": "เวลาเกิดเหตุ",
+    "reported_at": "เวลารับแจ้ง",
+    "category": "ประเภท",
+    "urgency": "ความเร่งด่วน",
+    "ddpm_level": "ระดับสาธารณภัย",
+    "district_code": "รหัสอำเภอ",
+    "district": "อำเภอ",
+    "place": "สถานที่",
+    "location": "พิกัด",
+    "latitude": "ละติจูด",
+    "longitude": "ลองจิจูด",
+    "description": "รายละเอียด",
+    "dead": "เสียชีวิต",
+    "injured": "บาดเจ็บ",
+    "missing": "สูญหาย",
+    "affected_households": "ครัวเรือนได้รับผลกระทบ",
+    "damage_note": "ความเสียหาย",
+    "reporter_name": "ผู้รายงาน",
+    "reporter_position": "ตำแหน่ง",
+    "reporter_phone": "โทรศัพท์",
+    "agency": "หน่วยงาน",
+    "status": "สถานะ",
+    "acknowledged": "รับทราบครั้งแรก",
+    "acknowledged_at": "เวลารับทราบครั้งแรก",
+    "acknowledged_by": "ผู้รับทราบครั้งแรก",
+    "instructions": "ข้อสั่งการ",
+    "closed": "ปิดเหตุการณ์",
+    "closed_at": "เวลาปิดเหตุการณ์",
+    "closed_by": "ผู้ปิดเหตุการณ์",
+    "close_summary": "สรุปการปิดเหตุการณ์",
+}
+# A time column's twin in the CSV, for software that sorts times.
+ISO_COLUMN = "{label} (ISO 8601)"
+NOT_GIVEN = "ไม่ได้ระบุ"
+ATTACHMENTS_HEADING = "รูปภาพและไฟล์"
+
+
+def own_agency_only(agency: str) -> str:
+    """Tells a reporter the list holds only their agency's incidents."""
+    return f"ท่านเห็นเฉพาะเหตุการณ์ที่หน่วยงานของท่านรายงาน ({agency})"
+
+
+def own_agency_statistics(agency: str) -> str:
+    """Tells a reporter the figures count only their agency's incidents."""
+    return f"สถิตินี้นับเฉพาะเหตุการณ์ที่หน่วยงานของท่านรายงาน ({agency})"
+
+
+# Plain answers outside the pages: an unknown address, a wrong method, a refused form.
+HTTP_ERRORS: dict[int, str] = {404: "ไม่พบหน้าเว็บที่ต้องการ", 405: "ไม่รองรับคำขอนี้"}
+BAD_REQUEST = "คำขอไม่ถูกต้อง"
+LOGIN_REQUIRED = "ต้องเข้าสู่ระบบก่อน"
+CSRF_REFUSED = "คำขอนี้ไม่ผ่านการตรวจสอบความปลอดภัย กรุณาโหลดหน้าใหม่แล้วลองอีกครั้ง"
+
+
 # What an audit row is about, by its subject type; the id is shown after the name where it
 # means something to an admin (a reference, a name), and left out where it does not.
 SUBJECT_LABELS: dict[str, str] = {

@@ -7,12 +7,13 @@ import io
 import json
 from collections.abc import AsyncIterator
 from datetime import datetime, tzinfo
+from typing import Any
 
 from pydantic import BaseModel
 
 from bot.texts.labels import STATUS_LABELS
 from bot.texts.report import CATEGORY_LABELS, URGENCY_LABELS
-from bot.texts.web import instruction_line
+from bot.texts.web import FIELD_LABELS, ISO_COLUMN, instruction_line
 from bot.thaidate import format_datetime
 from bot.weblog.queries import ExportRow
 from storage.models import Category, IncidentStatus, Urgency
@@ -21,7 +22,6 @@ from storage.models import Category, IncidentStatus, Urgency
 UTF8_BOM = "\ufeff"
 # A cell starting with one of these is a formula to Excel; a leading apostrophe keeps it text.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-ISO = "(ISO 8601)"
 
 
 class ExportedInstruction(BaseModel):
@@ -107,39 +107,46 @@ class ExportedIncident(BaseModel):
         )
 
 
-CSV_HEADER = (
-    "เลขที่",
-    "เวลาเกิดเหตุ",
-    f"เวลาเกิดเหตุ {ISO}",
-    "เวลารับแจ้ง",
-    f"เวลารับแจ้ง {ISO}",
-    "ประเภท",
-    "ความเร่งด่วน",
-    "ระดับสาธารณภัย",
-    "รหัสอำเภอ",
-    "อำเภอ",
-    "สถานที่",
-    "ละติจูด",
-    "ลองจิจูด",
-    "รายละเอียด",
-    "เสียชีวิต",
-    "บาดเจ็บ",
-    "สูญหาย",
-    "ครัวเรือนได้รับผลกระทบ",
-    "ความเสียหาย",
-    "ผู้รายงาน",
-    "ตำแหน่ง",
-    "โทรศัพท์",
-    "หน่วยงาน",
-    "สถานะ",
-    "เวลารับทราบ",
-    f"เวลารับทราบ {ISO}",
-    "ผู้รับทราบ",
-    "ข้อสั่งการ",
-    "เวลาปิดเหตุการณ์",
-    f"เวลาปิดเหตุการณ์ {ISO}",
-    "ผู้ปิดเหตุการณ์",
-    "สรุปการปิดเหตุการณ์",
+# The columns, in csv_line's order; each time is followed by its ISO 8601 twin.
+_TIMES = ("occurred_at", "reported_at", "acknowledged_at", "closed_at")
+_COLUMNS = (
+    "reference",
+    "occurred_at",
+    "reported_at",
+    "category",
+    "urgency",
+    "ddpm_level",
+    "district_code",
+    "district",
+    "place",
+    "latitude",
+    "longitude",
+    "description",
+    "dead",
+    "injured",
+    "missing",
+    "affected_households",
+    "damage_note",
+    "reporter_name",
+    "reporter_position",
+    "reporter_phone",
+    "agency",
+    "status",
+    "acknowledged_at",
+    "acknowledged_by",
+    "instructions",
+    "closed_at",
+    "closed_by",
+    "close_summary",
+)
+CSV_HEADER = tuple(
+    label
+    for name in _COLUMNS
+    for label in (
+        (FIELD_LABELS[name], ISO_COLUMN.format(label=FIELD_LABELS[name]))
+        if name in _TIMES
+        else (FIELD_LABELS[name],)
+    )
 )
 
 
@@ -168,50 +175,32 @@ def _instructions(item: ExportedIncident, tz: tzinfo) -> str:
     )
 
 
+def _thai(name: str, value: Any) -> str | None:
+    """A closed value's Thai label (category, urgency, status); None for other fields."""
+    if name == "category":
+        return CATEGORY_LABELS[value]
+    if name == "urgency":
+        return URGENCY_LABELS[value]
+    if name == "status":
+        return STATUS_LABELS[value]
+    return None
+
+
+def _values(item: ExportedIncident, name: str, tz: tzinfo) -> tuple[object, ...]:
+    """The cells of one field: a time gives its Thai form and its ISO 8601 twin."""
+    value = getattr(item, name)
+    if name in _TIMES:
+        return (format_datetime(value, tz) if value else "", _iso(value, tz))
+    if name == "instructions":
+        return (_instructions(item, tz),)
+    label = _thai(name, value)
+    return (value if label is None else label,)
+
+
 def csv_line(item: ExportedIncident, tz: tzinfo) -> list[str]:
     """One CSV row: Thai labels and Thai dates (each with its ISO 8601 twin), unknown numbers
     left empty (not zero)."""
-
-    def when(value: datetime | None) -> str:
-        return format_datetime(value, tz) if value else ""
-
-    return [
-        _cell(v)
-        for v in (
-            item.reference,
-            when(item.occurred_at),
-            _iso(item.occurred_at, tz),
-            when(item.reported_at),
-            _iso(item.reported_at, tz),
-            CATEGORY_LABELS[item.category],
-            URGENCY_LABELS[item.urgency],
-            item.ddpm_level,
-            item.district_code,
-            item.district,
-            item.place,
-            item.latitude,
-            item.longitude,
-            item.description,
-            item.dead,
-            item.injured,
-            item.missing,
-            item.affected_households,
-            item.damage_note,
-            item.reporter_name,
-            item.reporter_position,
-            item.reporter_phone,
-            item.agency,
-            STATUS_LABELS[item.status],
-            when(item.acknowledged_at),
-            _iso(item.acknowledged_at, tz),
-            item.acknowledged_by,
-            _instructions(item, tz),
-            when(item.closed_at),
-            _iso(item.closed_at, tz),
-            item.closed_by,
-            item.close_summary,
-        )
-    ]
+    return [_cell(v) for name in _COLUMNS for v in _values(item, name, tz)]
 
 
 def _csv_text(rows: list[list[str]]) -> str:

@@ -69,7 +69,7 @@ async def test_a_reporter_sees_only_their_own_agencys_incidents(site: Site):
     statistics = await browser.get("/statistics", headers=HTML)
 
     assert own in listing.text and other not in listing.text
-    assert "ท่านเห็นเฉพาะเหตุการณ์ที่ที่ว่าการอำเภอตะพานหินรายงาน" in listing.text
+    assert "ท่านเห็นเฉพาะเหตุการณ์ที่หน่วยงานของท่านรายงาน (ที่ว่าการอำเภอตะพานหิน)" in listing.text
     assert own in csv and other not in csv
     assert [row["reference"] for row in json_rows] == [own]
     assert "อ.บางมูลนาก" not in statistics.text

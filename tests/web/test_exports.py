@@ -109,12 +109,12 @@ async def test_csv_has_an_iso_column_beside_each_thai_date(site: Site):
 
     header = next(csv.reader(io.StringIO(answer.content.decode("utf-8-sig"))))
     [record] = csv_records(answer)
-    for thai in ("เวลาเกิดเหตุ", "เวลารับแจ้ง", "เวลารับทราบ", "เวลาปิดเหตุการณ์"):
+    for thai in ("เวลาเกิดเหตุ", "เวลารับแจ้ง", "เวลารับทราบครั้งแรก", "เวลาปิดเหตุการณ์"):
         assert header[header.index(thai) + 1] == f"{thai} (ISO 8601)"
     assert record["เวลาเกิดเหตุ"] == "28 พ.ย. 2569 13.50 น."
     assert record["เวลาเกิดเหตุ (ISO 8601)"] == "2026-11-28T13:50:00+07:00"
     assert record["เวลารับแจ้ง (ISO 8601)"] == "2026-11-28T13:51:00+07:00"
-    assert record["เวลารับทราบ (ISO 8601)"] == "2026-11-28T13:53:00+07:00"
+    assert record["เวลารับทราบครั้งแรก (ISO 8601)"] == "2026-11-28T13:53:00+07:00"
     assert record["เวลาปิดเหตุการณ์ (ISO 8601)"] == "2026-11-28T14:35:00+07:00"
 
 
