@@ -45,7 +45,7 @@ async def record_view(
 
 
 # The audit row's subject id column holds this many characters; what a request asked for
-# may be longer (anyone can type an address).
+# may be longer (anyone can type an address), so its texts are kept to this length.
 SUBJECT_ID_LENGTH = 64
 
 
@@ -69,7 +69,7 @@ async def record_refusal(
         source,
         subject_type=subject_type,
         subject_id=str(subject_id)[:SUBJECT_ID_LENGTH],
-        **detail,
+        **{k: v[:SUBJECT_ID_LENGTH] if isinstance(v, str) else v for k, v in detail.items()},
     )
 
 

@@ -244,11 +244,13 @@ async def test_an_overlong_or_out_of_range_address_is_refused_without_error(site
 
     page = await browser.get(f"/incidents/{long_reference}", headers=HTML)
     photo = await browser.get(f"/incidents/{reference}/files/{10**20}", headers=HTML)
+    long_photo = await browser.get(f"/incidents/{long_reference}/files/1", headers=HTML)
 
-    assert page.status_code == photo.status_code == 404
-    [(_, long_id, *_), (_, huge_id, *_)] = await refusals(site)
+    assert page.status_code == photo.status_code == long_photo.status_code == 404
+    [(_, long_id, *_), (_, huge_id, *_), (_, _, _, detail, *_)] = await refusals(site)
     assert long_id == long_reference[:64]
     assert huge_id == str(10**20)
+    assert detail == {"incident": long_reference[:64]}
 
 
 async def test_a_viewer_who_may_see_it_is_not_recorded_as_refused(site: Site):
