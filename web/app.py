@@ -12,6 +12,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from bot.texts.web import BAD_REQUEST, HTTP_ERRORS
 from web import templating
 from web.context import WebContext
 from web.routes import incidents, reports, signin
@@ -63,8 +64,7 @@ async def home(request: Request) -> Response:
 
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
-    messages = {404: "ไม่พบหน้าที่ต้องการ", 405: "ไม่รองรับคำขอนี้"}
-    text = messages.get(exc.status_code, "คำขอไม่ถูกต้อง")
+    text = HTTP_ERRORS.get(exc.status_code, BAD_REQUEST)
     return PlainTextResponse(text, status_code=exc.status_code)
 
 

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
+from bot.texts.web import CSRF_REFUSED, LOGIN_REQUIRED
 from bot.weblog import signin
 from bot.weblog.filters import Viewer
 from web.context import web_context
@@ -58,8 +59,8 @@ def login_wall(request: Request) -> Response:
     """An anonymous request: the login page for pages, a bare 401 for files and exports."""
     wants_page = request.method == "GET" and "text/html" in request.headers.get("accept", "")
     if not wants_page:
-        return PlainTextResponse("ต้องเข้าสู่ระบบก่อน", status_code=401)
-    response = render(request, "login_needed.html", {}, status_code=401)
+        return PlainTextResponse(LOGIN_REQUIRED, status_code=401)
+    response = render(request, "login_needed.html", {"signed_out": False}, status_code=401)
     path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     if safe_next(path):
         response.set_cookie(
@@ -108,9 +109,6 @@ def _is_public(request: Request, scheme: str, netloc: str) -> bool:
 def tokens_match(given: str, expected: str) -> bool:
     """Constant-time comparison of a submitted token with the expected one."""
     return bool(given) and bool(expected) and secrets.compare_digest(given, expected)
-
-
-CSRF_REFUSED = "คำขอนี้ไม่ผ่านการตรวจสอบความปลอดภัย กรุณาโหลดหน้าใหม่แล้วลองอีกครั้ง"
 
 
 def csrf_refusal() -> Response:

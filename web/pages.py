@@ -8,7 +8,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
-from web.context import web_context
+from bot.weblog.auditlog import record_refusal
+from web.context import client_address, web_context
 
 if TYPE_CHECKING:
     from web.auth import SignedIn
@@ -41,3 +42,26 @@ def render(
 def not_found(request: Request, who: SignedIn | None) -> Response:
     """The same answer for an incident that does not exist and one the viewer may not see."""
     return render(request, "not_found.html", {}, who=who, status_code=404)
+
+
+async def refused(
+    request: Request,
+    who: SignedIn,
+    *,
+    subject_type: str,
+    subject_id: str | int = "",
+    **detail: Any,
+) -> Response:
+    """Refuse a signed-in viewer what they asked for: audited, and answered exactly as a
+    thing that does not exist (asking never tells whether it does)."""
+    context = web_context(request)
+    await record_refusal(
+        context.db,
+        who.viewer,
+        context.clock.now(),
+        client_address(request),
+        subject_type=subject_type,
+        subject_id=subject_id,
+        **detail,
+    )
+    return not_found(request, who)

@@ -11,23 +11,33 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from starlette.templating import Jinja2Templates
 
 from bot.texts import ROLE_NAMES
-from bot.texts.labels import STATUS_LABELS, count_text
+from bot.texts.labels import STATUS_LABELS, UNKNOWN, count_text
 from bot.texts.report import CATEGORY_LABELS, DDPM_LABELS, URGENCY_LABELS
 from bot.texts.web import (
     ATTACHMENT_LABELS,
+    ATTACHMENTS_HEADING,
     AUDIT_LABELS,
+    DAY_PLACEHOLDER,
     DELIVERY_LABELS,
     EVENT_LABELS,
+    FIELD_LABELS,
+    FILTER_LABELS,
+    NOT_GIVEN,
+    ORDER_LABELS,
     RECIPIENT_LABELS,
+    SORT_LABELS,
+    own_agency_only,
+    own_agency_statistics,
 )
 from bot.thaidate import format_date, format_datetime, format_time
+from bot.weblog.dates import day_entry
 from web.charts import Bar, bars, thai_month
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 
 
 def thai_duration(seconds: float | None) -> str:
-    """`3 ชม. 5 นาที`, `4 นาที 10 วินาที`, `45 วินาที`; a dash when unknown."""
+    """`3 ชั่วโมง 5 นาที`, `4 นาที 10 วินาที`, `45 วินาที`; a dash when unknown."""
     if seconds is None:
         return "-"
     whole = round(seconds)
@@ -35,9 +45,9 @@ def thai_duration(seconds: float | None) -> str:
     hours, rest = divmod(rest, 3600)
     minutes, secs = divmod(rest, 60)
     if days:
-        return f"{days} วัน {hours} ชม."
+        return f"{days} วัน {hours} ชั่วโมง"
     if hours:
-        return f"{hours} ชม. {minutes} นาที"
+        return f"{hours} ชั่วโมง {minutes} นาที"
     if minutes:
         return f"{minutes} นาที {secs} วินาที"
     return f"{secs} วินาที"
@@ -71,6 +81,7 @@ def build(tz: tzinfo) -> Jinja2Templates:
         "thai_date": day,
         "thai_time": clock,
         "thai_month": thai_month,
+        "day_entry": day_entry,
         "duration": thai_duration,
         "count": count_text,
         "category": lambda v: CATEGORY_LABELS[v],
@@ -81,7 +92,7 @@ def build(tz: tzinfo) -> Jinja2Templates:
         "delivery": lambda v: DELIVERY_LABELS[v] if v is not None else "-",
         "attachment_kind": lambda v: ATTACHMENT_LABELS[v],
         "audit_action": lambda v: AUDIT_LABELS.get(v, str(v)),
-        "ddpm": lambda v: DDPM_LABELS.get(v or 0, "ไม่ระบุ"),
+        "ddpm": lambda v: DDPM_LABELS.get(v or 0, UNKNOWN),
     }
     env.filters.update(filters)
     env.globals.update(
@@ -89,6 +100,15 @@ def build(tz: tzinfo) -> Jinja2Templates:
         URGENCY_LABELS=URGENCY_LABELS,
         STATUS_LABELS=STATUS_LABELS,
         AUDIT_LABELS=AUDIT_LABELS,
+        FILTER_LABELS=FILTER_LABELS,
+        SORT_LABELS=SORT_LABELS,
+        ORDER_LABELS=ORDER_LABELS,
+        DAY_PLACEHOLDER=DAY_PLACEHOLDER,
+        F=FIELD_LABELS,
+        NOT_GIVEN=NOT_GIVEN,
+        ATTACHMENTS_HEADING=ATTACHMENTS_HEADING,
+        own_agency_only=own_agency_only,
+        own_agency_statistics=own_agency_statistics,
         ROLE_NAMES=ROLE_NAMES,
         bars=_bars,
     )

@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
-# Thai digits (๐-๙) are common on Thai keyboards; treat them as ASCII digits.
-_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
-# Zero-width and bidi control characters that ride along with copied text.
-_INVISIBLE = dict.fromkeys(
-    [0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x200E, 0x200F, *range(0x202A, 0x202F)]
-)
+# Shared with the web log, which cleans its query strings and forms the same way.
+from bot.textclean import ascii_digits
+from bot.textclean import clean_text as clean_text
 
 FUTURE_TOLERANCE = timedelta(minutes=2)
 OLDEST_ACCEPTED = timedelta(days=90)
@@ -25,14 +21,6 @@ class InputError(ValueError):
         super().__init__(reason)
         self.reason = reason
         self.details = details
-
-
-def clean_text(value: str) -> str:
-    """Normalise Unicode, drop invisible controls, keep line breaks, trim each line."""
-    value = unicodedata.normalize("NFC", value).translate(_INVISIBLE)
-    value = "".join(ch for ch in value if ch in "\n\t" or unicodedata.category(ch) != "Cc")
-    lines = [" ".join(line.split()) for line in value.replace("\r", "\n").split("\n")]
-    return "\n".join(lines).strip()
 
 
 def bounded_text(value: str, minimum: int, maximum: int) -> str:
@@ -64,7 +52,7 @@ def _year(text: str | None, today: date) -> int:
 def parse_occurred_at(text: str, now: datetime, tz: tzinfo) -> datetime:
     """Parse `14.30`, `14:30`, `28/11 14.30` or `28/11/2569 14.30` as local time, in UTC;
     a time alone that is later than now is yesterday's."""
-    cleaned = clean_text(text).translate(_THAI_DIGITS).replace("น.", "").strip()
+    cleaned = ascii_digits(clean_text(text)).replace("น.", "").strip()
     local_now = now.astimezone(tz)
     match = _TIME_ONLY_RE.match(cleaned) or _DATE_TIME_RE.match(cleaned)
     if match is None:
@@ -113,7 +101,7 @@ MAX_COUNT = 1_000_000
 
 def parse_impact(text: str) -> ImpactFigures:
     """Read figures such as `เสียชีวิต 1 บาดเจ็บ 3 ครัวเรือน 120`; unnamed ones stay unknown."""
-    cleaned = clean_text(text).translate(_THAI_DIGITS).replace(",", "")
+    cleaned = ascii_digits(clean_text(text)).replace(",", "")
     found: dict[str, int] = {}
     for field, words in _IMPACT_WORDS.items():
         # Longest words first, so "บาดเจ็บ" is not read as "เจ็บ" twice.

@@ -5,12 +5,13 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
 
 from sqlalchemy import func, select
 
 from bot.services import audit
+from bot.weblog import auditview
 from bot.weblog.filters import Viewer
 from storage.db import Database
 from storage.models import AuditAction, AuditEvent, Person
@@ -43,16 +44,49 @@ async def record_view(
         )
 
 
+# The audit row's subject id column holds this many characters; what a request asked for
+# may be longer (anyone can type an address), so its texts are kept to this length.
+SUBJECT_ID_LENGTH = 64
+
+
+async def record_refusal(
+    db: Database,
+    viewer: Viewer,
+    now: datetime,
+    source: str,
+    *,
+    subject_type: str,
+    subject_id: str | int = "",
+    **detail: Any,
+) -> None:
+    """Write down what the viewer asked for and was refused. Every refusing route comes
+    through here, so how refusals are kept (one row each, or repeats folded) is decided here."""
+    entry = audit.AuditEntry(
+        AuditAction.WEB_ACCESS_REFUSED,
+        audit.Actor(person_id=viewer.person_id, label=viewer.name, source=source),
+        now,
+        subject_type=subject_type,
+        subject_id=str(subject_id)[:SUBJECT_ID_LENGTH],
+        detail={k: v[:SUBJECT_ID_LENGTH] if isinstance(v, str) else v for k, v in detail.items()},
+    )
+    async with db.write() as session:
+        # Repeats of the same refused request are counted on one row.
+        await audit.record_refusal(session, entry)
+
+
 @dataclass(frozen=True, slots=True)
 class AuditRow:
-    """One line of the audit log page."""
+    """One line of the audit log page, in Thai words."""
 
     at: datetime
     action: AuditAction
     actor: str
     subject: str
     source: str
-    detail: dict[str, Any]
+    details: Sequence[tuple[str, str]]
+    # Repeats folded onto this row (1: it happened once), and when the latest was.
+    count: int = 1
+    last_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +100,11 @@ class AuditPage:
 
 
 async def audit_page(
-    db: Database, page: int, action: AuditAction | None = None, person_id: int | None = None
+    db: Database,
+    page: int,
+    tz: tzinfo,
+    action: AuditAction | None = None,
+    person_id: int | None = None,
 ) -> AuditPage:
     """The newest audit events first, optionally of one kind or one person."""
     conditions = []
@@ -91,15 +129,18 @@ async def audit_page(
                 .offset((page - 1) * AUDIT_PAGE_SIZE)
             )
         ).all()
+        names = await auditview.names_for(session, [event for event, _, _ in rows])
     return AuditPage(
         rows=[
             AuditRow(
                 at=event.at,
                 action=event.action,
-                actor=_actor(event, name, position),
-                subject=f"{event.subject_type} {event.subject_id}".strip(),
-                source=event.source,
-                detail=dict(event.detail or {}),
+                actor=auditview.actor_text(event, name, position),
+                subject=auditview.subject_text(event.subject_type, event.subject_id, names),
+                source=auditview.source_text(event.source),
+                details=auditview.detail_items(dict(event.detail or {}), names, tz),
+                count=event.count,
+                last_at=event.last_at,
             )
             for event, name, position in rows
         ],
@@ -107,13 +148,3 @@ async def audit_page(
         pages=pages,
         total=total,
     )
-
-
-def _actor(event: AuditEvent, name: str | None, position: str | None) -> str:
-    if name:
-        return f"{name} ({position})" if position else name
-    if event.actor_label:
-        return event.actor_label
-    if event.actor_telegram_id is not None:
-        return f"Telegram {event.actor_telegram_id}"
-    return "-"

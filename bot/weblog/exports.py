@@ -7,11 +7,13 @@ import io
 import json
 from collections.abc import AsyncIterator
 from datetime import datetime, tzinfo
+from typing import Any
 
 from pydantic import BaseModel
 
 from bot.texts.labels import STATUS_LABELS
 from bot.texts.report import CATEGORY_LABELS, URGENCY_LABELS
+from bot.texts.web import FIELD_LABELS, ISO_COLUMN, instruction_line
 from bot.thaidate import format_datetime
 from bot.weblog.queries import ExportRow
 from storage.models import Category, IncidentStatus, Urgency
@@ -22,8 +24,18 @@ UTF8_BOM = "\ufeff"
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+class ExportedInstruction(BaseModel):
+    """An instruction given about the incident, and when the reporter acknowledged it."""
+
+    text: str
+    author: str
+    at: datetime
+    acknowledged_at: datetime | None
+
+
 class ExportedIncident(BaseModel):
-    """One incident as exports carry it (JSON keys; CSV columns in the same order)."""
+    """One incident as exports carry it (JSON keys; CSV columns in the same order, each time
+    also as ISO 8601 beside its Thai form)."""
 
     reference: str
     occurred_at: datetime
@@ -50,6 +62,9 @@ class ExportedIncident(BaseModel):
     acknowledged_at: datetime | None
     acknowledged_by: str | None
     closed_at: datetime | None
+    closed_by: str | None
+    close_summary: str | None
+    instructions: list[ExportedInstruction]
 
     @classmethod
     def of(cls, row: ExportRow) -> ExportedIncident:
@@ -81,35 +96,57 @@ class ExportedIncident(BaseModel):
             acknowledged_at=i.acknowledged_at,
             acknowledged_by=row.acknowledged_by,
             closed_at=i.closed_at,
+            closed_by=row.closed_by,
+            close_summary=i.close_summary,
+            instructions=[
+                ExportedInstruction(
+                    text=n.text, author=n.author, at=n.at, acknowledged_at=n.acknowledged_at
+                )
+                for n in row.instructions
+            ],
         )
 
 
-CSV_HEADER = (
-    "เลขที่",
-    "เวลาเกิดเหตุ",
-    "เวลารับแจ้ง",
-    "ประเภท",
-    "ความเร่งด่วน",
-    "ระดับสาธารณภัย",
-    "รหัสอำเภอ",
-    "อำเภอ",
-    "สถานที่",
-    "ละติจูด",
-    "ลองจิจูด",
-    "รายละเอียด",
-    "เสียชีวิต",
-    "บาดเจ็บ",
-    "สูญหาย",
-    "ครัวเรือนได้รับผลกระทบ",
-    "ความเสียหาย",
-    "ผู้รายงาน",
-    "ตำแหน่ง",
-    "โทรศัพท์",
-    "หน่วยงาน",
-    "สถานะ",
-    "เวลารับทราบ",
-    "ผู้รับทราบ",
-    "เวลาปิดเหตุการณ์",
+# The columns, in csv_line's order; each time is followed by its ISO 8601 twin.
+_TIMES = ("occurred_at", "reported_at", "acknowledged_at", "closed_at")
+_COLUMNS = (
+    "reference",
+    "occurred_at",
+    "reported_at",
+    "category",
+    "urgency",
+    "ddpm_level",
+    "district_code",
+    "district",
+    "place",
+    "latitude",
+    "longitude",
+    "description",
+    "dead",
+    "injured",
+    "missing",
+    "affected_households",
+    "damage_note",
+    "reporter_name",
+    "reporter_position",
+    "reporter_phone",
+    "agency",
+    "status",
+    "acknowledged_at",
+    "acknowledged_by",
+    "instructions",
+    "closed_at",
+    "closed_by",
+    "close_summary",
+)
+CSV_HEADER = tuple(
+    label
+    for name in _COLUMNS
+    for label in (
+        (FIELD_LABELS[name], ISO_COLUMN.format(label=FIELD_LABELS[name]))
+        if name in _TIMES
+        else (FIELD_LABELS[name],)
+    )
 )
 
 
@@ -120,42 +157,50 @@ def _cell(value: object) -> str:
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
-def csv_line(item: ExportedIncident, tz: tzinfo) -> list[str]:
-    """One CSV row: Thai labels and Thai dates, unknown numbers left empty (not zero)."""
+def _iso(value: datetime | None, tz: tzinfo) -> str:
+    """Local time with its offset (2026-11-28T14:05:00+07:00): text Excel sorts as a time."""
+    return value.astimezone(tz).isoformat(timespec="seconds") if value else ""
 
-    def when(value: datetime | None) -> str:
-        return format_datetime(value, tz) if value else ""
 
-    return [
-        _cell(v)
-        for v in (
-            item.reference,
-            when(item.occurred_at),
-            when(item.reported_at),
-            CATEGORY_LABELS[item.category],
-            URGENCY_LABELS[item.urgency],
-            item.ddpm_level,
-            item.district_code,
-            item.district,
-            item.place,
-            item.latitude,
-            item.longitude,
-            item.description,
-            item.dead,
-            item.injured,
-            item.missing,
-            item.affected_households,
-            item.damage_note,
-            item.reporter_name,
-            item.reporter_position,
-            item.reporter_phone,
-            item.agency,
-            STATUS_LABELS[item.status],
-            when(item.acknowledged_at),
-            item.acknowledged_by,
-            when(item.closed_at),
+def _instructions(item: ExportedIncident, tz: tzinfo) -> str:
+    """Every instruction in one cell, a line each, with its author and acknowledgement."""
+    return "\n".join(
+        instruction_line(
+            format_datetime(n.at, tz),
+            n.author,
+            n.text,
+            format_datetime(n.acknowledged_at, tz) if n.acknowledged_at else None,
         )
-    ]
+        for n in item.instructions
+    )
+
+
+def _thai(name: str, value: Any) -> str | None:
+    """A closed value's Thai label (category, urgency, status); None for other fields."""
+    if name == "category":
+        return CATEGORY_LABELS[value]
+    if name == "urgency":
+        return URGENCY_LABELS[value]
+    if name == "status":
+        return STATUS_LABELS[value]
+    return None
+
+
+def _values(item: ExportedIncident, name: str, tz: tzinfo) -> tuple[object, ...]:
+    """The cells of one field: a time gives its Thai form and its ISO 8601 twin."""
+    value = getattr(item, name)
+    if name in _TIMES:
+        return (format_datetime(value, tz) if value else "", _iso(value, tz))
+    if name == "instructions":
+        return (_instructions(item, tz),)
+    label = _thai(name, value)
+    return (value if label is None else label,)
+
+
+def csv_line(item: ExportedIncident, tz: tzinfo) -> list[str]:
+    """One CSV row: Thai labels and Thai dates (each with its ISO 8601 twin), unknown numbers
+    left empty (not zero)."""
+    return [_cell(v) for name in _COLUMNS for v in _values(item, name, tz)]
 
 
 def _csv_text(rows: list[list[str]]) -> str:

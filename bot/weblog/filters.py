@@ -8,21 +8,14 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from sqlalchemy import ColumnElement, Integer, case, func, or_, select
 from sqlalchemy import text as sql_text
 
 from bot.access import visible_incidents
 from bot.policy import sees_everything
-from storage.models import (
-    Category,
-    District,
-    Incident,
-    IncidentStatus,
-    Person,
-    Role,
-    Urgency,
-)
+from bot.weblog.dates import parse_day
+from storage.models import Category, District, Incident, IncidentStatus, Person, Role, Urgency
 
 PAGE_SIZE = 25
 MAX_QUERY_LENGTH = 100
@@ -118,11 +111,19 @@ class IncidentFilter(BaseModel):
     order: SortOrder = SortOrder.DESC
     page: int = Field(default=1, ge=1, le=1_000_000)
 
+    @field_validator("date_from", "date_to", mode="before")
     @classmethod
-    def lenient(cls, values: dict[str, str]) -> IncidentFilter:
+    def _typed_day(cls, value: object) -> object:
+        """Days as people type them (`1/11/2569`), or as older links carry them (ISO)."""
+        return parse_day(value) if isinstance(value, str) else value
+
+    @classmethod
+    def read(cls, values: dict[str, str]) -> tuple[IncidentFilter, dict[str, str]]:
         """Build from a query string, dropping values that do not validate (a stale link
-        or a hand-edited address shows the unfiltered list rather than an error)."""
+        or a hand-edited address shows the unfiltered list rather than an error); also
+        return what was dropped, by name, so a page can say so."""
         kept: dict[str, Any] = {}
+        dropped: dict[str, str] = {}
         for name in cls.model_fields:
             raw = values.get(name, "").strip()
             if not raw:
@@ -130,9 +131,10 @@ class IncidentFilter(BaseModel):
             try:
                 cls.model_validate({name: raw})
             except ValidationError:
+                dropped[name] = raw
                 continue
             kept[name] = raw
-        return cls.model_validate(kept)
+        return cls.model_validate(kept), dropped
 
     def conditions(self, tz: tzinfo, search: TextSearch) -> list[ColumnElement[bool]]:
         """SQL conditions for the filters (not the viewer's visibility, not the page)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
@@ -23,18 +24,12 @@ from bot.weblog.filters import (
 )
 from storage.db import Database
 from storage.models import (
-    AlertRecipient,
-    Attachment,
     Category,
-    Delivery,
-    DeliveryStatus,
     District,
-    EventKind,
     Incident,
-    IncidentEvent,
     IncidentStatus,
+    Instruction,
     Person,
-    RecipientRole,
     Urgency,
 )
 
@@ -157,6 +152,16 @@ def _tie(descending: bool) -> Any:
 
 
 @dataclass(frozen=True, slots=True)
+class InstructionRow:
+    """An instruction as exports carry it: what, from whom, when, and when acknowledged."""
+
+    text: str
+    author: str
+    at: datetime
+    acknowledged_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
 class ExportRow:
     """An incident as exports carry it, with the names its ids stand for."""
 
@@ -164,131 +169,61 @@ class ExportRow:
     district_code: str
     district_name: str
     acknowledged_by: str | None
+    closed_by: str | None = None
+    instructions: Sequence[InstructionRow] = ()
+
+
+# Incidents read from the database at a time (and the instructions of each such batch).
+EXPORT_BATCH = 500
 
 
 async def stream_export(
     db: Database, viewer: Viewer, wanted: IncidentFilter, tz: tzinfo
 ) -> AsyncIterator[ExportRow]:
     """Every matching incident in list order, read in batches (an export can be the whole
-    history); the relationships' eager loads are switched off, the names are joined in."""
+    history); the relationships' eager loads are switched off, the names are joined in, and
+    the instructions are read once per batch."""
     column = SORT_COLUMNS[wanted.sort]
     order = column.asc() if wanted.order is SortOrder.ASC else column.desc()
-    acknowledger = aliased(Person)
+    acknowledger, closer = aliased(Person), aliased(Person)
     async with db.read() as session:
         query = (
-            select(Incident, District.code, District.name_th, acknowledger.name)
+            select(Incident, District.code, District.name_th, acknowledger.name, closer.name)
             .join(District, District.id == Incident.district_id)
             .outerjoin(acknowledger, acknowledger.id == Incident.acknowledged_by_id)
+            .outerjoin(closer, closer.id == Incident.closed_by_id)
             .where(*await filtered(session, viewer, wanted, tz))  # type: ignore[arg-type]
             .order_by(order, Incident.id)
             .options(raiseload("*"))
-            .execution_options(yield_per=500)
+            .execution_options(yield_per=EXPORT_BATCH)
         )
         result = await session.stream(query)
-        async for incident, code, name, acknowledged_by in result:
-            yield ExportRow(incident, code, name, acknowledged_by)
+        async for batch in result.partitions():
+            instructions = await _instructions(session, [row[0].id for row in batch])
+            for incident, code, name, acknowledged_by, closed_by in batch:
+                yield ExportRow(
+                    incident, code, name, acknowledged_by, closed_by, instructions[incident.id]
+                )
 
 
-# ---------------------------------------------------------------------- one incident
-async def visible_incident(
-    session: AsyncSession, viewer: Viewer, reference: str
-) -> Incident | None:
-    """The incident with that reference, if it exists and the viewer may see it."""
-    return await session.scalar(
-        select(Incident).where(Incident.reference == reference, *viewer.visible())
+async def _instructions(
+    session: AsyncSession, incident_ids: list[int]
+) -> defaultdict[int, list[InstructionRow]]:
+    """The instructions of some incidents, oldest first, by incident."""
+    found: defaultdict[int, list[InstructionRow]] = defaultdict(list)
+    rows = await session.execute(
+        select(Instruction, Person.name)
+        .join(Person, Person.id == Instruction.from_person_id)
+        .where(Instruction.incident_id.in_(incident_ids))
+        .order_by(Instruction.created_at, Instruction.id)
     )
-
-
-@dataclass(frozen=True, slots=True)
-class TimelineEntry:
-    """One entry of an incident's timeline."""
-
-    at: datetime
-    kind: EventKind
-    actor_name: str | None
-    text: str
-
-
-@dataclass(frozen=True, slots=True)
-class RecipientRow:
-    """Who the alert went to, when it reached them, and when they acknowledged."""
-
-    name: str
-    position: str
-    role: RecipientRole
-    delivery_status: DeliveryStatus | None
-    delivered_at: datetime | None
-    acknowledged_at: datetime | None
-
-
-@dataclass(frozen=True, slots=True)
-class Detail:
-    """Everything the incident page shows."""
-
-    incident: Incident
-    timeline: Sequence[TimelineEntry]
-    recipients: Sequence[RecipientRow]
-    closed_by_name: str | None
-
-
-async def incident_detail(session: AsyncSession, viewer: Viewer, reference: str) -> Detail | None:
-    """The incident with its timeline and recipients, or None when not visible."""
-    incident = await visible_incident(session, viewer, reference)
-    if incident is None:
-        return None
-    events = (
-        await session.execute(
-            select(IncidentEvent, Person.name)
-            .outerjoin(Person, Person.id == IncidentEvent.actor_person_id)
-            .where(IncidentEvent.incident_id == incident.id)
-            .order_by(IncidentEvent.at, IncidentEvent.id)
-        )
-    ).all()
-    recipients = (
-        await session.execute(
-            select(AlertRecipient, Person.name, Person.position, Delivery.status, Delivery.sent_at)
-            .outerjoin(Person, Person.id == AlertRecipient.person_id)
-            .outerjoin(Delivery, Delivery.id == AlertRecipient.alert_delivery_id)
-            .where(AlertRecipient.incident_id == incident.id)
-            .order_by(AlertRecipient.id)
-        )
-    ).all()
-    closed_by = None
-    if incident.closed_by_id is not None:
-        closed_by = await session.scalar(
-            select(Person.name).where(Person.id == incident.closed_by_id)
-        )
-    return Detail(
-        incident=incident,
-        timeline=[TimelineEntry(e.at, e.kind, name, e.text) for e, name in events],
-        recipients=[
-            RecipientRow(
-                name or "",
-                position or "",
-                r.role,
-                status,
-                sent_at,
-                r.acknowledged_at,
+    for instruction, author in rows.all():
+        found[instruction.incident_id].append(
+            InstructionRow(
+                instruction.text, author, instruction.created_at, instruction.acknowledged_at
             )
-            for r, name, position, status, sent_at in recipients
-        ],
-        closed_by_name=closed_by,
-    )
-
-
-async def visible_attachment(
-    session: AsyncSession, viewer: Viewer, reference: str, attachment_id: int
-) -> Attachment | None:
-    """An attachment of an incident the viewer may see; None otherwise."""
-    return await session.scalar(
-        select(Attachment)
-        .join(Incident, Incident.id == Attachment.incident_id)
-        .where(
-            Attachment.id == attachment_id,
-            Incident.reference == reference,
-            *viewer.visible(),
         )
-    )
+    return found
 
 
 async def districts(session: AsyncSession, province_id: int) -> Sequence[District]:

@@ -63,6 +63,13 @@ class Site:
             issued = await signin.issue_link(session, person, self.clock.now())
         return f"/login/{issued.token}"
 
+    async def person_id(self, roster_id: str) -> str:
+        """A roster person's row id, as the audit trail holds it (text)."""
+        async with self.db.read() as session:
+            found = await session.scalar(select(Person.id).where(Person.roster_id == roster_id))
+        assert found is not None
+        return str(found)
+
     def anonymous(self, scheme: str = "http") -> httpx.AsyncClient:
         """A browser with no session."""
         transport = httpx.ASGITransport(app=self.app, client=("203.0.113.7", 50000))

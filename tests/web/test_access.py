@@ -69,7 +69,7 @@ async def test_a_reporter_sees_only_their_own_agencys_incidents(site: Site):
     statistics = await browser.get("/statistics", headers=HTML)
 
     assert own in listing.text and other not in listing.text
-    assert "ท่านเห็นเฉพาะเหตุการณ์ที่ที่ว่าการอำเภอตะพานหินรายงาน" in listing.text
+    assert "ท่านเห็นเฉพาะเหตุการณ์ที่หน่วยงานของท่านรายงาน (ที่ว่าการอำเภอตะพานหิน)" in listing.text
     assert own in csv and other not in csv
     assert [row["reference"] for row in json_rows] == [own]
     assert "อ.บางมูลนาก" not in statistics.text
@@ -171,3 +171,94 @@ async def test_every_view_and_export_is_audited_with_who_what_and_where(site: Si
     assert {e.source for e in web_events} == {"203.0.113.7"}
     assert {e.actor_label for e in web_events} == {"นายทดลอง ใจสมมติ"}
     assert all(e.actor_person_id is not None for e in web_events)
+
+
+async def refusals(site: Site) -> list[tuple[str, str, str, dict[str, object], str, str]]:
+    """The refused web requests in the audit trail: subject, detail, who and from where."""
+    async with site.db.read() as session:
+        events = (
+            await session.scalars(
+                select(AuditEvent)
+                .where(AuditEvent.action == AuditAction.WEB_ACCESS_REFUSED)
+                .order_by(AuditEvent.id)
+            )
+        ).all()
+    return [
+        (e.subject_type, e.subject_id, e.actor_label, e.detail, e.source, str(e.actor_person_id))
+        for e in events
+    ]
+
+
+async def test_another_agencys_page_file_and_cap_are_refused_and_audited(site: Site):
+    own, other = await two_agencies(site)
+    browser = await site.client("D6604")
+
+    answers = [
+        await browser.get(f"/incidents/{other}", headers=HTML),
+        await browser.get(f"/incidents/{other}/files/2", headers=HTML),
+        await browser.get(f"/incidents/{own}/files/2", headers=HTML),
+        await browser.get(f"/incidents/{other}/cap.xml", headers=HTML),
+    ]
+
+    assert [a.status_code for a in answers] == [404, 404, 404, 404]
+    reporter = await site.person_id("D6604")
+    assert await refusals(site) == [
+        ("incident", other, "นายตัวอย่าง หินสมมติ", {}, "203.0.113.7", reporter),
+        ("attachment", "2", "นายตัวอย่าง หินสมมติ", {"incident": other}, "203.0.113.7", reporter),
+        ("attachment", "2", "นายตัวอย่าง หินสมมติ", {"incident": own}, "203.0.113.7", reporter),
+        ("incident", other, "นายตัวอย่าง หินสมมติ", {"format": "cap"}, "203.0.113.7", reporter),
+    ]
+
+
+async def test_a_refusal_reads_exactly_like_something_that_does_not_exist(site: Site):
+    _own, other = await two_agencies(site)
+    browser = await site.client("D6604")
+
+    refused = await browser.get(f"/incidents/{other}", headers=HTML)
+    missing = await browser.get("/incidents/PCT-2569-9999", headers=HTML)
+    refused_file = await browser.get(f"/incidents/{other}/files/2", headers=HTML)
+    missing_file = await browser.get(f"/incidents/{other}/files/99", headers=HTML)
+
+    assert refused.status_code == missing.status_code == 404
+    assert refused.text == missing.text
+    assert refused_file.text == missing_file.text == refused.text
+    assert other not in refused.text
+
+
+async def test_the_audit_page_asked_for_by_a_non_admin_is_refused_and_audited(site: Site):
+    executive = await site.client("GOV")
+
+    answer = await executive.get("/audit?action=web.login", headers=HTML)
+
+    assert answer.status_code == 404
+    governor = await site.person_id("GOV")
+    assert await refusals(site) == [
+        ("audit_log", "", "นายสมมติ ตัวอย่างดี", {}, "203.0.113.7", governor)
+    ]
+
+
+async def test_an_overlong_or_out_of_range_address_is_refused_without_error(site: Site):
+    reference = await site.add()
+    browser = await site.client("D6605")
+    long_reference = "PCT-" + "9" * 300
+
+    page = await browser.get(f"/incidents/{long_reference}", headers=HTML)
+    photo = await browser.get(f"/incidents/{reference}/files/{10**20}", headers=HTML)
+    long_photo = await browser.get(f"/incidents/{long_reference}/files/1", headers=HTML)
+
+    assert page.status_code == photo.status_code == long_photo.status_code == 404
+    [(_, long_id, *_), (_, huge_id, *_), (_, _, _, detail, *_)] = await refusals(site)
+    assert long_id == long_reference[:64]
+    assert huge_id == str(10**20)
+    assert detail == {"incident": long_reference[:64]}
+
+
+async def test_a_viewer_who_may_see_it_is_not_recorded_as_refused(site: Site):
+    own, _other = await two_agencies(site)
+    browser = await site.client("D6604")
+
+    await browser.get(f"/incidents/{own}", headers=HTML)
+    await browser.get(f"/incidents/{own}/files/1")
+    await browser.get(f"/incidents/{own}/cap.xml")
+
+    assert await refusals(site) == []

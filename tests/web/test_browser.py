@@ -108,10 +108,14 @@ async def test_sign_in_from_the_bot_filter_open_and_download(bot: Harness, datab
             await page.fill("input[name=q]", "ล้นตลิ่ง")
             await page.get_by_text("ตัวกรองเพิ่มเติม").click()  # unfold the other filters
             await page.select_option("select[name=category]", "flood")
+            # Days are typed the Thai way, day/month/Buddhist Era year; no Gregorian picker.
+            assert await page.get_attribute("input[name=date_from]", "type") == "text"
+            await page.fill("input[name=date_from]", "28/11/2569")
             await page.get_by_role("button", name="ใช้ตัวกรอง").click()
             await page.wait_for_url(re.compile(r"q=%E0%B8%A5"))
             rows = page.locator("table.list tbody tr")
             assert await rows.count() == 1
+            assert await page.input_value("input[name=date_from]") == "28/11/2569"
             assert "PCT-2569-0001" in await rows.first.inner_text()
             await page.screenshot(path=ARTIFACTS / "3-filtered.png", full_page=True)
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from storage.models import Category, IncidentStatus, Urgency
 from tests.support.incidents import Spec
 from tests.web.conftest import HTML, Site
@@ -105,6 +107,53 @@ async def test_the_date_range_is_in_local_days_and_inclusive(site: Site):
     ]
     assert await shown(browser, "?date_from=2026-11-27&date_to=2026-11-27") == [refs["late"]]
     assert await shown(browser, "?date_to=2026-11-01") == [refs["flood"]]
+
+
+@pytest.mark.parametrize(
+    ("date_from", "date_to"),
+    [
+        ("10/11/2569", "20/11/2569"),  # day/month/Buddhist Era year, as Thai officials write
+        ("10/11/2026", "20/11/2026"),  # the same days with a Christian Era year
+        ("๑๐/๑๑/๒๕๖๙", "20/11/2569"),  # Thai digits
+        ("2026-11-10", "2026-11-20"),  # ISO, as links made before Thai entry carry them
+    ],
+)
+async def test_days_are_typed_the_thai_way_or_come_from_old_links(
+    site: Site, date_from: str, date_to: str
+):
+    refs = await sample(site)
+    browser = await site.client("GOV")
+
+    answer = await browser.get(
+        "/incidents", params={"date_from": date_from, "date_to": date_to}, headers=HTML
+    )
+
+    assert REFERENCE_RE.findall(answer.text) == [refs["crime"], refs["fire"]]
+    assert 'name="date_from" value="10/11/2569" placeholder="เช่น 1/11/2569"' in answer.text
+    assert 'name="date_to" value="20/11/2569"' in answer.text
+    assert 'type="date"' not in answer.text
+    assert "ระบบอ่านวันที่" not in answer.text
+    # Links (pages, exports) carry ISO days, which every older link used too.
+    assert "/export.csv?date_from=2026-11-10&amp;date_to=2026-11-20" in answer.text
+
+
+@pytest.mark.parametrize("typed", ["31/2/2569", "1/11", "พรุ่งนี้", "1/11/1500", "9999-12-31"])
+async def test_a_day_that_cannot_be_read_is_dropped_with_a_polite_note(site: Site, typed: str):
+    refs = await sample(site)
+    browser = await site.client("GOV")
+
+    listing = await browser.get(
+        "/incidents", params={"date_from": typed, "date_to": "20/11/2569"}, headers=HTML
+    )
+    statistics = await browser.get("/statistics", params={"date_to": typed}, headers=HTML)
+
+    assert listing.status_code == statistics.status_code == 200
+    assert sorted(REFERENCE_RE.findall(listing.text)) == sorted(
+        [refs["flood"], refs["fire"], refs["crime"]]
+    )
+    assert f"ขออภัย ระบบอ่านวันที่ “{typed}” ในช่อง “ตั้งแต่วันที่” ไม่ได้ จึงแสดงผลโดยไม่ใช้เงื่อนไขนี้" in listing.text
+    assert "กรุณากรอกเป็น วัน/เดือน/ปี พ.ศ. เช่น 1/11/2569" in listing.text
+    assert "ในช่อง “ถึงวันที่” ไม่ได้" in statistics.text
 
 
 async def test_free_text_matches_thai_substrings_without_spaces(site: Site):

@@ -8,6 +8,7 @@ from storage.models import Category, IncidentStatus, Urgency
 from tests.fakes import make_png
 from tests.support.incidents import Spec
 from tests.web.conftest import HTML, Site
+from tests.web.thread import change_status, post_news
 
 
 async def test_the_page_shows_every_field_in_thai(site: Site):
@@ -43,9 +44,9 @@ async def test_the_page_shows_every_field_in_thai(site: Site):
         "บ้านวังหลุม หมู่ 3",
         "น้ำล้นตลิ่ง\nกำลังอพยพ",
         "ถนนขาด 2 จุด",
-        "<dt>ผู้เสียชีวิต</dt><dd>0</dd>",
-        "<dt>ผู้บาดเจ็บ</dt><dd>3</dd>",
-        "<dt>ผู้สูญหาย</dt><dd>ยังไม่ทราบ</dd>",  # unknown is not zero
+        "<dt>เสียชีวิต</dt><dd>0</dd>",
+        "<dt>บาดเจ็บ</dt><dd>3</dd>",
+        "<dt>สูญหาย</dt><dd>ยังไม่ทราบ</dd>",  # unknown is not zero
         "นายตัวอย่าง หินสมมติ · นายอำเภอตะพานหิน",
         "ที่ว่าการอำเภอตะพานหิน",
         'href="tel:080-000-1604"',
@@ -111,3 +112,44 @@ async def test_an_incident_without_a_location_says_so(site: Site):
 
     assert "<dt>พิกัด</dt>" in page and "ไม่ได้ระบุ" in page
     assert "google.com/maps" not in page
+
+
+def timeline_of(page: str) -> str:
+    """The timeline section of an incident page."""
+    return page[page.index("ลำดับเหตุการณ์") :]
+
+
+async def test_a_status_change_shows_the_new_status(site: Site):
+    reference = await site.add(Spec())
+    await change_status(site, reference, IncidentStatus.UNDER_CONTROL)
+    browser = await site.client("GOV")
+
+    page = (await browser.get(f"/incidents/{reference}", headers=HTML)).text
+
+    assert "เปลี่ยนสถานะเป็น “ควบคุมสถานการณ์ได้แล้ว”" in timeline_of(page)
+
+
+async def test_news_shows_its_photo_its_file_and_its_location(site: Site):
+    photo = make_png(14, 14, (9, 9, 9))
+    reference = await site.add(Spec(photos=[make_png(6, 6)]))
+    await post_news(site, reference, text="ภาพล่าสุด ระดับน้ำลดลง", photo=photo)
+    await post_news(site, reference, document=("รายงานสถานการณ์.pdf", b"%PDF-1.4 news"))
+    await post_news(site, reference, location=(16.4501, 100.3522))
+    browser = await site.client("GOV")
+
+    page = (await browser.get(f"/incidents/{reference}", headers=HTML)).text
+    served = await browser.get(f"/incidents/{reference}/files/2")
+
+    timeline = timeline_of(page)
+    assert "ภาพล่าสุด ระดับน้ำลดลง" in timeline
+    assert (
+        f'<a href="/incidents/{reference}/files/2"><img src="/incidents/{reference}/files/2"'
+        in (timeline)
+    )
+    assert served.content == photo
+    assert f'เอกสาร: <a href="/incidents/{reference}/files/3">รายงานสถานการณ์.pdf</a>' in timeline
+    assert (
+        'href="https://www.google.com/maps/search/?api=1&amp;query=16.450100,100.352200"'
+        in timeline
+    )
+    assert "16.45010, 100.35220" in timeline

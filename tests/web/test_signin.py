@@ -283,3 +283,16 @@ async def test_a_flood_of_self_made_tokens_is_slowed_and_counted_on_one_audit_ro
         ).all()
     assert len(rows) == 2  # one row per reason: unknown tokens, then too many attempts
     assert sorted(r.count for r in rows) == [29, 271]
+
+
+async def test_the_audit_page_shows_how_often_a_folded_refusal_happened(site: Site):
+    flooder = site.anonymous()
+    page = await flooder.get(await site.link("GOV"), headers=HTML)
+    csrf = csrf_of(page.text)
+    for n in range(3):
+        await flooder.post("/login", data={"token": f"made-up-{n}", "csrf": csrf}, headers=HTML)
+    admin = await site.client("ADMIN1")
+
+    audit = await admin.get("/audit", headers=HTML)
+
+    assert "ซ้ำ 3 ครั้ง ล่าสุด 28 พ.ย. 2569" in audit.text

@@ -9,25 +9,44 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
+from bot.texts.web import DAY_FILTERS, FILTER_LABELS, day_unreadable
 from bot.weblog import cap, queries
 from bot.weblog.auditlog import record_view
 from bot.weblog.filters import IncidentFilter, SortKey
+from bot.weblog.incident import incident_detail, visible_attachment, visible_incident
 from storage.models import AttachmentKind, AuditAction
+from web import inputs
 from web.auth import SignedIn, require_login
 from web.context import client_address, web_context
-from web.pages import not_found, render
+from web.pages import not_found, refused, render
+
+# Row ids are 32-bit integers; a larger number in an address names nothing (and PostgreSQL
+# would refuse it as a parameter).
+MAX_ROW_ID = 2**31 - 1
+
+
+def asked_filter(request: Request) -> tuple[IncidentFilter, list[str]]:
+    """The filters in the query string (invalid values are dropped), and a note for each
+    typed day that could not be read."""
+    wanted, dropped = IncidentFilter.read(inputs.query(request))
+    notes = [
+        day_unreadable(FILTER_LABELS[name], dropped[name])
+        for name in DAY_FILTERS
+        if name in dropped
+    ]
+    return wanted, notes
 
 
 def wanted_of(request: Request) -> IncidentFilter:
     """The filters in the query string (invalid values are dropped)."""
-    return IncidentFilter.lenient(dict(request.query_params))
+    return asked_filter(request)[0]
 
 
 @require_login
 async def incident_list(request: Request, who: SignedIn) -> Response:
     """Incidents matching the filters, a page at a time."""
     context = web_context(request)
-    wanted = wanted_of(request)
+    wanted, notes = asked_filter(request)
     tz = context.settings.tz
     async with context.db.read() as session:
         page = await queries.list_page(session, who.viewer, wanted, tz)
@@ -45,7 +64,13 @@ async def incident_list(request: Request, who: SignedIn) -> Response:
     return render(
         request,
         "incidents.html",
-        {"page": page, "wanted": wanted, "districts": districts, "sort_keys": list(SortKey)},
+        {
+            "page": page,
+            "wanted": wanted,
+            "notes": notes,
+            "districts": districts,
+            "sort_keys": list(SortKey),
+        },
         who=who,
     )
 
@@ -54,11 +79,11 @@ async def incident_list(request: Request, who: SignedIn) -> Response:
 async def incident_page(request: Request, who: SignedIn) -> Response:
     """Everything about one incident."""
     context = web_context(request)
-    reference = str(request.path_params["reference"])
+    reference = inputs.path(request, "reference")
     async with context.db.read() as session:
-        detail = await queries.incident_detail(session, who.viewer, reference)
+        detail = await incident_detail(session, who.viewer, reference)
     if detail is None:
-        return not_found(request, who)
+        return await refused(request, who, subject_type="incident", subject_id=reference)
     await record_view(
         context.db,
         who.viewer,
@@ -82,12 +107,17 @@ async def incident_page(request: Request, who: SignedIn) -> Response:
 async def incident_file(request: Request, who: SignedIn) -> Response:
     """A photo or file of an incident the viewer may see; never served as a static file."""
     context = web_context(request)
-    reference = str(request.path_params["reference"])
-    async with context.db.read() as session:
-        attachment = await queries.visible_attachment(
-            session, who.viewer, reference, int(request.path_params["attachment_id"])
+    reference = inputs.path(request, "reference")
+    attachment_id = int(request.path_params["attachment_id"])
+    attachment = None
+    if attachment_id <= MAX_ROW_ID:
+        async with context.db.read() as session:
+            attachment = await visible_attachment(session, who.viewer, reference, attachment_id)
+    if attachment is None:
+        return await refused(
+            request, who, subject_type="attachment", subject_id=attachment_id, incident=reference
         )
-    if attachment is None or not attachment.stored_path:
+    if not attachment.stored_path:
         return not_found(request, who)
     root = context.settings.files_dir.resolve()
     path = (root / attachment.stored_path).resolve()
@@ -125,11 +155,13 @@ def _guess(path: Path, kind: AttachmentKind) -> str:
 async def incident_cap(request: Request, who: SignedIn) -> Response:
     """The incident as a CAP 1.2 message."""
     context = web_context(request)
-    reference = str(request.path_params["reference"])
+    reference = inputs.path(request, "reference")
     async with context.db.read() as session:
-        incident = await queries.visible_incident(session, who.viewer, reference)
+        incident = await visible_incident(session, who.viewer, reference)
     if incident is None:
-        return not_found(request, who)
+        return await refused(
+            request, who, subject_type="incident", subject_id=reference, format="cap"
+        )
     await record_view(
         context.db,
         who.viewer,

@@ -9,11 +9,12 @@ from starlette.routing import Route
 from bot.weblog import auditlog, exports, queries, stats
 from bot.weblog.auditlog import record_view
 from storage.models import AuditAction
+from web import inputs
 from web.auth import SignedIn, require_login
 from web.charts import charts_of
 from web.context import client_address, web_context
-from web.pages import not_found, render
-from web.routes.incidents import wanted_of
+from web.pages import refused, render
+from web.routes.incidents import asked_filter, wanted_of
 
 
 def _download(stream: StreamingResponse, filename: str) -> StreamingResponse:
@@ -67,7 +68,7 @@ async def export_json(request: Request, who: SignedIn) -> Response:
 async def statistics_page(request: Request, who: SignedIn) -> Response:
     """Counts by month, district and category; time to the first acknowledgement."""
     context = web_context(request)
-    wanted = wanted_of(request)
+    wanted, notes = asked_filter(request)
     async with context.db.read() as session:
         figures = await stats.statistics(session, who.viewer, wanted, context.settings.tz)
         districts = await queries.districts(session, context.province_id)
@@ -83,7 +84,13 @@ async def statistics_page(request: Request, who: SignedIn) -> Response:
     return render(
         request,
         "statistics.html",
-        {"s": figures, "charts": charts_of(figures), "wanted": wanted, "districts": districts},
+        {
+            "s": figures,
+            "charts": charts_of(figures),
+            "wanted": wanted,
+            "notes": notes,
+            "districts": districts,
+        },
         who=who,
     )
 
@@ -92,13 +99,14 @@ async def statistics_page(request: Request, who: SignedIn) -> Response:
 async def audit_page(request: Request, who: SignedIn) -> Response:
     """Who viewed or exported what, when and from where (admins only)."""
     if not who.viewer.is_admin:
-        return not_found(request, who)
+        return await refused(request, who, subject_type="audit_log")
     context = web_context(request)
-    raw_page = request.query_params.get("page", "1")
+    asked = inputs.query(request)
+    raw_page = asked.get("page", "1")
     page_no = int(raw_page) if raw_page.isdigit() and len(raw_page) < 7 else 1
-    action_value = request.query_params.get("action", "")
+    action_value = asked.get("action", "")
     action = next((a for a in AuditAction if a.value == action_value), None)
-    shown = await auditlog.audit_page(context.db, page_no, action)
+    shown = await auditlog.audit_page(context.db, page_no, context.settings.tz, action)
     await record_view(
         context.db,
         who.viewer,

@@ -11,7 +11,7 @@ from starlette.routing import Route
 
 from bot.services import throttle
 from bot.weblog import signin
-from web import auth
+from web import auth, inputs
 from web.context import client_address, web_context
 from web.pages import render
 
@@ -22,7 +22,8 @@ async def login_page(request: Request) -> Response:
     """Explain how to sign in (through the bot); signed-in people go to the list."""
     if await auth.signed_in(request) is not None:
         return RedirectResponse("/incidents", status_code=303)
-    return render(request, "login_needed.html", {})
+    signed_out = bool(inputs.query(request).get("out"))
+    return render(request, "login_needed.html", {"signed_out": signed_out})
 
 
 async def too_many(request: Request) -> Response | None:
@@ -46,7 +47,7 @@ async def confirm_link(request: Request) -> Response:
     """Ask before spending the link, so a link previewer cannot use it up."""
     if (refused := await too_many(request)) is not None:
         return refused
-    token = str(request.path_params["token"])
+    token = inputs.path(request, "token")
     context = web_context(request)
     async with context.db.read() as session:
         refusal = await signin.peek_link(session, token, context.clock.now())
@@ -71,9 +72,9 @@ async def login(request: Request) -> Response:
     """Spend the link and open a session."""
     if (refused := await too_many(request)) is not None:
         return refused
-    form = await request.form()
-    token = str(form.get("token", ""))
-    given = str(form.get("csrf", ""))
+    form = await inputs.form(request)
+    token = form.get("token", "")
+    given = form.get("csrf", "")
     if not auth.same_origin(request) or not auth.tokens_match(
         given, request.cookies.get(auth.LOGIN_CSRF_COOKIE, "")
     ):
@@ -106,10 +107,8 @@ async def logout(request: Request) -> Response:
     who = await auth.signed_in(request)
     if who is None:
         return auth.login_wall(request)
-    form = await request.form()
-    if not auth.same_origin(request) or not auth.tokens_match(
-        str(form.get("csrf", "")), who.csrf_token
-    ):
+    form = await inputs.form(request)
+    if not auth.same_origin(request) or not auth.tokens_match(form.get("csrf", ""), who.csrf_token):
         return auth.csrf_refusal()
     context = web_context(request)
     async with context.db.write() as session:
