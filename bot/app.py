@@ -29,6 +29,7 @@ from bot.alerts.service import Alerts
 from bot.clock import Clock, SystemClock
 from bot.logs import Pseudonymizer
 from bot.runtime import RUNTIME_KEY, AppContext, Runtime
+from bot.services import files
 from bot.services.events import EventBus
 from bot.services.province import ensure_province
 from bot.settings import Settings, SettingsError
@@ -49,7 +50,8 @@ _NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
 async def prepare_database(settings: Settings) -> tuple[Database, int]:
-    """Open the database, apply migrations and load the province; return both."""
+    """Secure the data folder, open the database, migrate it and load the province."""
+    await asyncio.to_thread(files.secure_tree, settings.data_dir)
     db = Database(settings.resolved_database_url)
     await migrate.upgrade(db)
     data = provinces.load(settings.province)
