@@ -62,13 +62,31 @@ def run() -> None:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, stop.set)
+            loop.add_signal_handler(sig, _on_signal, sig, stop)
         try:
             await serve(settings, stop)
         finally:
             await _cancel_leftovers()
 
-    _run(_serve)
+    try:
+        _run(_serve)
+    except click.ClickException:
+        raise
+    except Exception:
+        # Through the log, so the traceback is redacted like every other line.
+        log.exception("stopped by an unexpected error")
+        sys.exit(1)
+    log.info("stopped")
+
+
+def _on_signal(sig: signal.Signals, stop: asyncio.Event) -> None:
+    """Stop cleanly on the first SIGINT or SIGTERM, whatever the phase; at once on a second."""
+    if stop.is_set():
+        log.warning("%s again while stopping: exiting at once", sig.name)
+        logging.shutdown()
+        os._exit(128 + sig.value)
+    log.info("%s received: stopping", sig.name)
+    stop.set()
 
 
 async def _cancel_leftovers(grace: float = 10.0) -> None:

@@ -56,9 +56,7 @@ async def test_under_umask_000_the_data_folder_database_and_photos_stay_private(
     try:
         await people.say(reporter, f"/start {code}", expect=has("ยินดีต้อนรับ"), timeout=60)
         review = await fill_report(people, reporter, ReportAnswers(photos=1))
-        await people.press(
-            reporter, review, button_data(review, "ยืนยัน"), expect=has("ส่งรายงานแล้ว")
-        )
+        await people.press(reporter, review, button_data(review, "ยืนยัน"), expect=has("ส่งรายงานแล้ว"))
         found = modes_under(data)  # while running: the -wal and -shm files exist
     finally:
         exit_code = program.terminate()

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import signal
+import socket
 from pathlib import Path
 
+import httpx
 import pytest
 
 from tests.conftest import TEST_TOKEN
@@ -110,3 +113,60 @@ async def test_a_report_survives_sigkill_half_way(
     for part in ("อัคคีภัย", "ด่วนมาก", "ระดับ 1 ขนาดเล็ก", "วชิรบารมี", "โรงสีข้าว ต.บึงบัว"):
         assert part in review.text, part
     assert "PCT-25" in filed.text and "-0001" in filed.text
+
+
+def closed_port() -> int:
+    """A loopback port nothing listens on: connections to it are refused at once."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_while_telegram_is_unreachable_the_web_log_serves_and_a_signal_stops_the_program(
+    tmp_path: Path, database_url: str, sig: signal.Signals
+):
+    program = Program(
+        tmp_path,
+        TELEGRAM_BOT_TOKEN=TEST_TOKEN,
+        TELEGRAM_API_BASE_URL=f"http://127.0.0.1:{closed_port()}/bot",
+        DATABASE_URL=database_url,
+        LOG_LEVEL="INFO",
+    )
+    program.start()
+    try:
+        web_url = program.web_url()
+        # One line per failed attempt, naming the delay before the next.
+        program.wait_for_output(r"Bot API not reachable \(attempt 2: .+\); retrying in 2 s")
+        health = httpx.get(f"{web_url}/healthz", timeout=10)
+        login_page = httpx.get(f"{web_url}/login", timeout=10)
+        exit_code = program.stop(sig, timeout=10)  # a few seconds, not the next retry's end
+    finally:
+        program.ensure_stopped()
+
+    assert health.status_code == 200
+    assert health.json() == {"status": "ok", "telegram": "connecting"}
+    assert health.headers["cache-control"] == "no-store"
+    assert login_page.status_code == 200
+    assert exit_code == 0, program.output()
+    assert f"{sig.name} received: stopping" in program.output()
+    assert "Traceback" not in program.output()
+
+
+def test_an_unexpected_failure_is_reported_through_the_log(tmp_path: Path):
+    program = Program(
+        tmp_path,
+        TELEGRAM_BOT_TOKEN=TEST_TOKEN,
+        DATABASE_URL=f"postgresql+asyncpg://incident@127.0.0.1:{closed_port()}/incident",
+    )
+    program.start()
+    try:
+        assert program.process is not None
+        exit_code = program.process.wait(timeout=60)
+    finally:
+        program.ensure_stopped()
+
+    output = program.output()
+    assert exit_code == 1, output
+    # The traceback is part of a log line, which the log's guard has read.
+    assert " ERROR bot.cli: stopped by an unexpected error\nTraceback" in output
