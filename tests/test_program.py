@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import signal
-import socket
 from pathlib import Path
 
 import httpx
@@ -13,7 +12,7 @@ from tests.conftest import TEST_TOKEN
 from tests.fakes import SentMessage
 from tests.fakes.bot_api import FakeBotAPI
 from tests.support.harness import SAMPLE_ROSTER, button_data
-from tests.support.program import Program, run_cli
+from tests.support.program import Program, closed_port, run_cli
 from tests.support.reporting import has
 
 pytestmark = pytest.mark.slow
@@ -113,13 +112,6 @@ async def test_a_report_survives_sigkill_half_way(
     for part in ("อัคคีภัย", "ด่วนมาก", "ระดับ 1 ขนาดเล็ก", "วชิรบารมี", "โรงสีข้าว ต.บึงบัว"):
         assert part in review.text, part
     assert "PCT-25" in filed.text and "-0001" in filed.text
-
-
-def closed_port() -> int:
-    """A loopback port nothing listens on: connections to it are refused at once."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])

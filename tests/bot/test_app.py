@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 
 import httpx
 
@@ -11,12 +10,7 @@ from bot.app import serve
 from bot.settings import Settings
 from tests.fakes.bot_api import FakeBotAPI
 from tests.support.clock import ManualClock
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+from tests.support.program import closed_port
 
 
 async def health(url: str, timeout: float = 30.0) -> dict[str, str]:
@@ -35,7 +29,7 @@ async def test_the_bot_connects_once_the_bot_api_answers_and_health_follows(
     fake_api: FakeBotAPI, settings: Settings, clock: ManualClock
 ):
     fake_api.stop()  # Telegram unreachable at start
-    settings.web_port = free_port()
+    settings.web_port = closed_port()
     url = f"http://127.0.0.1:{settings.web_port}"
     stop, ready = asyncio.Event(), asyncio.Event()
 
