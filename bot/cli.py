@@ -283,7 +283,9 @@ def roster_invite(
         until = format_datetime(lines[0].issued.expires_at, settings.tz)
         click.echo(f"{len(lines)} invitation(s) written to {out} (valid until {until})")
     else:
-        for line in lines:
+        for index, line in enumerate(lines):
+            if index:
+                click.echo()
             _echo_invitation(line, settings)
     if lines and not username:
         click.echo("(set TELEGRAM_BOT_USERNAME or TELEGRAM_BOT_TOKEN for the t.me links)")

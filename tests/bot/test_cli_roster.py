@@ -361,3 +361,13 @@ def test_a_bot_api_that_cannot_be_asked_for_the_username_stops_before_any_code(c
     assert "set TELEGRAM_BOT_USERNAME" in result.output
     assert TEST_TOKEN not in result.output
     assert query(database_url, select(Invite.id, Invite.expires_at)) == before  # still valid
+
+
+def test_a_sheet_that_cannot_be_written_issues_nothing(cli, database_url, tmp_path):
+    cli("roster", "import", str(SAMPLE))
+
+    result = cli("roster", "invite", "--role", "admin", "--out", str(tmp_path / "no" / "x.csv"))
+
+    assert result.exit_code == 1
+    assert "no invitation was issued" in result.output
+    assert query(database_url, select(Invite.id)) == []
