@@ -11,9 +11,9 @@ import pytest
 from tests.conftest import TEST_TOKEN
 from tests.fakes import SentMessage
 from tests.fakes.bot_api import FakeBotAPI
-from tests.support.harness import SAMPLE_ROSTER, button_data
+from tests.support.harness import SAMPLE_ROSTER, Driver, button_data
 from tests.support.program import Program, closed_port, run_cli
-from tests.support.reporting import has
+from tests.support.reporting import ReportAnswers, fill_report, has
 
 pytestmark = pytest.mark.slow
 
@@ -162,3 +162,37 @@ def test_an_unexpected_failure_is_reported_through_the_log(tmp_path: Path):
     assert exit_code == 1, output
     # The traceback is part of a log line, which the log's guard has read.
     assert " ERROR bot.cli: stopped by an unexpected error\nTraceback" in output
+
+
+async def test_a_second_signal_ends_a_shutdown_that_waits_on_telegram(
+    fake_api: FakeBotAPI, env: dict[str, str], tmp_path: Path
+):
+    run_cli(tmp_path, "roster", "import", str(SAMPLE_ROSTER), **env)
+    invited = run_cli(tmp_path, "roster", "invite", "GOV", "D6604", **env)
+    governor_code, reporter_code = [
+        line[6:] for line in invited.stdout.splitlines() if line.startswith("code: ")
+    ]
+    governor = fake_api.add_user(7401, "ผู้ว่า")
+    reporter = fake_api.add_user(7402, "นายอำเภอ")
+    people = Driver(fake_api)
+
+    program = Program(tmp_path, **env)
+    program.start()
+    try:
+        await people.say(governor, f"/start {governor_code}", expect=has("ยินดีต้อนรับ"), timeout=60)
+        await people.say(reporter, f"/start {reporter_code}", expect=has("ยินดีต้อนรับ"), timeout=30)
+        # Telegram takes the alert but answers only after a minute: the clean shutdown waits
+        # for that answer, as it should, so the operator's second signal has to end it.
+        fake_api.delay("sendMessage", 60, chat_id=governor.id)
+        review = await fill_report(people, reporter, ReportAnswers(photos=0))
+        await people.press(reporter, review, button_data(review, "ยืนยัน"), expect=has("ส่งรายงานแล้ว"))
+        await fake_api.wait_for_message(governor.id, has("ตะพานหิน"), timeout=30)
+        assert program.process is not None
+        program.process.send_signal(signal.SIGTERM)
+        program.wait_for_output("SIGTERM received: stopping")
+        exit_code = program.stop(signal.SIGTERM, timeout=10)
+    finally:
+        program.ensure_stopped()
+
+    assert exit_code == 128 + signal.SIGTERM, program.output()
+    assert "SIGTERM again while stopping: exiting at once" in program.output()
