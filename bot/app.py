@@ -6,8 +6,10 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from enum import StrEnum
+from typing import Any, TypeVar
 
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
@@ -29,6 +31,7 @@ from bot.alerts.service import Alerts
 from bot.clock import Clock, SystemClock
 from bot.logs import Pseudonymizer
 from bot.runtime import RUNTIME_KEY, AppContext, Runtime
+from bot.services import files
 from bot.services.events import EventBus
 from bot.services.province import ensure_province
 from bot.services.throttle import Throttle
@@ -42,6 +45,7 @@ from web.app import create_app
 from web.context import WebContext
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 TelegramApp = Application[Any, AppContext, Any, Any, Any, Any]
 
@@ -49,15 +53,25 @@ STARTUP_RETRY_LIMIT_S = 60.0
 _NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
-async def prepare_database(settings: Settings) -> tuple[Database, int]:
-    """Open the database, apply migrations and load the province; return both."""
-    db = Database(settings.resolved_database_url)
+async def load_database(db: Database, settings: Settings) -> int:
+    """Apply migrations and load the province; return its id."""
+    log.info("bringing the database up to date")
     await migrate.upgrade(db)
     data = provinces.load(settings.province)
     async with db.write() as session:
         province = await ensure_province(session, data)
-        province_id = province.id
-    return db, province_id
+        return province.id
+
+
+async def prepare_database(settings: Settings) -> tuple[Database, int]:
+    """Secure the data folder, open the database, migrate it and load the province."""
+    await asyncio.to_thread(files.secure_tree, settings.data_dir)
+    db = Database(settings.resolved_database_url)
+    try:
+        return db, await load_database(db, settings)
+    except BaseException:
+        await db.dispose()
+        raise
 
 
 def build_application(runtime: Runtime, token: str) -> TelegramApp:
@@ -89,25 +103,91 @@ async def publish_menu(application: TelegramApp) -> None:
         log.warning("setMyCommands refused, carrying on without a menu: %s", exc)
 
 
-async def _initialize_with_retry(application: TelegramApp) -> None:
+class TelegramLink(StrEnum):
+    """Where the bot stands with the Bot API, as /healthz reports it."""
+
+    CONNECTING = "connecting"
+    CONNECTED = "connected"
+    STOPPED = "stopped"
+
+
+@dataclass(slots=True)
+class Health:
+    """The state of the process's parts, read by the web log's /healthz."""
+
+    telegram: TelegramLink = TelegramLink.CONNECTING
+
+    def report(self) -> dict[str, str]:
+        """The parts and their states, for /healthz."""
+        return {"telegram": self.telegram.value}
+
+
+class _StoppedError(Exception):
+    """Stopping was asked for before a start-up step finished."""
+
+
+async def _unless_stopped(stop: asyncio.Event, step: Awaitable[T]) -> T:
+    """Await `step`; if `stop` is set first, cancel it and raise _StoppedError."""
+    task = asyncio.ensure_future(step)
+    stopping = asyncio.ensure_future(stop.wait())
+    try:
+        await asyncio.wait({task, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        stopping.cancel()
+        if not task.done():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+    if task.cancelled():
+        raise _StoppedError
+    return task.result()
+
+
+async def _connect(application: TelegramApp) -> None:
     """Reach the Bot API (getMe), retrying network failures; a refused token is fatal."""
-    delay = 1.0
+    delay, attempt = 1.0, 1
     while True:
         try:
             await application.initialize()
-            return
+            break
         except InvalidToken as exc:
             raise SettingsError(
                 "TELEGRAM_BOT_TOKEN was refused by the Bot API (Unauthorized): check the token"
             ) from exc
         except NetworkError as exc:
-            log.warning("Bot API not reachable yet (%s); retrying in %.0f s", exc, delay)
+            log.warning(
+                "Bot API not reachable (attempt %d: %s); retrying in %.0f s", attempt, exc, delay
+            )
             await asyncio.sleep(delay)
-            delay = min(delay * 2, STARTUP_RETRY_LIMIT_S)
+            delay, attempt = min(delay * 2, STARTUP_RETRY_LIMIT_S), attempt + 1
+    await publish_menu(application)
 
 
 @contextlib.asynccontextmanager
-async def _web_log(runtime: Runtime) -> AsyncIterator[str]:
+async def _telegram(
+    application: TelegramApp, stop: asyncio.Event, health: Health
+) -> AsyncIterator[None]:
+    """Poll the Bot API for the duration of the block, once it answers (or until stopped)."""
+    try:
+        await _unless_stopped(stop, _connect(application))
+        await application.start()
+        assert application.updater is not None
+        await application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
+        health.telegram = TelegramLink.CONNECTED
+        yield
+    finally:
+        health.telegram = TelegramLink.STOPPED
+        if application.updater is not None and application.updater.running:
+            await application.updater.stop()
+        if application.running:
+            await application.stop()
+        await application.shutdown()
+        # An initialize() cut short leaves the bot's HTTP clients open; this closes them.
+        await application.bot.shutdown()
+
+
+@contextlib.asynccontextmanager
+async def _web_log(runtime: Runtime, health: Health) -> AsyncIterator[str]:
     """Serve the web log in this event loop until the block ends; yield its address."""
     settings = runtime.settings
     assert settings.web_port is not None
@@ -120,12 +200,29 @@ async def _web_log(runtime: Runtime) -> AsyncIterator[str]:
         province_name=runtime.province.name_th,
         throttle=runtime.throttle,
     )
-    app = create_app(context)
+    app = create_app(context, health=health.report)
     try:
         async with web_server.running(app, settings.web_host, settings.web_port) as url:
             yield url
     except web_server.WebBindError as exc:
         raise SettingsError(str(exc)) from None
+
+
+def _runtime(settings: Settings, db: Database, province_id: int, clock: Clock) -> Runtime:
+    """The long-lived objects every handler and job uses."""
+    events = EventBus()
+    return Runtime(
+        settings=settings,
+        db=db,
+        clock=clock,
+        province=provinces.load(settings.province),
+        province_id=province_id,
+        pseudonym=Pseudonymizer(settings.log_pseudonym_key.get_secret_value()),
+        events=events,
+        alerts=Alerts(settings, province_id, events),
+        thread=Thread(events, timedelta(minutes=settings.instruction_remind_minutes)),
+        throttle=Throttle(),
+    )
 
 
 async def serve(
@@ -136,59 +233,42 @@ async def serve(
     on_ready: Callable[[Runtime, TelegramApp], Awaitable[None]] | None = None,
     maintenance_interval: float | None = maintenance.INTERVAL_S,
 ) -> None:
-    """Run the bot until `stop` is set: migrations, province data, then long polling.
+    """Run the bot and the web log until `stop` is set, which may come in any phase.
 
+    Migrations first; then the web log, at once; then the bot, once the Bot API answers.
     `maintenance_interval=None` leaves the periodic jobs to the caller (tests drive them).
     """
     token = settings.require_token()
-    db, province_id = await prepare_database(settings)
-    events = EventBus()
-    runtime = Runtime(
-        settings=settings,
-        db=db,
-        clock=clock or SystemClock(),
-        province=provinces.load(settings.province),
-        province_id=province_id,
-        pseudonym=Pseudonymizer(settings.log_pseudonym_key.get_secret_value()),
-        events=events,
-        alerts=Alerts(settings, province_id, events),
-        thread=Thread(events, timedelta(minutes=settings.instruction_remind_minutes)),
-        throttle=Throttle(),
-    )
-    application = build_application(runtime, token)
-    runtime.dispatcher = Dispatcher(
-        db,
-        application.bot,
-        runtime.clock,
-        runtime.alerts,
-        Renderer(settings.tz, settings.public_base_url),
-        timers=[runtime.thread],
-    )
+    await asyncio.to_thread(files.secure_tree, settings.data_dir)
+    db = Database(settings.resolved_database_url)
     try:
-        await _initialize_with_retry(application)
-        await publish_menu(application)
-        try:
-            await application.start()
-            assert application.updater is not None
-            await application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
+        province_id = await _unless_stopped(stop, load_database(db, settings))
+        runtime = _runtime(settings, db, province_id, clock or SystemClock())
+        application = build_application(runtime, token)
+        runtime.dispatcher = Dispatcher(
+            db,
+            application.bot,
+            runtime.clock,
+            runtime.alerts,
+            Renderer(settings.tz, settings.public_base_url),
+            timers=[runtime.thread],
+        )
+        health = Health()
+        async with contextlib.AsyncExitStack() as stack:
+            if settings.web_port is not None:
+                runtime.web_url = await stack.enter_async_context(_web_log(runtime, health))
+            await stack.enter_async_context(_telegram(application, stop, health))
             log.info("bot @%s running for %s", application.bot.username, runtime.province.name_en)
-            async with contextlib.AsyncExitStack() as stack:
-                # Pending deliveries from before a restart go out as soon as this starts.
-                await stack.enter_async_context(dispatcher.running(runtime.dispatcher))
-                if maintenance_interval is not None:
-                    await stack.enter_async_context(
-                        maintenance.running(runtime, application.bot, maintenance_interval)
-                    )
-                if settings.web_port is not None:
-                    runtime.web_url = await stack.enter_async_context(_web_log(runtime))
-                if on_ready is not None:
-                    await on_ready(runtime, application)
-                await stop.wait()
-        finally:
-            if application.updater is not None and application.updater.running:
-                await application.updater.stop()
-            if application.running:
-                await application.stop()
-            await application.shutdown()
+            # Pending deliveries from before a restart go out as soon as this starts.
+            await stack.enter_async_context(dispatcher.running(runtime.dispatcher))
+            if maintenance_interval is not None:
+                await stack.enter_async_context(
+                    maintenance.running(runtime, application.bot, maintenance_interval)
+                )
+            if on_ready is not None:
+                await on_ready(runtime, application)
+            await stop.wait()
+    except _StoppedError:
+        log.info("stopped before start-up finished")
     finally:
         await db.dispose()

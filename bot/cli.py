@@ -13,15 +13,17 @@ from pathlib import Path
 from typing import TypeVar
 
 import click
-import httpx
+from telegram import Bot
+from telegram.error import InvalidToken, TelegramError
 
 from bot import logs, provinces
 from bot.app import prepare_database, serve
 from bot.clock import SystemClock
-from bot.services import invites, roster, roster_csv
+from bot.services import files, invite_sheet, invites, roster, roster_csv
 from bot.services.audit import CLI_ACTOR
 from bot.services.invites import InviteError
 from bot.services.roster import PersonNotFoundError
+from bot.services.roster_csv import ROLE_ALIASES
 from bot.settings import Settings, SettingsError, load_settings
 from bot.texts import roles_text
 from bot.thaidate import format_datetime
@@ -62,13 +64,31 @@ def run() -> None:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, stop.set)
+            loop.add_signal_handler(sig, _on_signal, sig, stop)
         try:
             await serve(settings, stop)
         finally:
             await _cancel_leftovers()
 
-    _run(_serve)
+    try:
+        _run(_serve)
+    except click.ClickException:
+        raise
+    except Exception:
+        # Through the log, so the traceback is redacted like every other line.
+        log.exception("stopped by an unexpected error")
+        sys.exit(1)
+    log.info("stopped")
+
+
+def _on_signal(sig: signal.Signals, stop: asyncio.Event) -> None:
+    """Stop cleanly on the first SIGINT or SIGTERM, whatever the phase; at once on a second."""
+    if stop.is_set():
+        log.warning("%s again while stopping: exiting at once", sig.name)
+        logging.shutdown()
+        os._exit(128 + sig.value)
+    log.info("%s received: stopping", sig.name)
+    stop.set()
 
 
 async def _cancel_leftovers(grace: float = 10.0) -> None:
@@ -209,44 +229,99 @@ def roster_deactivate(roster_id: str) -> None:
 
 
 @roster_group.command("invite")
-@click.argument("roster_id")
-def roster_invite(roster_id: str) -> None:
-    """Create a single-use invitation link for a person."""
+@click.argument("roster_ids", nargs=-1)
+@click.option(
+    "--role",
+    type=click.Choice(sorted(ROLE_ALIASES), case_sensitive=False),
+    help="Invite every active person holding this role instead of naming ids.",
+)
+@click.option("--not-joined", is_flag=True, help="With --role: only people not joined yet.")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Write the links to this CSV file (for Excel; readable by you alone).",
+)
+def roster_invite(
+    roster_ids: tuple[str, ...], role: str | None, not_joined: bool, out: Path | None
+) -> None:
+    """Create single-use invitation links for people (by id, or by --role)."""
     settings = _settings()
     ttl = timedelta(hours=settings.invite_ttl_hours)
+    wanted_role = ROLE_ALIASES[role.lower()] if role else None
+    # Asked before anything is issued: a failure here leaves the earlier codes working.
+    username = _run(lambda: _bot_username(settings))
 
-    async def _invite(database: Database, province: Province) -> invites.IssuedInvite:
+    async def _invite(database: Database, province: Province) -> list[invite_sheet.SheetLine]:
         async with database.write() as session:
             province = await session.merge(province)
-            person = await roster.get_by_roster_id(session, province, roster_id)
-            return await invites.issue(session, person, _now(), ttl, CLI_ACTOR)
+            people = await roster.list_people(session, province)
+            chosen = invite_sheet.choose(people, roster_ids, wanted_role, not_joined=not_joined)
+            now = _now()
+            lines = [
+                invite_sheet.sheet_line(
+                    await invites.issue(session, person, now, ttl, CLI_ACTOR), username
+                )
+                for person in chosen
+            ]
+            if out is not None and lines:
+                # Inside the transaction: a file that cannot be written issues nothing.
+                try:
+                    files.write_private(out, invite_sheet.csv_bytes(lines, settings.tz))
+                except OSError as exc:
+                    raise click.ClickException(
+                        f"cannot write {out} ({exc.strerror}); no invitation was issued"
+                    ) from None
+            return lines
 
     try:
-        issued = _run(lambda: _with_roster_db(settings, _invite))
-    except PersonNotFoundError:
-        raise click.ClickException(f"no person with id {roster_id!r} on the roster") from None
-    except InviteError as exc:
+        lines = _run(lambda: _with_roster_db(settings, _invite))
+    except (invite_sheet.InviteSelectionError, InviteError) as exc:
         raise click.ClickException(str(exc)) from None
-
-    username = settings.telegram_bot_username or _bot_username(settings)
-    click.echo(f"invitation for {roster_id} ({issued.person.name})")
-    if username:
-        click.echo(f"link: {invites.deep_link(username, issued.code)}")
+    if not lines:
+        click.echo("nobody to invite: no active person matches")
+    elif out is not None:
+        until = format_datetime(lines[0].issued.expires_at, settings.tz)
+        click.echo(f"{len(lines)} invitation(s) written to {out} (valid until {until})")
     else:
-        click.echo("link: (set TELEGRAM_BOT_USERNAME to print the t.me link)")
+        for index, line in enumerate(lines):
+            if index:
+                click.echo()
+            _echo_invitation(line, settings)
+    if lines and not username:
+        click.echo("(set TELEGRAM_BOT_USERNAME or TELEGRAM_BOT_TOKEN for the t.me links)")
+
+
+def _echo_invitation(line: invite_sheet.SheetLine, settings: Settings) -> None:
+    """Print one invitation for the admin to pass on."""
+    issued = line.issued
+    click.echo(f"invitation for {issued.person.roster_id} ({issued.person.name})")
+    if line.link:
+        click.echo(f"link: {line.link}")
     click.echo(f"code: {issued.code}")
     click.echo(f"or send the bot: /start {issued.code}")
     click.echo(f"valid until {format_datetime(issued.expires_at, settings.tz)} (single use)")
 
 
-def _bot_username(settings: Settings) -> str:
-    """Ask the Bot API for the bot's username; empty when that is not possible."""
-    try:
-        token = settings.require_token()
-        response = httpx.get(f"{settings.telegram_api_base_url}{token}/getMe", timeout=10)
-        return str(response.json()["result"]["username"])
-    except (SettingsError, httpx.HTTPError, KeyError, ValueError, TypeError):
+async def _bot_username(settings: Settings) -> str:
+    """TELEGRAM_BOT_USERNAME, else the Bot API's answer to getMe; empty without a token."""
+    if settings.telegram_bot_username:
+        return settings.telegram_bot_username.lstrip("@")
+    if not settings.telegram_bot_token.get_secret_value().strip():
         return ""
+    bot = Bot(settings.require_token(), base_url=settings.telegram_api_base_url)
+    try:
+        async with bot:  # getMe, over the same Bot API address the bot itself uses
+            return bot.username
+    except InvalidToken:
+        raise click.ClickException(
+            "TELEGRAM_BOT_TOKEN was refused by the Bot API (Unauthorized); no invitation was issued"
+        ) from None
+    except TelegramError as exc:
+        raise click.ClickException(
+            f"could not ask the Bot API at TELEGRAM_API_BASE_URL for the bot's username "
+            f"({logs.redact(str(exc))}); set TELEGRAM_BOT_USERNAME or try again; no "
+            "invitation was issued"
+        ) from None
 
 
 def _now() -> datetime:

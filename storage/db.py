@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -18,6 +20,25 @@ from sqlalchemy.ext.asyncio import (
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 _IMMEDIATE = "sqlite_begin_immediate"
+# The database holds personal data: readable by the service's user alone, whatever the umask.
+_PRIVATE_FILE_MODE = 0o600
+_PRIVATE_DIR_MODE = 0o700
+
+
+def _private_sqlite_file(database: Path) -> None:
+    """Create the SQLite file as 0600 before SQLite does, and tighten it and its companions.
+
+    SQLite creates the -wal and -shm files with the database file's own permissions, so a
+    0600 database keeps them 0600 too; ones left looser by an earlier run are tightened here.
+    """
+    if not database.parent.exists():
+        database.parent.mkdir(mode=_PRIVATE_DIR_MODE, parents=True, exist_ok=True)
+    os.close(os.open(database, os.O_RDWR | os.O_CREAT, _PRIVATE_FILE_MODE))
+    for path in (database, Path(f"{database}-wal"), Path(f"{database}-shm")):
+        # A file owned by someone else is theirs to fix; SQLite says so if it cannot open it.
+        with contextlib.suppress(FileNotFoundError, PermissionError):
+            if path.stat().st_mode & 0o077:
+                os.chmod(path, _PRIVATE_FILE_MODE)
 
 
 def _prepare_sqlite(engine: AsyncEngine) -> None:
@@ -52,7 +73,7 @@ class Database:
         self.url = url
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
         if self.is_sqlite and parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            _private_sqlite_file(Path(parsed.database))
         # Never parameters in an error or a log line: they carry what people typed (a search
         # for a victim's name) and personal data from the rows.
         kwargs: dict[str, Any] = {"echo": echo, "hide_parameters": True}

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, RedirectResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -18,6 +19,9 @@ from web.context import WebContext
 from web.routes import incidents, reports, signin
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
+
+# The state of the process's parts for /healthz, e.g. {"telegram": "connected"}.
+HealthReport = Callable[[], Mapping[str, str]]
 
 # No script at all; styles, images and fonts only from this site; never framed. The referrer
 # policy is same-origin, not no-referrer: under no-referrer browsers send "Origin: null" with
@@ -62,17 +66,28 @@ async def home(request: Request) -> Response:
     return RedirectResponse("/incidents", status_code=303)
 
 
+async def healthz(request: Request) -> Response:
+    """Say the process serves, with the state of its parts; no data, no sign-in needed."""
+    report: HealthReport = request.app.state.health
+    return JSONResponse({"status": "ok", **report()}, headers={"cache-control": "no-store"})
+
+
+def _no_parts() -> Mapping[str, str]:
+    return {}
+
+
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     text = HTTP_ERRORS.get(exc.status_code, BAD_REQUEST)
     return PlainTextResponse(text, status_code=exc.status_code)
 
 
-def create_app(context: WebContext) -> ASGIApp:
+def create_app(context: WebContext, health: HealthReport = _no_parts) -> ASGIApp:
     """The web log for one deployment, wrapped in its security headers (outermost, so even
     the plain 500 page of an unexpected error carries them)."""
     routes: list[BaseRoute] = [
         Route("/", home, methods=["GET"]),
+        Route("/healthz", healthz, methods=["GET"]),
         *signin.routes,
         *incidents.routes,
         *reports.routes,
@@ -80,5 +95,6 @@ def create_app(context: WebContext) -> ASGIApp:
     ]
     app = Starlette(routes=routes, exception_handlers={HTTPException: _http_error})
     app.state.web = context
+    app.state.health = health
     app.state.templates = templating.build(context.settings.tz)
     return SecurityHeaders(app)

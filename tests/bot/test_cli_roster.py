@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
+import os
+import re
 import shutil
+import stat
 from pathlib import Path
 
 import pytest
@@ -14,6 +19,8 @@ from bot.cli import main
 from bot.services.invites import hash_code
 from storage.db import Database
 from storage.models import AuditAction, AuditEvent, Invite, Person, Role
+from tests.conftest import TEST_TOKEN
+from tests.support.program import closed_port
 
 SAMPLE = Path(__file__).resolve().parents[2] / "examples" / "phichit-roster.csv"
 HEADER = "id,name,position,agency,district,phone,roles\n"
@@ -218,3 +225,149 @@ def test_sample_file_is_left_untouched(cli, tmp_path):
     shutil.copy(SAMPLE, copy)
     cli("roster", "import", str(copy))
     assert copy.read_bytes() == SAMPLE.read_bytes()
+
+
+def codes_in(output: str) -> list[str]:
+    return [line[6:] for line in output.splitlines() if line.startswith("code: ")]
+
+
+def joined(url: str, roster_id: str, telegram_id: int) -> None:
+    """Bind a roster person to a Telegram account, as accepting an invitation does."""
+
+    async def _bind():
+        db = Database(url)
+        try:
+            async with db.write() as session:
+                person = await session.scalar(select(Person).where(Person.roster_id == roster_id))
+                person.telegram_user_id = telegram_id
+        finally:
+            await db.dispose()
+
+    asyncio.run(_bind())
+
+
+def test_several_people_are_invited_at_once_each_with_a_code(cli, database_url):
+    cli("roster", "import", str(SAMPLE))
+
+    result = cli("roster", "invite", "GOV", "DGOV1", "D6604", TELEGRAM_BOT_USERNAME="a_bot")
+
+    assert result.exit_code == 0, result.output
+    codes = codes_in(result.output)
+    assert len(set(codes)) == 3
+    for roster_id in ("GOV", "DGOV1", "D6604"):
+        assert f"invitation for {roster_id} (" in result.output
+    assert f"https://t.me/a_bot?start={codes[2]}" in result.output
+    stored = {row[0] for row in query(database_url, select(Invite.code_hash))}
+    assert stored == {hash_code(code) for code in codes}
+
+
+def test_a_role_sheet_is_a_private_excel_csv_with_links_from_the_bot_api(
+    cli, database_url, tmp_path, fake_api
+):
+    cli("roster", "import", str(SAMPLE))
+    sheet = tmp_path / "executives.csv"
+    saved = os.umask(0)  # the most permissive: the sheet holds working codes all the same
+    try:
+        result = cli(
+            "roster",
+            *("invite", "--role", "executive", "--out", str(sheet)),
+            TELEGRAM_BOT_TOKEN=TEST_TOKEN,
+            TELEGRAM_API_BASE_URL=fake_api.base_url,
+            TELEGRAM_BOT_USERNAME="",  # asked from the Bot API (getMe)
+        )
+    finally:
+        os.umask(saved)
+
+    assert result.exit_code == 0, result.output
+    assert f"4 invitation(s) written to {sheet}" in result.output
+    assert "start=" not in result.output  # the codes are in the file, not on the screen
+    assert stat.S_IMODE(sheet.stat().st_mode) == 0o600
+    raw = sheet.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # the BOM: Excel reads it as UTF-8 and shows Thai
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert [r["id"] for r in rows] == ["DGOV1", "DGOV2", "DGOV3", "GOV"]
+    governor = rows[3]
+    assert governor["name"] == "นายสมมติ ตัวอย่างดี"
+    assert governor["position"] == "ผู้ว่าราชการจังหวัดพิจิตร"
+    assert governor["agency"] == "ศาลากลางจังหวัดพิจิตร"
+    assert governor["phone"] == "080-000-0001"
+    assert governor["link"] == f"https://t.me/phichit_incident_bot?start={governor['code']}"
+    assert re.fullmatch(r"\d{1,2} [ก-๙.]+ 25\d\d \d\d\.\d\d น\.", governor["valid_until"])
+    stored = {row[0] for row in query(database_url, select(Invite.code_hash))}
+    assert stored == {hash_code(r["code"]) for r in rows}
+
+
+def test_not_joined_leaves_out_people_already_in_and_the_deactivated(cli, database_url):
+    cli("roster", "import", str(SAMPLE))
+    joined(database_url, "D6601", 7001)
+    cli("roster", "deactivate", "D6602")
+
+    result = cli("roster", "invite", "--role", "reporter", "--not-joined")
+
+    assert result.exit_code == 0, result.output
+    invited = re.findall(r"^invitation for (\S+) ", result.output, re.MULTILINE)
+    assert "D6603" in invited and "SNJ" in invited  # a reporter and admin is a reporter too
+    assert "D6601" not in invited and "D6602" not in invited
+    assert not {"GOV", "ADMIN1"} & set(invited)
+    assert len(invited) == 23  # the 25 reporters of the sample roster but those two
+
+
+def test_unknown_ids_are_all_named_and_nobody_is_invited(cli, database_url):
+    cli("roster", "import", str(SAMPLE))
+
+    result = cli("roster", "invite", "GOV", "NOPE1", "D6601", "NOPE2")
+
+    assert result.exit_code == 1
+    assert "not on the roster: NOPE1, NOPE2; no invitation was issued" in result.output
+    assert query(database_url, select(Invite.id)) == []
+
+
+def test_a_deactivated_person_among_several_stops_the_whole_invitation(cli, database_url):
+    cli("roster", "import", str(SAMPLE))
+    cli("roster", "deactivate", "D6605")
+
+    result = cli("roster", "invite", "D6604", "D6605")
+
+    assert result.exit_code == 1
+    assert "deactivated: D6605" in result.output
+    assert query(database_url, select(Invite.id)) == []
+
+
+def test_ids_and_a_role_together_are_refused(cli):
+    cli("roster", "import", str(SAMPLE))
+
+    both = cli("roster", "invite", "GOV", "--role", "executive")
+    neither = cli("roster", "invite")
+
+    assert both.exit_code == neither.exit_code == 1
+    assert "by roster id, or give --role" in both.output
+    assert "by roster id, or give --role" in neither.output
+
+
+def test_a_bot_api_that_cannot_be_asked_for_the_username_stops_before_any_code(cli, database_url):
+    cli("roster", "import", str(SAMPLE))
+    cli("roster", "invite", "GOV")
+    before = query(database_url, select(Invite.id, Invite.expires_at))
+
+    result = cli(
+        "roster",
+        *("invite", "GOV"),
+        TELEGRAM_BOT_TOKEN=TEST_TOKEN,
+        TELEGRAM_API_BASE_URL=f"http://127.0.0.1:{closed_port()}/bot",
+    )
+
+    assert result.exit_code == 1
+    assert "could not ask the Bot API at TELEGRAM_API_BASE_URL" in result.output
+    assert "set TELEGRAM_BOT_USERNAME" in result.output
+    assert TEST_TOKEN not in result.output
+    assert query(database_url, select(Invite.id, Invite.expires_at)) == before  # still valid
+
+
+def test_a_sheet_that_cannot_be_written_issues_nothing(cli, database_url, tmp_path):
+    cli("roster", "import", str(SAMPLE))
+
+    result = cli("roster", "invite", "--role", "admin", "--out", str(tmp_path / "no" / "x.csv"))
+
+    assert result.exit_code == 1
+    assert "no invitation was issued" in result.output
+    assert query(database_url, select(Invite.id)) == []

@@ -31,7 +31,7 @@ INCIDENT_ROUTES = {
 }
 LISTING_ROUTES = {"/incidents", "/export.csv", "/export.json", "/statistics"}
 ADMIN_ROUTES = {"/audit"}
-PUBLIC_ROUTES = {"/", "/login", "/login/{token}", "/logout", "/static"}
+PUBLIC_ROUTES = {"/", "/healthz", "/login", "/login/{token}", "/logout", "/static"}
 
 
 def test_the_table_covers_every_route_of_the_web_log(site: Site):
