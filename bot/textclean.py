@@ -30,3 +30,15 @@ _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 def ascii_digits(value: str) -> str:
     """The text with Thai digits written as ASCII ones."""
     return value.translate(_THAI_DIGITS)
+
+
+# A spreadsheet reads a cell starting with one of these as a formula; an apostrophe keeps it text.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_cell(value: object) -> str:
+    """A value for a CSV cell that Excel opens as text, never as a formula (empty for None)."""
+    if value is None:
+        return ""
+    text = str(value)
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text

@@ -9,14 +9,13 @@ from dataclasses import dataclass
 from datetime import tzinfo
 
 from bot.services import invites
+from bot.textclean import spreadsheet_cell
 from bot.thaidate import format_datetime
 from storage.models import Person, Role
 
 # Excel takes a CSV file for UTF-8 (and shows Thai) only when it starts with a BOM.
 UTF8_BOM = "\ufeff"
 CSV_HEADER = ("id", "name", "position", "agency", "phone", "link", "code", "valid_until")
-# A cell starting with one of these is a formula to Excel; a leading apostrophe keeps it text.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class InviteSelectionError(ValueError):
@@ -77,10 +76,6 @@ def sheet_line(issued: invites.IssuedInvite, bot_username: str) -> SheetLine:
     return SheetLine(issued, link)
 
 
-def _cell(value: str) -> str:
-    return "'" + value if value.startswith(_FORMULA_STARTS) else value
-
-
 def csv_bytes(lines: Sequence[SheetLine], tz: tzinfo) -> bytes:
     """The sheet as CSV: UTF-8 with a BOM, Thai dates, one person a row."""
     buffer = io.StringIO()
@@ -90,7 +85,7 @@ def csv_bytes(lines: Sequence[SheetLine], tz: tzinfo) -> bytes:
         person = line.issued.person
         writer.writerow(
             [
-                _cell(value)
+                spreadsheet_cell(value)
                 for value in (
                     person.roster_id,
                     person.name,

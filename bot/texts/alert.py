@@ -45,7 +45,7 @@ def alert(
         f"<b>{escape(incident.reference)}</b>",
         f"📍 อ.{escape(incident.district.name_th)} — {escape(incident.place)}",
         f"🕒 เกิดเหตุ {format_datetime(incident.occurred_at, tz)} "
-        f"(รายงาน {format_time(incident.created_at, tz)})",
+        f"(รับแจ้ง {format_time(incident.created_at, tz)})",
         f"👤 {escape(incident.reporter_name)} {escape(incident.reporter_position)} "
         f"· {escape(incident.agency_name)} · โทร {escape(incident.reporter_phone or '-')}",
         f"👥 เสียชีวิต {count_text(incident.dead)} · บาดเจ็บ {count_text(incident.injured)} · "

@@ -6,6 +6,7 @@ from datetime import datetime
 from html import escape
 
 from bot.texts import report as r
+from bot.texts.fitting import visible_length
 from bot.texts.labels import STATUS_LABELS
 from storage.models import IncidentStatus, Urgency
 
@@ -47,7 +48,8 @@ INSTRUCTION_ACK_OK = "รับทราบข้อสั่งการแล�
 CANCELLED = "ยกเลิกแล้ว"
 TEXT_EXPECTED = "ขั้นตอนนี้ต้องการข้อความ กรุณาพิมพ์ข้อความ"
 SUMMARY_LIMITS = (5, 1000)
-INSTRUCTION_LIMITS = (2, 2000)
+# As much as one Telegram message carries; longer copies are cut with a pointer to the web.
+INSTRUCTION_LIMITS = (2, 4096)
 
 REFUSALS: dict[str, str] = {
     "not_found": "ไม่พบเหตุการณ์นี้ หรือท่านไม่มีสิทธิ์เข้าถึง",
@@ -153,3 +155,16 @@ def age(created: datetime, now: datetime) -> str:
 def urgency_label(urgency: Urgency) -> str:
     """Urgency with its colour."""
     return f"{r.URGENCY_ICONS[urgency]} {r.URGENCY_LABELS[urgency]}"
+
+
+OPEN_MORE = "\n\nและอีก {rest} เหตุการณ์ ดูทั้งหมดได้ที่เว็บบันทึกเหตุการณ์ (/web)"
+
+
+def open_list(items: list[str], limit: int) -> str:
+    """/open's items, as many as one message holds, then how many more there are."""
+    for count in range(len(items), 0, -1):
+        rest = len(items) - count
+        text = "\n".join(items[:count]) + (OPEN_MORE.format(rest=rest) if rest else "")
+        if visible_length(text) <= limit:
+            return text
+    return OPEN_MORE.format(rest=len(items)).strip()

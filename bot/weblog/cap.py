@@ -22,6 +22,7 @@ import xml.etree.ElementTree as ET
 from datetime import datetime, tzinfo
 from urllib.parse import urlsplit
 
+from bot.texts.fitting import Units, shorten
 from bot.texts.report import CATEGORY_LABELS
 from storage.models import Category, Incident, IncidentStatus, Urgency
 
@@ -131,7 +132,7 @@ def to_cap(
     _add(info, "onset", cap_time(incident.occurred_at, tz))
     _add(info, "senderName", f"{incident.agency_name} จังหวัด{province_name}")
     headline = f"{CATEGORY_LABELS[incident.category]} อ.{district_name} {incident.place}"
-    _add(info, "headline", headline[:160])
+    _add(info, "headline", shorten(headline, 160, units=Units.CHARACTERS))
     _add(info, "description", incident.description)
     if public_base_url:
         _add(info, "web", f"{public_base_url}/incidents/{incident.reference}")

@@ -11,6 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from bot.textclean import spreadsheet_cell
 from bot.texts.labels import STATUS_LABELS
 from bot.texts.report import CATEGORY_LABELS, URGENCY_LABELS
 from bot.texts.web import FIELD_LABELS, ISO_COLUMN, instruction_line
@@ -20,8 +21,6 @@ from storage.models import Category, IncidentStatus, Urgency
 
 # Excel decides a CSV file's encoding by its first bytes: the BOM says UTF-8.
 UTF8_BOM = "\ufeff"
-# A cell starting with one of these is a formula to Excel; a leading apostrophe keeps it text.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class ExportedInstruction(BaseModel):
@@ -150,13 +149,6 @@ CSV_HEADER = tuple(
 )
 
 
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    text = str(value)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
-
-
 def _iso(value: datetime | None, tz: tzinfo) -> str:
     """Local time with its offset (2026-11-28T14:05:00+07:00): text Excel sorts as a time."""
     return value.astimezone(tz).isoformat(timespec="seconds") if value else ""
@@ -200,7 +192,7 @@ def _values(item: ExportedIncident, name: str, tz: tzinfo) -> tuple[object, ...]
 def csv_line(item: ExportedIncident, tz: tzinfo) -> list[str]:
     """One CSV row: Thai labels and Thai dates (each with its ISO 8601 twin), unknown numbers
     left empty (not zero)."""
-    return [_cell(v) for name in _COLUMNS for v in _values(item, name, tz)]
+    return [spreadsheet_cell(v) for name in _COLUMNS for v in _values(item, name, tz)]
 
 
 def _csv_text(rows: list[list[str]]) -> str:

@@ -10,7 +10,7 @@ from bot.access import Access
 from bot.policy import Action
 from bot.runtime import AppContext
 from bot.texts import thread as t
-from bot.texts.fitting import shorten
+from bot.texts.fitting import TELEGRAM_TEXT_LIMIT, shorten
 from bot.texts.labels import STATUS_LABELS
 from bot.thread.service import ThreadError
 from storage.models import IncidentStatus, PendingInputKind, Role
@@ -113,8 +113,9 @@ async def open_command(update: Update, context: AppContext) -> None:
         )
         for i in incidents
     ]
+    shown = t.open_list(lines, TELEGRAM_TEXT_LIMIT)
     buttons = [[button(f"{i.reference}", f"t|{i.id}|menu")] for i in incidents[:10]]
-    await message.reply_text("\n".join(lines), reply_markup=InlineKeyboardMarkup(buttons))
+    await message.reply_text(shown, reply_markup=InlineKeyboardMarkup(buttons))
 
 
 async def update_command(update: Update, context: AppContext) -> None:

@@ -115,3 +115,14 @@ def test_fit_html_never_breaks_a_tag_or_an_entity_and_closes_what_is_open():
     assert cut.startswith("<b>ความคืบหน้า</b>")
     assert cut.endswith("… (อ่านต่อในเว็บ)</i>")
     assert "&amp" not in cut.replace("&amp;", "")
+
+
+def test_open_list_holds_what_fits_and_says_how_many_more():
+    from bot.texts.thread import open_list
+
+    items = [f"<b>PCT-2569-{n:04d}</b> " + "ก" * 200 for n in range(30)]
+
+    text = open_list(items, 4096)
+
+    assert visible_length(text) <= 4096
+    assert "และอีก" in text and "PCT-2569-0000" in text and "PCT-2569-0029" not in text
