@@ -25,11 +25,13 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from bot import provinces
-from bot.clock import SystemClock
-from bot.services import invites, roster, roster_csv
-from bot.services.audit import CLI_ACTOR
-from bot.services.province import ensure_province
+from incidents import provinces
+from incidents.audit import CLI_ACTOR
+from incidents.clock import SystemClock
+from incidents.roster import csv as roster_csv
+from incidents.roster import invites
+from incidents.roster import people as roster
+from incidents.roster.province import ensure_province
 from storage import migrate
 from storage.db import Database
 from tests.fakes import FakeUser

@@ -27,10 +27,10 @@ from pathlib import Path
 import httpx
 from sqlalchemy import insert, select
 
-from bot.clock import SystemClock
 from bot.settings import Settings
-from bot.thaidate import be_year
-from bot.weblog import signin
+from incidents.clock import SystemClock
+from incidents.records import signin
+from incidents.thaidate import be_year
 from storage import migrate
 from storage.db import Database
 from storage.models import (
@@ -154,8 +154,8 @@ async def run(args: argparse.Namespace) -> None:
     url = args.database_url or f"sqlite+aiosqlite:///{folder / 'bench.db'}"
     db = Database(url)
     await migrate.upgrade(db)
-    from bot import provinces
-    from bot.services.province import ensure_province
+    from incidents import provinces
+    from incidents.roster.province import ensure_province
 
     async with db.write() as session:
         province = await ensure_province(session, provinces.load("phichit"))

@@ -23,21 +23,21 @@ from telegram.ext import (
 )
 
 import handlers
-from bot import commands, maintenance, provinces
+from bot import commands, maintenance
 from bot.alerts import dispatcher
 from bot.alerts.dispatcher import Dispatcher
-from bot.alerts.render import Renderer
-from bot.alerts.service import Alerts
-from bot.clock import Clock, SystemClock
 from bot.logs import Pseudonymizer
 from bot.runtime import RUNTIME_KEY, AppContext, Runtime
-from bot.services import files
-from bot.services.events import EventBus
-from bot.services.province import ensure_province
-from bot.services.throttle import Throttle
 from bot.settings import Settings, SettingsError
-from bot.thread.service import Thread
 from bot.update_processor import PerUserUpdateProcessor
+from incidents import files, provinces
+from incidents.alerts.service import Alerts
+from incidents.clock import Clock, SystemClock
+from incidents.events import EventBus
+from incidents.outbox.render import Renderer
+from incidents.roster.province import ensure_province
+from incidents.thread.service import Thread
+from incidents.throttle import Throttle
 from storage import migrate
 from storage.db import Database
 from web import server as web_server

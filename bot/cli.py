@@ -16,17 +16,21 @@ import click
 from telegram import Bot
 from telegram.error import InvalidToken, TelegramError
 
-from bot import logs, provinces
+from bot import logs
 from bot.app import prepare_database, serve
-from bot.clock import SystemClock
-from bot.services import files, invite_sheet, invites, roster, roster_csv
-from bot.services.audit import CLI_ACTOR
-from bot.services.invites import InviteError
-from bot.services.roster import PersonNotFoundError
-from bot.services.roster_csv import ROLE_ALIASES
 from bot.settings import Settings, SettingsError, load_settings
-from bot.texts import roles_text
-from bot.thaidate import format_datetime
+from incidents import files, provinces
+from incidents.audit import CLI_ACTOR
+from incidents.clock import SystemClock
+from incidents.roster import csv as roster_csv
+from incidents.roster import invites
+from incidents.roster import people as roster
+from incidents.roster import sheet as invite_sheet
+from incidents.roster.csv import ROLE_ALIASES
+from incidents.roster.invites import InviteError
+from incidents.roster.people import PersonNotFoundError
+from incidents.text import roles_text
+from incidents.thaidate import format_datetime
 from storage import migrate
 from storage.db import Database
 from storage.models import Province

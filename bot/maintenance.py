@@ -11,11 +11,11 @@ from datetime import timedelta
 from telegram import Bot
 from telegram.error import TelegramError
 
-from bot.reports import service
 from bot.runtime import Runtime
 from bot.services import updates
-from bot.texts import report as report_texts
-from bot.weblog import signin
+from incidents.records import signin
+from incidents.reports import service
+from incidents.text import report as report_texts
 from storage.models import DraftStatus
 
 log = logging.getLogger(__name__)

@@ -7,19 +7,19 @@ from typing import TYPE_CHECKING, Any, cast
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
-from bot.clock import Clock
 from bot.logs import Pseudonymizer
-from bot.provinces import ProvinceData
-from bot.services.events import EventBus
-from bot.services.throttle import Throttle
 from bot.settings import Settings
+from incidents.clock import Clock
+from incidents.events import EventBus
+from incidents.provinces import ProvinceData
+from incidents.throttle import Throttle
 from storage.db import Database
 from storage.models import Person
 
 if TYPE_CHECKING:
     from bot.alerts.dispatcher import Dispatcher
-    from bot.alerts.service import Alerts
-    from bot.thread.service import Thread
+    from incidents.alerts.service import Alerts
+    from incidents.thread.service import Thread
 
 RUNTIME_KEY = "runtime"
 

@@ -9,11 +9,14 @@ from telegram import Chat, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
 
-from bot import texts
 from bot.runtime import AppContext
-from bot.services import roster, strangers, throttle, updates
-from bot.texts.fitting import shorten
-from bot.thaidate import format_datetime
+from bot.services import updates
+from incidents import text as texts
+from incidents import throttle
+from incidents.roster import people as roster
+from incidents.roster import strangers
+from incidents.text.fitting import shorten
+from incidents.thaidate import format_datetime
 from storage.models import Role
 
 log = logging.getLogger(__name__)

@@ -7,15 +7,15 @@ import logging
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler
 
-from bot.access import AccessRefused
-from bot.alerts.render import ALERT_PREFIX
-from bot.alerts.service import AckOutcome, AckResult
 from bot.runtime import AppContext
-from bot.services import audit
-from bot.texts import alert as t
-from bot.texts.thread import REFUSALS
-from bot.thaidate import format_time
 from handlers import thread
+from incidents import audit
+from incidents.access import AccessRefused
+from incidents.alerts.service import AckOutcome, AckResult
+from incidents.outbox.render import ALERT_PREFIX
+from incidents.text import alert as t
+from incidents.text.thread import REFUSALS
+from incidents.thaidate import format_time
 from storage.models import PendingInputKind
 
 log = logging.getLogger(__name__)

@@ -8,8 +8,8 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import Application
 
-from bot import texts
 from bot.runtime import AppContext
+from incidents import text as texts
 
 log = logging.getLogger(__name__)
 

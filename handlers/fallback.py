@@ -7,11 +7,11 @@ import logging
 from telegram import Chat, Update
 from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 
-from bot import texts
-from bot.reports.parsing import clean_text
 from bot.runtime import AppContext
-from bot.texts import fallback as t
 from handlers.report import keyboards
+from incidents import text as texts
+from incidents.reports.parsing import clean_text
+from incidents.text import fallback as t
 from storage.models import Role
 
 log = logging.getLogger(__name__)

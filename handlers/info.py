@@ -5,9 +5,10 @@ from __future__ import annotations
 from telegram import Chat, Update
 from telegram.ext import Application, CommandHandler
 
-from bot import commands, texts
+from bot import commands
 from bot.runtime import AppContext
-from bot.thaidate import format_datetime
+from incidents import text as texts
+from incidents.thaidate import format_datetime
 
 
 async def help_command(update: Update, context: AppContext) -> None:

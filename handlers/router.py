@@ -6,10 +6,10 @@ from telegram import Update
 from telegram.ext import Application, CommandHandler, MessageHandler, filters
 
 from bot.runtime import AppContext
-from bot.texts import thread as thread_texts
-from bot.texts.report import REPORT_BUTTON
 from handlers import thread
 from handlers.report import flow
+from incidents.text import thread as thread_texts
+from incidents.text.report import REPORT_BUTTON
 
 
 async def on_private_message(update: Update, context: AppContext) -> None:

@@ -9,12 +9,13 @@ from telegram import BotCommand, BotCommandScopeChat, ReplyKeyboardMarkup, Updat
 from telegram.error import TelegramError
 from telegram.ext import Application, CommandHandler, filters
 
-from bot import commands, texts
+from bot import commands
 from bot.runtime import AppContext
-from bot.services import invites, strangers
-from bot.services.invites import JoinOutcome
-from bot.thaidate import format_datetime
 from handlers.report import keyboards
+from incidents import text as texts
+from incidents.roster import invites, strangers
+from incidents.roster.invites import JoinOutcome
+from incidents.thaidate import format_datetime
 from storage.models import Person, Role
 
 log = logging.getLogger(__name__)

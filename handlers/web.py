@@ -6,9 +6,9 @@ from telegram import Chat, Update
 from telegram.ext import Application, CommandHandler
 
 from bot.runtime import AppContext
-from bot.texts import web as t
-from bot.thaidate import format_time
-from bot.weblog import signin
+from incidents.records import signin
+from incidents.text import web as t
+from incidents.thaidate import format_time
 
 
 async def web_link(update: Update, context: AppContext) -> None:

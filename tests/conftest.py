@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from bot import provinces
-from bot.services.province import ensure_province
 from bot.settings import Settings
+from incidents import provinces
+from incidents.roster.province import ensure_province
 from storage import migrate
 from storage.db import Database
 from tests.fakes.bot_api import FakeBotAPI

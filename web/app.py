@@ -13,7 +13,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from bot.texts.web import BAD_REQUEST, HTTP_ERRORS
+from incidents.text.web import BAD_REQUEST, HTTP_ERRORS
 from web import templating
 from web.context import WebContext
 from web.routes import incidents, reports, signin

@@ -11,9 +11,9 @@ from urllib.parse import urlsplit
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
-from bot.texts.web import CSRF_REFUSED, LOGIN_REQUIRED
-from bot.weblog import signin
-from bot.weblog.filters import Viewer
+from incidents.records import signin
+from incidents.records.filters import Viewer
+from incidents.text.web import CSRF_REFUSED, LOGIN_REQUIRED
 from web.context import web_context
 from web.pages import render
 

@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from bot.texts.report import CATEGORY_LABELS
-from bot.thaidate import MONTHS_SHORT, be_year
-from bot.weblog.stats import Statistics
+from incidents.records.stats import Statistics
+from incidents.text.report import CATEGORY_LABELS
+from incidents.thaidate import MONTHS_SHORT, be_year
 from storage.models import Category
 
 

@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 
 from starlette.requests import Request
 
-from bot.clock import Clock
-from bot.services.throttle import Throttle
 from bot.settings import Settings
+from incidents.clock import Clock
+from incidents.throttle import Throttle
 from storage.db import Database
 
 

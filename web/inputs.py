@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from starlette.requests import Request
 
-from bot.textclean import clean_line
+from incidents.textclean import clean_line
 
 
 def query(request: Request) -> dict[str, str]:

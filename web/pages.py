@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
-from bot.weblog.auditlog import record_refusal
+from incidents.records.auditlog import record_refusal
 from web.context import client_address, web_context
 
 if TYPE_CHECKING:

@@ -10,10 +10,11 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from starlette.templating import Jinja2Templates
 
-from bot.texts import ROLE_NAMES
-from bot.texts.labels import STATUS_LABELS, UNKNOWN, count_text
-from bot.texts.report import CATEGORY_LABELS, DDPM_LABELS, URGENCY_LABELS
-from bot.texts.web import (
+from incidents.records.dates import day_entry
+from incidents.text import ROLE_NAMES
+from incidents.text.labels import STATUS_LABELS, UNKNOWN, count_text
+from incidents.text.report import CATEGORY_LABELS, DDPM_LABELS, URGENCY_LABELS
+from incidents.text.web import (
     ATTACHMENT_LABELS,
     ATTACHMENTS_HEADING,
     AUDIT_LABELS,
@@ -29,8 +30,7 @@ from bot.texts.web import (
     own_agency_only,
     own_agency_statistics,
 )
-from bot.thaidate import format_date, format_datetime, format_time
-from bot.weblog.dates import day_entry
+from incidents.thaidate import format_date, format_datetime, format_time
 from web.charts import Bar, bars, thai_month
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"

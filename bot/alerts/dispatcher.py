@@ -23,11 +23,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, ReplyParameters
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
-from bot.alerts import outbox
-from bot.alerts.render import Button, Method, Rendered, Renderer
-from bot.alerts.service import Alerts
-from bot.clock import Clock
-from bot.services import roster
+from incidents.alerts.service import Alerts
+from incidents.clock import Clock
+from incidents.outbox import queue as outbox
+from incidents.outbox.render import Button, Method, Rendered, Renderer
+from incidents.roster import people as roster
 from storage.db import Database
 from storage.models import Delivery, DeliveryStatus, Person
 

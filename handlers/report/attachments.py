@@ -10,16 +10,16 @@ from datetime import timedelta
 
 from telegram import Message, Update
 
-from bot.reports import service
-from bot.reports.limits import FileLimits, FileRefusal, FileRefused, draft_files
-from bot.reports.service import Opened
 from bot.runtime import AppContext
-from bot.services.files import StoredFile
-from bot.texts import report as t
 from handlers import fallback
 from handlers.report import keyboards
 from handlers.report.incoming import IncomingFile, attachment_of, attachment_row, download
 from handlers.report.prompts import announce_new_report, send_prompt
+from incidents.files import StoredFile
+from incidents.reports import service
+from incidents.reports.limits import FileLimits, FileRefusal, FileRefused, draft_files
+from incidents.reports.service import Opened
+from incidents.text import report as t
 from storage.models import Person, ReportDraft, ReportStep, Role
 
 log = logging.getLogger(__name__)

@@ -6,14 +6,14 @@ import logging
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
-from bot.reports import service
-from bot.reports.service import FileOutcome
-from bot.reports.view import ReportView
 from bot.runtime import AppContext
-from bot.texts import report as t
-from bot.texts import thread as thread_texts
 from handlers.report.keyboards import ButtonData
 from handlers.report.prompts import drop_buttons, send_prompt
+from incidents.reports import service
+from incidents.reports.service import FileOutcome
+from incidents.reports.view import ReportView
+from incidents.text import report as t
+from incidents.text import thread as thread_texts
 
 log = logging.getLogger(__name__)
 

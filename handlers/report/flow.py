@@ -15,19 +15,19 @@ from datetime import datetime, timedelta, tzinfo
 from telegram import Message, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
-from bot.provinces import ProvinceData
-from bot.reports import service, steps
-from bot.reports.draft import EDITABLE, DraftData
-from bot.reports.parsing import InputError
-from bot.reports.service import Opened
-from bot.reports.steps import Answer
 from bot.runtime import AppContext
-from bot.texts import report as t
 from handlers import fallback
 from handlers.report import attachments, filing, keyboards
 from handlers.report.incoming import attachment_of
 from handlers.report.keyboards import ButtonData
 from handlers.report.prompts import announce_new_report, drop_buttons, restore_menu, send_prompt
+from incidents.provinces import ProvinceData
+from incidents.reports import service, steps
+from incidents.reports.draft import EDITABLE, DraftData
+from incidents.reports.parsing import InputError
+from incidents.reports.service import Opened
+from incidents.reports.steps import Answer
+from incidents.text import report as t
 from storage.models import DraftStatus, Person, ReportDraft, ReportStep, Role
 
 log = logging.getLogger(__name__)

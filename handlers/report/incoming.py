@@ -10,10 +10,10 @@ from datetime import datetime
 from telegram import Message
 from telegram.error import TelegramError
 
-from bot.reports.limits import FileLimits
 from bot.runtime import AppContext
-from bot.services import files
-from bot.texts.fitting import TELEGRAM_CAPTION_LIMIT, Units, shorten
+from incidents import files
+from incidents.reports.limits import FileLimits
+from incidents.text.fitting import TELEGRAM_CAPTION_LIMIT, Units, shorten
 from storage.models import Attachment, AttachmentKind
 
 log = logging.getLogger(__name__)

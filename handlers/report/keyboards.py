@@ -11,10 +11,10 @@ from telegram import (
     ReplyKeyboardMarkup,
 )
 
-from bot.provinces import ProvinceData
-from bot.reports.draft import EDITABLE, DraftData
-from bot.reports.steps import BACK_TO_REVIEW, OFFSETS_MINUTES
-from bot.texts import report as t
+from incidents.provinces import ProvinceData
+from incidents.reports.draft import EDITABLE, DraftData
+from incidents.reports.steps import BACK_TO_REVIEW, OFFSETS_MINUTES
+from incidents.text import report as t
 from storage.models import Category, ReportStep, Urgency
 
 PREFIX = "r"

@@ -7,12 +7,12 @@ import logging
 from telegram import Bot, Message, ReplyKeyboardMarkup
 from telegram.error import BadRequest
 
-from bot.reports import service
-from bot.reports.service import Opened
-from bot.reports.view import ReportView
 from bot.runtime import Runtime
-from bot.texts import report as t
 from handlers.report import keyboards
+from incidents.reports import service
+from incidents.reports.service import Opened
+from incidents.reports.view import ReportView
+from incidents.text import report as t
 from storage.models import Person, ReportDraft, ReportStep
 
 log = logging.getLogger(__name__)

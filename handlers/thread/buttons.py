@@ -8,18 +8,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 
-from bot.policy import Action
 from bot.runtime import AppContext
-from bot.services import audit
-from bot.texts import thread as t
-from bot.texts.labels import STATUS_LABELS
-from bot.thread.service import ThreadError
 from handlers.thread.menus import (
     button,
     menu_markup,
     prompt_for,
     refuse,
 )
+from incidents import audit
+from incidents.policy import Action
+from incidents.text import thread as t
+from incidents.text.labels import STATUS_LABELS
+from incidents.thread.service import ThreadError
 from storage.models import IncidentStatus, PendingInputKind
 
 log = logging.getLogger(__name__)

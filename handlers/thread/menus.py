@@ -6,13 +6,13 @@ from collections.abc import Awaitable, Callable
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
-from bot.access import Access
-from bot.policy import Action
 from bot.runtime import AppContext
-from bot.texts import thread as t
-from bot.texts.fitting import TELEGRAM_TEXT_LIMIT, shorten
-from bot.texts.labels import STATUS_LABELS
-from bot.thread.service import ThreadError
+from incidents.access import Access
+from incidents.policy import Action
+from incidents.text import thread as t
+from incidents.text.fitting import TELEGRAM_TEXT_LIMIT, shorten
+from incidents.text.labels import STATUS_LABELS
+from incidents.thread.service import ThreadError
 from storage.models import IncidentStatus, PendingInputKind, Role
 
 TEXT_KINDS = {

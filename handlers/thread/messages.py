@@ -6,17 +6,17 @@ import logging
 
 from telegram import InlineKeyboardMarkup, Update
 
-from bot.policy import Action
-from bot.reports import parsing
-from bot.reports.limits import FileLimits, FileRefusal, FileRefused, news_files
 from bot.runtime import AppContext
-from bot.services import audit
-from bot.services.files import StoredFile
-from bot.texts import report as report_texts
-from bot.texts import thread as t
-from bot.thread.service import ThreadError
 from handlers.report import incoming as incoming_files
 from handlers.thread.menus import TEXT_KINDS, button, refuse
+from incidents import audit
+from incidents.files import StoredFile
+from incidents.policy import Action
+from incidents.reports import parsing
+from incidents.reports.limits import FileLimits, FileRefusal, FileRefused, news_files
+from incidents.text import report as report_texts
+from incidents.text import thread as t
+from incidents.thread.service import ThreadError
 from storage.models import PendingInputKind
 
 log = logging.getLogger(__name__)

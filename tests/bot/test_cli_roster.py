@@ -16,7 +16,7 @@ from click.testing import CliRunner, Result
 from sqlalchemy import select
 
 from bot.cli import main
-from bot.services.invites import hash_code
+from incidents.roster.invites import hash_code
 from storage.db import Database
 from storage.models import AuditAction, AuditEvent, Invite, Person, Role
 from tests.conftest import TEST_TOKEN

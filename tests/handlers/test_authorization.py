@@ -8,11 +8,11 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from bot.policy import Action
-from bot.texts.thread import REFUSALS
+from incidents.policy import Action
+from incidents.text.thread import REFUSALS
 from storage.models import AuditAction, AuditEvent, Incident, IncidentStatus
-from tests.bot.test_policy import expected
 from tests.fakes import FakeUser
+from tests.incidents.test_policy import expected
 from tests.support.harness import Harness, button_data
 from tests.support.reporting import ReportAnswers, alerts_in, file_report, has
 

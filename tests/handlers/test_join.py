@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from bot.services import roster
-from bot.services.audit import CLI_ACTOR
+from incidents.audit import CLI_ACTOR
+from incidents.roster import people as roster
 from storage.models import AuditAction, AuditEvent, Province
 from tests.support.harness import Harness, running
 

@@ -267,7 +267,7 @@ async def test_an_executive_who_did_not_get_the_alert_cannot_instruct(bot: Harne
     # Joined after the alert went out: not among its recipients.
     await bot.join(4001, "PAL")
     async with bot.runtime.db.write() as session:
-        from bot.services import roster
+        from incidents.roster import people as roster
         from storage.models import PersonRole, Role
 
         person = await roster.find_by_telegram_id(session, 4001)

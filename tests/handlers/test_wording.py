@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.texts.labels import STATUS_LABELS
+from incidents.text.labels import STATUS_LABELS
 from storage.models import IncidentStatus
 from tests.support.harness import Harness
 from tests.support.reporting import (

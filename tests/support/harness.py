@@ -12,13 +12,15 @@ from typing import Any
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import aliased
 
-from bot import provinces
 from bot.alerts.dispatcher import Dispatcher
 from bot.app import TelegramApp, serve
 from bot.runtime import Runtime
-from bot.services import invites, roster, roster_csv
-from bot.services.audit import CLI_ACTOR
 from bot.settings import Settings
+from incidents import provinces
+from incidents.audit import CLI_ACTOR
+from incidents.roster import csv as roster_csv
+from incidents.roster import invites
+from incidents.roster import people as roster
 from storage.models import Delivery, DeliveryStatus, Incident, Person, Province
 from tests.fakes import FakeUser, SentMessage
 from tests.fakes.bot_api import FakeBotAPI

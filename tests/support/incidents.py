@@ -8,10 +8,11 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from bot import provinces
-from bot.services import files, roster, roster_csv
-from bot.services.audit import CLI_ACTOR
-from bot.thaidate import be_year
+from incidents import files, provinces
+from incidents.audit import CLI_ACTOR
+from incidents.roster import csv as roster_csv
+from incidents.roster import people as roster
+from incidents.thaidate import be_year
 from storage.db import Database
 from storage.models import (
     AlertRecipient,

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.settings import Settings
-from bot.weblog import signin
+from incidents.records import signin
 from storage.db import Database
 from storage.models import Person
 from tests.support.clock import ManualClock

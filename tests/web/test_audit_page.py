@@ -7,8 +7,8 @@ import re
 
 from sqlalchemy import select
 
-from bot.services.audit import Actor, record
-from bot.texts.web import AUDIT_LABELS
+from incidents.audit import Actor, record
+from incidents.text.web import AUDIT_LABELS
 from storage.models import AuditAction, Incident, Person
 from tests.support.incidents import Spec
 from tests.web.conftest import HTML, Site

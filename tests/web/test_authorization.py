@@ -1,4 +1,4 @@
-"""Every web route against every kind of viewer, as the permission model (bot/policy.py) says:
+"""Every web route against every kind of viewer, as the permission model (incidents/policy.py) says:
 reporters see their agency's incidents and those alerted to them, executives and admins see
 everything, only admins see the audit log; anything else is the same 404 as a missing page."""
 

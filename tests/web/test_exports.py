@@ -12,7 +12,7 @@ import pytest
 import xmlschema
 from sqlalchemy import event
 
-from bot.weblog import queries
+from incidents.records import queries
 from storage.models import Category, IncidentStatus, Urgency
 from tests.support.incidents import Spec
 from tests.web.conftest import Site

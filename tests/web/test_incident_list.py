@@ -253,8 +253,8 @@ async def test_old_incidents_appear_with_buddhist_era_years(site: Site):
 async def test_sqlite_searches_through_the_trigram_index_kept_in_step(site: Site):
     from sqlalchemy import select, text, update
 
-    from bot.weblog.filters import TextSearch
-    from bot.weblog.queries import text_search
+    from incidents.records.filters import TextSearch
+    from incidents.records.queries import text_search
     from storage.models import Incident
 
     refs = await sample(site)

@@ -243,7 +243,7 @@ async def test_two_browsers_racing_with_one_link_get_one_session(site: Site):
 
 
 async def test_old_links_and_sessions_are_forgotten_after_thirty_days(site: Site):
-    from bot.weblog import signin
+    from incidents.records import signin
 
     await site.client("GOV")
     await site.link("GOV")  # never used

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
-from bot.weblog.filters import IncidentFilter, Viewer
-from bot.weblog.stats import statistics
+from incidents.records.filters import IncidentFilter, Viewer
+from incidents.records.stats import statistics
 from storage.models import Category
 from tests.support.incidents import Spec
 from tests.web.conftest import HTML, Site

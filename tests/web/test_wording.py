@@ -9,10 +9,10 @@ import io
 import re
 from datetime import UTC, datetime
 
-from bot.reports.view import ReportView
-from bot.texts.report import summary_lines
-from bot.texts.web import FIELD_LABELS
-from bot.weblog.exports import CSV_HEADER, ExportedIncident
+from incidents.records.exports import CSV_HEADER, ExportedIncident
+from incidents.reports.view import ReportView
+from incidents.text.report import summary_lines
+from incidents.text.web import FIELD_LABELS
 from storage.models import Category, IncidentStatus, Urgency
 from tests.fakes import make_png
 from tests.support.incidents import Spec

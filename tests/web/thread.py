@@ -8,9 +8,9 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services import files
-from bot.services.events import EventBus
-from bot.thread.service import Thread
+from incidents import files
+from incidents.events import EventBus
+from incidents.thread.service import Thread
 from storage.models import Attachment, AttachmentKind, Incident, IncidentStatus, Person
 from tests.web.conftest import Site
 

@@ -9,11 +9,11 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
-from bot.texts.web import DAY_FILTERS, FILTER_LABELS, day_unreadable
-from bot.weblog import cap, queries
-from bot.weblog.auditlog import record_view
-from bot.weblog.filters import IncidentFilter, SortKey
-from bot.weblog.incident import incident_detail, visible_attachment, visible_incident
+from incidents.records import cap, queries
+from incidents.records.auditlog import record_view
+from incidents.records.filters import IncidentFilter, SortKey
+from incidents.records.incident import incident_detail, visible_attachment, visible_incident
+from incidents.text.web import DAY_FILTERS, FILTER_LABELS, day_unreadable
 from storage.models import AttachmentKind, AuditAction
 from web import inputs
 from web.auth import SignedIn, require_login

@@ -6,8 +6,8 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
-from bot.weblog import auditlog, exports, queries, stats
-from bot.weblog.auditlog import record_view
+from incidents.records import auditlog, exports, queries, stats
+from incidents.records.auditlog import record_view
 from storage.models import AuditAction
 from web import inputs
 from web.auth import SignedIn, require_login

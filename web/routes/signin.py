@@ -9,8 +9,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from bot.services import throttle
-from bot.weblog import signin
+from incidents import throttle
+from incidents.records import signin
 from web import auth, inputs
 from web.context import client_address, web_context
 from web.pages import render

@@ -25,7 +25,7 @@ def _ack_delay() -> str:
 
 
 # The web log's free-text search on SQLite: an FTS5 trigram index over the searched columns
-# (bot/weblog/filters.py), so a substring of three or more characters is found without reading
+# (incidents/records/filters.py), so a substring of three or more characters is found without reading
 # every incident. It indexes the incident table's own rows (external content) and triggers keep
 # it in step. SQLite only (PostgreSQL uses ILIKE), and only where FTS5's trigram tokenizer
 # exists (SQLite 3.34 or newer, FTS5 compiled in); without it the search reads every row.
@@ -110,7 +110,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_web_session_person_id"), ["person_id"], unique=False)
 
     # The web log's percentiles of the time to the first acknowledgement read this index
-    # (bot/weblog/stats.py orders by the very same expression). The expression differs by
+    # (incidents/records/stats.py orders by the very same expression). The expression differs by
     # backend, so the index lives here, not in the models; env.py keeps autogenerate off it.
     op.execute(f"CREATE INDEX ix_incident_ack_delay ON incident (({_ack_delay()})) {_ACKED}")
     _create_text_index()

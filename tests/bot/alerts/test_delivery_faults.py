@@ -11,9 +11,9 @@ from sqlalchemy import select
 
 from bot.alerts import dispatcher as dispatcher_module
 from bot.alerts.dispatcher import Dispatcher
-from bot.alerts.render import Renderer
-from bot.alerts.service import Alerts
-from bot.services.events import EventBus
+from incidents.alerts.service import Alerts
+from incidents.events import EventBus
+from incidents.outbox.render import Renderer
 from storage.db import Database
 from storage.models import Delivery, DeliveryStatus
 from tests.fakes import Call

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from bot.services import roster
-from bot.services.audit import CLI_ACTOR
+from incidents.audit import CLI_ACTOR
+from incidents.roster import people as roster
 from storage.models import Delivery, DeliveryStatus, Province
 from tests.fakes import FakeUser, SentMessage
 from tests.support.harness import Harness

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.texts.fitting import TELEGRAM_TEXT_LIMIT, visible_length
+from incidents.text.fitting import TELEGRAM_TEXT_LIMIT, visible_length
 from storage.models import EventKind, Incident, IncidentEvent
 from tests.support.harness import Harness, button_data
 from tests.support.reporting import ReportAnswers, alerts_in, fill_report, has

@@ -1,0 +1,1 @@
+"""The province's incident logic, independent of any chat app or web framework."""

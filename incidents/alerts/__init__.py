@@ -1,0 +1,1 @@
+"""Alerts: who is alerted, acknowledgement, reminders and escalation."""

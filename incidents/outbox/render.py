@@ -1,0 +1,220 @@
+"""What a delivery looks like when it goes out, read from the database at that moment.
+
+Rendering at send time means an alert sent late, or an edit, always shows the latest state
+(who acknowledged), and a burst of edits collapses into one. The result is chat-neutral:
+the dispatcher turns it into Bot API calls.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import tzinfo
+from enum import StrEnum
+from html import escape
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from incidents.text import alert as t
+from incidents.text.fitting import (
+    TELEGRAM_CAPTION_LIMIT,
+    TELEGRAM_TEXT_LIMIT,
+    fit_html,
+    shorten,
+    visible_length,
+)
+from storage.models import (
+    AlertRecipient,
+    Attachment,
+    AttachmentKind,
+    Delivery,
+    DeliveryKind,
+    DeliveryStatus,
+    Incident,
+    RecipientRole,
+)
+
+ALERT_PREFIX = "a"
+
+
+class Method(StrEnum):
+    """The kinds of Bot API call a delivery turns into."""
+
+    TEXT = "text"
+    EDIT_TEXT = "edit_text"
+    LOCATION = "location"
+    PHOTO = "photo"
+    DOCUMENT = "document"
+    VOICE = "voice"
+    VIDEO = "video"
+    AUDIO = "audio"
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    """An inline button: callback data or a URL."""
+
+    label: str
+    callback_data: str | None = None
+    url: str | None = None
+
+
+@dataclass(slots=True)
+class Rendered:
+    """One Bot API call's content."""
+
+    method: Method
+    text: str = ""
+    buttons: list[list[Button]] = field(default_factory=list)
+    latitude: float | None = None
+    longitude: float | None = None
+    file_id: str | None = None
+
+
+def alert_callback(incident_id: int, action: str) -> str:
+    """Button data of an alert action (`a|<incident id>|ack`)."""
+    return f"{ALERT_PREFIX}|{incident_id}|{action}"
+
+
+_ATTACHMENT_METHODS = {
+    AttachmentKind.PHOTO: Method.PHOTO,
+    AttachmentKind.DOCUMENT: Method.DOCUMENT,
+    AttachmentKind.VOICE: Method.VOICE,
+    AttachmentKind.VIDEO: Method.VIDEO,
+    AttachmentKind.AUDIO: Method.AUDIO,
+}
+
+
+def _message(params: dict[str, Any]) -> Rendered:
+    """A fixed message: text with optional buttons, or a location pin."""
+    if "location" in params:
+        latitude, longitude = params["location"]
+        return Rendered(Method.LOCATION, latitude=float(latitude), longitude=float(longitude))
+    buttons = [
+        [Button(str(b["label"]), callback_data=str(b["data"])) for b in row]
+        for row in params.get("buttons", [])
+    ]
+    # News may be as long as the reporter's own message, and comes after a heading.
+    text = fit_html(str(params["text"]), TELEGRAM_TEXT_LIMIT, t.MORE_ON_WEB)
+    return Rendered(Method.TEXT, text=text, buttons=buttons)
+
+
+class Renderer:
+    """Renders deliveries for one deployment (time zone, public web address)."""
+
+    def __init__(self, tz: tzinfo, public_base_url: str = "") -> None:
+        self.tz = tz
+        self.public_base_url = public_base_url.rstrip("/")
+
+    async def render(self, session: AsyncSession, delivery: Delivery) -> Rendered | None:
+        """The call for a delivery, or None when there is nothing to send any more."""
+        match delivery.kind:
+            case DeliveryKind.ALERT | DeliveryKind.ALERT_EDIT:
+                return await self._alert(session, delivery)
+            case DeliveryKind.PROGRESS | DeliveryKind.PROGRESS_EDIT:
+                return await self._progress(session, delivery)
+            case DeliveryKind.LOCATION:
+                incident = await session.get_one(Incident, delivery.incident_id)
+                if incident.latitude is None or incident.longitude is None:
+                    return None
+                return Rendered(
+                    Method.LOCATION, latitude=incident.latitude, longitude=incident.longitude
+                )
+            case DeliveryKind.ATTACHMENT:
+                attachment = await session.get_one(Attachment, delivery.params["attachment_id"])
+                return Rendered(
+                    _ATTACHMENT_METHODS[attachment.kind],
+                    text=escape(shorten(attachment.caption, TELEGRAM_CAPTION_LIMIT)),
+                    file_id=attachment.telegram_file_id,
+                )
+            case DeliveryKind.REMINDER:
+                return await self._reminder(session, delivery)
+            case DeliveryKind.MESSAGE:
+                return _message(delivery.params)
+        return None
+
+    async def _reminder(self, session: AsyncSession, delivery: Delivery) -> Rendered | None:
+        """A reminder with the acknowledge button; nothing once someone has acknowledged."""
+        incident = await session.get_one(Incident, delivery.incident_id)
+        if incident.acknowledged_at is not None:
+            return None
+        text = t.reminder(incident, int(delivery.params["minutes"]), int(delivery.params["round"]))
+        ack = [Button(t.BUTTON_ACK, alert_callback(incident.id, "ack"))]
+        return Rendered(Method.TEXT, text=text, buttons=[ack])
+
+    async def _alert(self, session: AsyncSession, delivery: Delivery) -> Rendered:
+        incident = await session.get_one(Incident, delivery.incident_id)
+        target = delivery
+        if delivery.kind is DeliveryKind.ALERT_EDIT and delivery.edit_of_id is not None:
+            target = await session.get_one(Delivery, delivery.edit_of_id)
+        edit = delivery.kind is DeliveryKind.ALERT_EDIT
+        return self.alert(incident, str(target.params.get("intro", "")), edit=edit)
+
+    def fresh_alert(self, delivery: Delivery) -> Rendered:
+        """A just-filed alert from the objects its transaction wrote (nothing to load)."""
+        assert delivery.incident is not None
+        return self.alert(delivery.incident, str(delivery.params.get("intro", "")), edit=False)
+
+    def alert(self, incident: Incident, intro: str, *, edit: bool) -> Rendered:
+        """The alert as it stands: status line, buttons, and the intro of an escalation."""
+        if incident.acknowledged_at is not None and incident.acknowledged_by is not None:
+            status = t.acknowledged_line(
+                incident.acknowledged_by.name,
+                incident.acknowledged_by.position,
+                incident.acknowledged_at,
+                self.tz,
+            )
+        else:
+            status = t.WAITING
+        photos = sum(1 for a in incident.attachments if a.kind is AttachmentKind.PHOTO)
+        extra = t.attachments_line(
+            photos, len(incident.attachments) - photos, incident.latitude is not None
+        )
+        limit = TELEGRAM_TEXT_LIMIT - (visible_length(intro) + 2 if intro else 0)
+        text = t.alert(incident, self.tz, status, extra, limit)
+        if intro:
+            text = f"{intro}\n\n{text}"
+        buttons: list[list[Button]] = []
+        if incident.acknowledged_at is None:
+            buttons.append([Button(t.BUTTON_ACK, alert_callback(incident.id, "ack"))])
+        buttons.append(
+            [
+                Button(t.BUTTON_INSTRUCT, alert_callback(incident.id, "instruct")),
+                Button(t.BUTTON_REQUEST_INFO, alert_callback(incident.id, "info")),
+            ]
+        )
+        if self.public_base_url:
+            url = f"{self.public_base_url}/incidents/{incident.reference}"
+            buttons.append([Button(t.BUTTON_OPEN_WEB, url=url)])
+        return Rendered(Method.EDIT_TEXT if edit else Method.TEXT, text=text, buttons=buttons)
+
+    async def _progress(self, session: AsyncSession, delivery: Delivery) -> Rendered:
+        incident = await session.get_one(Incident, delivery.incident_id)
+        statuses = (
+            await session.scalars(
+                select(Delivery.status)
+                .join(AlertRecipient, AlertRecipient.alert_delivery_id == Delivery.id)
+                .where(
+                    AlertRecipient.incident_id == incident.id,
+                    AlertRecipient.role == RecipientRole.EXECUTIVE,
+                )
+            )
+        ).all()
+        acknowledged = None
+        if incident.acknowledged_at is not None and incident.acknowledged_by is not None:
+            acknowledged = t.acknowledged_line(
+                incident.acknowledged_by.name,
+                incident.acknowledged_by.position,
+                incident.acknowledged_at,
+                self.tz,
+            )
+        text = t.progress(
+            incident.reference,
+            reached=sum(1 for s in statuses if s is DeliveryStatus.SENT),
+            total=len(statuses),
+            unreachable=sum(1 for s in statuses if s is DeliveryStatus.FAILED),
+            acknowledged=acknowledged,
+        )
+        method = Method.EDIT_TEXT if delivery.kind is DeliveryKind.PROGRESS_EDIT else Method.TEXT
+        return Rendered(method, text=text)

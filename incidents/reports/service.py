@@ -1,0 +1,227 @@
+"""Drafts in the database, and filing them as incidents exactly once."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta, tzinfo
+from enum import StrEnum
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from incidents.events import EventBus
+from incidents.reports.draft import DraftData
+from incidents.thaidate import be_year
+from storage.dialect import insert_or_ignore
+from storage.models import (
+    DraftStatus,
+    EventKind,
+    Incident,
+    IncidentSequence,
+    Person,
+    Province,
+    ReportDraft,
+    ReportStep,
+)
+
+
+def data_of(draft: ReportDraft) -> DraftData:
+    """The draft's answers as a validated model."""
+    return DraftData.model_validate(draft.data)
+
+
+def save(draft: ReportDraft, data: DraftData, step: ReportStep, now: datetime) -> None:
+    """Store answers and the step to ask next."""
+    draft.data = data.model_dump(mode="json")
+    draft.step = step
+    draft.updated_at = now
+
+
+async def open_draft(
+    session: AsyncSession, person_id: int, *, for_update: bool = False
+) -> ReportDraft | None:
+    """The person's open draft, if any."""
+    query = select(ReportDraft).where(
+        ReportDraft.person_id == person_id, ReportDraft.status == DraftStatus.OPEN
+    )
+    if for_update:
+        query = query.with_for_update(of=ReportDraft)
+    return await session.scalar(query)
+
+
+async def by_token(session: AsyncSession, person_id: int, token: str) -> ReportDraft | None:
+    """The person's draft with that button token, whatever its status."""
+    return await session.scalar(
+        select(ReportDraft).where(ReportDraft.person_id == person_id, ReportDraft.token == token)
+    )
+
+
+class Opened(StrEnum):
+    """How `open_or_start` found the person's draft."""
+
+    CONTINUED = "continued"  # the open draft, still fresh
+    STARTED = "started"  # none was open: a new one
+    REPLACED = "replaced"  # the open one had expired: it is closed, and a new one started
+
+
+def is_stale(draft: ReportDraft, now: datetime, ttl: timedelta) -> bool:
+    """Whether the draft has been untouched for longer than `ttl`."""
+    return draft.updated_at < now - ttl
+
+
+async def open_or_start(
+    session: AsyncSession, person: Person, now: datetime, ttl: timedelta
+) -> tuple[ReportDraft, Opened]:
+    """The person's open draft (locked), or a new one when none is open or it expired."""
+    existing = await open_draft(session, person.id, for_update=True)
+    if existing is not None and not is_stale(existing, now, ttl):
+        return existing, Opened.CONTINUED
+    if existing is not None:
+        close(existing, DraftStatus.EXPIRED, now)
+        await session.flush()  # the one-open-draft index must see it closed first
+    draft = ReportDraft(
+        person_id=person.id,
+        token=secrets.token_hex(4),
+        status=DraftStatus.OPEN,
+        step=ReportStep.CATEGORY,
+        data=DraftData().model_dump(mode="json"),
+        created_at=now,
+        updated_at=now,
+        attachments=[],
+    )
+    session.add(draft)
+    await session.flush()
+    return draft, Opened.REPLACED if existing is not None else Opened.STARTED
+
+
+def close(draft: ReportDraft, status: DraftStatus, now: datetime) -> None:
+    """End a draft as cancelled or expired."""
+    draft.status = status
+    draft.updated_at = now
+
+
+async def stale_drafts(
+    session: AsyncSession, now: datetime, ttl: timedelta
+) -> Sequence[ReportDraft]:
+    """Open drafts untouched for longer than `ttl`, locked for expiring."""
+    result = await session.scalars(
+        select(ReportDraft)
+        .where(ReportDraft.status == DraftStatus.OPEN, ReportDraft.updated_at < now - ttl)
+        .with_for_update(of=ReportDraft, skip_locked=True)
+    )
+    return result.all()
+
+
+async def next_sequence(session: AsyncSession, province_id: int, year_be: int) -> int:
+    """Take the next reference number for the province and year (row-locked, gap-free)."""
+    bump = (
+        update(IncidentSequence)
+        .where(IncidentSequence.province_id == province_id, IncidentSequence.year_be == year_be)
+        .values(last_value=IncidentSequence.last_value + 1)
+        .returning(IncidentSequence.last_value)
+    )
+    value = (await session.execute(bump)).scalar_one_or_none()
+    if value is None:
+        await session.execute(
+            insert_or_ignore(
+                session, IncidentSequence, province_id=province_id, year_be=year_be, last_value=0
+            )
+        )
+        value = (await session.execute(bump)).scalar_one()
+    return int(value)
+
+
+class FileOutcome(StrEnum):
+    """What confirming a draft did."""
+
+    FILED = "filed"
+    ALREADY_FILED = "already_filed"
+    NOT_OPEN = "not_open"
+    INCOMPLETE = "incomplete"
+
+
+@dataclass(frozen=True, slots=True)
+class FileResult:
+    """The outcome, with the incident when there is one."""
+
+    outcome: FileOutcome
+    incident: Incident | None = None
+
+
+async def file(
+    session: AsyncSession, person: Person, token: str, now: datetime, tz: tzinfo, bus: EventBus
+) -> FileResult:
+    """File the draft as an incident, once: a second confirm finds the incident already filed."""
+    draft = await session.scalar(
+        select(ReportDraft)
+        .where(ReportDraft.person_id == person.id, ReportDraft.token == token)
+        .with_for_update(of=ReportDraft)
+    )
+    if draft is None:
+        return FileResult(FileOutcome.NOT_OPEN)
+    if draft.status is DraftStatus.FILED:
+        return FileResult(FileOutcome.ALREADY_FILED, await session.get(Incident, draft.incident_id))
+    if draft.status is not DraftStatus.OPEN:
+        return FileResult(FileOutcome.NOT_OPEN)
+    data = data_of(draft)
+    if data.next_step() is not ReportStep.REVIEW:
+        return FileResult(FileOutcome.INCOMPLETE)
+
+    province = await session.get_one(Province, person.province_id)
+    year = be_year(now.astimezone(tz).date())
+    sequence = await next_sequence(session, province.id, year)
+    # The draft's own (session-bound) person, so relationships need no further loading.
+    incident = _incident_from(data, draft.person, province, year, sequence, now)
+    incident.attachments = list(draft.attachments)
+    session.add(incident)
+    draft.status = DraftStatus.FILED
+    draft.incident = incident
+    draft.updated_at = now
+    await session.flush()
+    await bus.record(
+        session,
+        incident.id,
+        EventKind.FILED,
+        now,
+        actor_person_id=person.id,
+        reference=incident.reference,
+    )
+    return FileResult(FileOutcome.FILED, incident)
+
+
+def _incident_from(
+    data: DraftData, person: Person, province: Province, year: int, sequence: int, now: datetime
+) -> Incident:
+    assert data.category and data.urgency and data.district_code
+    assert data.place and data.description and data.occurred_at
+    district = next(d for d in province.districts if d.code == data.district_code)
+    return Incident(
+        district=district,
+        reporter=person,
+        province_id=province.id,
+        reference=f"{province.reference_prefix}-{year}-{sequence:04d}",
+        year_be=year,
+        sequence=sequence,
+        category=data.category,
+        urgency=data.urgency,
+        ddpm_level=data.ddpm_level,
+        place=data.place,
+        latitude=data.latitude,
+        longitude=data.longitude,
+        occurred_at=data.occurred_at,
+        description=data.description,
+        dead=data.dead,
+        injured=data.injured,
+        missing=data.missing,
+        affected_households=data.households,
+        damage_note=data.damage_note,
+        agency_id=person.agency_id,
+        reporter_name=person.name,
+        reporter_position=person.position,
+        reporter_phone=person.phone,
+        agency_name=person.agency.name,
+        created_at=now,
+        updated_at=now,
+    )

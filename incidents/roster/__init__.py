@@ -1,0 +1,1 @@
+"""The roster: people, their roles, invitations, and unknown accounts."""

@@ -1,0 +1,84 @@
+"""Unknown Telegram accounts: remember them, and decide when admins hear about one."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from incidents import audit
+from incidents.audit import Actor
+from storage.dialect import insert_or_ignore
+from storage.models import AuditAction, StrangerContact
+
+
+async def note_attempt(
+    session: AsyncSession,
+    telegram_user_id: int,
+    now: datetime,
+    interval: timedelta,
+    *,
+    admins_to_tell: bool,
+) -> bool:
+    """Record a stranger's attempt; return True when admins should be told about it now.
+
+    With no admin to tell (none has joined yet) the notice is not spent: it stays owed, and
+    the first admin to join hears of it (see `untold`).
+    """
+    await session.execute(
+        insert_or_ignore(
+            session,
+            StrangerContact,
+            telegram_user_id=telegram_user_id,
+            first_seen_at=now,
+            last_seen_at=now,
+            attempts=0,
+        )
+    )
+    contact = await session.scalar(
+        select(StrangerContact)
+        .where(StrangerContact.telegram_user_id == telegram_user_id)
+        .with_for_update()
+    )
+    assert contact is not None
+    contact.attempts += 1
+    contact.last_seen_at = now
+    due = contact.last_notified_at is None or now - contact.last_notified_at >= interval
+    notify = admins_to_tell and due
+    if notify:
+        contact.last_notified_at = now
+    await audit.record_refusal(
+        session,
+        audit.AuditEntry(
+            AuditAction.STRANGER_REFUSED,
+            Actor(telegram_id=telegram_user_id, source="telegram"),
+            now,
+            subject_type="telegram_user",
+            subject_id=telegram_user_id,
+        ),
+    )
+    return notify
+
+
+# Attempts older than this are not worth a new admin's attention.
+UNTOLD_WINDOW = timedelta(days=7)
+
+
+async def untold(session: AsyncSession, now: datetime) -> Sequence[StrangerContact]:
+    """Recent strangers no admin has heard of yet, marked as told (for an admin who joins)."""
+    found = (
+        await session.scalars(
+            select(StrangerContact)
+            .where(
+                StrangerContact.last_notified_at.is_(None),
+                StrangerContact.last_seen_at >= now - UNTOLD_WINDOW,
+            )
+            .order_by(StrangerContact.last_seen_at.desc())
+            .with_for_update()
+        )
+    ).all()
+    for contact in found:
+        contact.last_notified_at = now
+    return found

@@ -1,0 +1,170 @@
+"""Thai texts of the conversation after an alert (HTML parse mode; values escaped here)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from html import escape
+
+from incidents.text import report as r
+from incidents.text.fitting import visible_length
+from incidents.text.labels import STATUS_LABELS
+from storage.models import IncidentStatus, Urgency
+
+BUTTON_SEND_NEWS = "📝 ส่งความคืบหน้า (ข้อความ/รูป/พิกัด)"
+BUTTON_CLOSE = "🔒 ปิดเหตุการณ์"
+BUTTON_REOPEN = "🔓 เปิดเหตุการณ์อีกครั้ง"
+BUTTON_ACK_INSTRUCTION = "✅ รับทราบข้อสั่งการ"
+BUTTON_ANSWER = "✍️ ตอบ"
+BUTTON_INSTRUCT = "📝 สั่งการ"
+BUTTON_REQUEST = "❓ ขอข้อมูล"
+BUTTON_DONE = "เสร็จสิ้น"
+BUTTON_NO_QUESTION = "ส่งคำขอโดยไม่ระบุคำถาม"
+
+CHOOSE_INCIDENT = "เลือกเหตุการณ์ที่ต้องการส่งความคืบหน้า"
+NO_OPEN_INCIDENTS = "ไม่มีเหตุการณ์ที่ยังเปิดอยู่"
+NOTHING_FOR_YOU = "ไม่มีเหตุการณ์ที่ยังเปิดอยู่ในหน่วยงานของท่าน"
+ASK_NEWS = (
+    "ส่งความคืบหน้าของ <b>{reference}</b> ได้เลย: ข้อความ รูปภาพ หรือพิกัด "
+    "(ส่งได้หลายรายการ) เสร็จแล้วกด “เสร็จสิ้น”"
+)
+NEWS_SENT = "ส่งถึงผู้บริหารแล้ว ส่งเพิ่มได้ หรือกด “เสร็จสิ้น”"
+NEWS_FILES_TOO_MANY = (
+    "ส่งไฟล์เป็นความคืบหน้าได้ไม่เกิน {limit} รายการต่อเหตุการณ์ ไฟล์นี้จึงไม่ได้ส่ง "
+    "ส่งความคืบหน้าเป็นข้อความหรือพิกัดได้ตามปกติ"
+)
+NEWS_DONE = "เรียบร้อย ขอบคุณสำหรับความคืบหน้า"
+ASK_INSTRUCTION = "พิมพ์ข้อสั่งการสำหรับเหตุ <b>{reference}</b> (ข้อความถัดไปจะถูกส่งถึงผู้รายงาน)"
+INSTRUCTION_SENT = "ส่งข้อสั่งการถึงผู้รายงานแล้ว"
+ASK_QUESTION = "พิมพ์สิ่งที่ต้องการทราบเพิ่มเติมเกี่ยวกับเหตุ <b>{reference}</b> หรือกดส่งคำขอโดยไม่ระบุคำถาม"
+REQUEST_SENT = "ส่งคำขอข้อมูลถึงผู้รายงานแล้ว"
+ASK_ANSWER = "พิมพ์ข้อมูลที่ผู้บริหารขอสำหรับเหตุ <b>{reference}</b>"
+ANSWER_SENT = "ส่งข้อมูลถึงผู้บริหารแล้ว ขอบคุณ"
+ASK_SUMMARY = "พิมพ์สรุปสั้น ๆ เพื่อปิดเหตุการณ์ <b>{reference}</b>"
+CLOSED_OK = "ปิดเหตุการณ์ <b>{reference}</b> แล้ว"
+REOPENED_OK = "เปิดเหตุการณ์ <b>{reference}</b> อีกครั้งแล้ว"
+# Ends on the label itself: a word after it ("… แล้ว") doubles the label's own last word.
+STATUS_OK = "บันทึกสถานะใหม่: {status}"
+INSTRUCTION_ACK_OK = "รับทราบข้อสั่งการแล้ว"
+CANCELLED = "ยกเลิกแล้ว"
+TEXT_EXPECTED = "ขั้นตอนนี้ต้องการข้อความ กรุณาพิมพ์ข้อความ"
+SUMMARY_LIMITS = (5, 1000)
+# As much as one Telegram message carries; longer copies are cut with a pointer to the web.
+INSTRUCTION_LIMITS = (2, 4096)
+
+REFUSALS: dict[str, str] = {
+    "not_found": "ไม่พบเหตุการณ์นี้ หรือท่านไม่มีสิทธิ์เข้าถึง",
+    "not_allowed": "ขออภัย ท่านไม่มีสิทธิ์ดำเนินการนี้กับเหตุการณ์นี้",
+    "not_recipient": "ขออภัย ท่านไม่ได้อยู่ในรายชื่อผู้รับการแจ้งเตือนเหตุนี้ จึงดำเนินการนี้ไม่ได้",
+    "closed": "เหตุการณ์นี้ปิดแล้ว จึงรับความคืบหน้าหรือคำสั่งเพิ่มไม่ได้ หากจำเป็น ผู้บริหารเปิดใหม่ได้",
+    "not_closed": "เหตุการณ์นี้ยังไม่ได้ปิด",
+    "same_status": "เหตุการณ์อยู่ในสถานะนี้อยู่แล้ว",
+}
+
+
+def update_heading(reference: str, name: str) -> str:
+    """Heads a reporter's news in the executives' thread."""
+    return f"📰 <b>ความคืบหน้า {escape(reference)}</b> จาก {escape(name)}"
+
+
+def status_changed(reference: str, status: IncidentStatus, name: str) -> str:
+    """A status change, told in the thread."""
+    return (
+        f"🔄 <b>{escape(reference)}</b> สถานะ: <b>{STATUS_LABELS[status]}</b> (โดย {escape(name)})"
+    )
+
+
+def instruction(reference: str, name: str, position: str, text: str) -> str:
+    """An instruction as the reporter receives it."""
+    return (
+        f"📝 <b>ข้อสั่งการ เหตุ {escape(reference)}</b>\n"
+        f"จาก {escape(name)} ({escape(position)})\n\n{escape(text)}"
+    )
+
+
+def instruction_copy(body: str) -> str:
+    """The same instruction, for the other executives."""
+    return f"{body}\n\n<i>(ส่งถึงผู้รายงานแล้ว)</i>"
+
+
+def instruction_acknowledged(reference: str, name: str) -> str:
+    """Told to the thread when the reporter acknowledges an instruction."""
+    return f"✅ {escape(name)} รับทราบข้อสั่งการเหตุ <b>{escape(reference)}</b> แล้ว"
+
+
+def instruction_reminder(reference: str, text: str) -> str:
+    """The one reminder of an instruction not yet acknowledged."""
+    return f"🔔 <b>เตือน: ข้อสั่งการเหตุ {escape(reference)} ยังไม่ได้รับทราบ</b>\n\n{escape(text)}"
+
+
+def info_requested(reference: str, name: str, question: str) -> str:
+    """A request for information as the reporter receives it."""
+    asked = escape(question) if question else "กรุณาส่งข้อมูลสถานการณ์ล่าสุด"
+    return f"❓ <b>ขอข้อมูลเพิ่มเติม เหตุ {escape(reference)}</b>\nจาก {escape(name)}\n\n{asked}"
+
+
+def info_answered(reference: str, name: str, asker: str, question: str, answer: str) -> str:
+    """The reporter's answer in the executives' thread."""
+    asked = f"\nคำถาม: {escape(question)}" if question else ""
+    return (
+        f"💬 <b>ข้อมูลเพิ่มเติม {escape(reference)}</b> จาก {escape(name)} "
+        f"(ตอบ {escape(asker)}){asked}\n\n{escape(answer)}"
+    )
+
+
+def closed(reference: str, name: str, summary: str) -> str:
+    """Told to everyone when an incident is closed."""
+    return f"🔒 <b>ปิดเหตุการณ์ {escape(reference)}</b> โดย {escape(name)}\nสรุป: {escape(summary)}"
+
+
+def reopened(reference: str, name: str) -> str:
+    """Told to everyone when an incident is reopened."""
+    return f"🔓 <b>เปิดเหตุการณ์ {escape(reference)} อีกครั้ง</b> โดย {escape(name)}"
+
+
+def _acknowledgement(status: IncidentStatus, acknowledged: bool) -> str:
+    """The status with who has it, unless the status label already says so."""
+    label = STATUS_LABELS[status]
+    if status is IncidentStatus.REPORTED and not acknowledged:
+        return label
+    if status is IncidentStatus.ACKNOWLEDGED and acknowledged:
+        return label
+    return f"{label} · {'ผู้บริหารรับทราบแล้ว' if acknowledged else 'ยังไม่มีผู้บริหารรับทราบ'}"
+
+
+def open_list_item(
+    reference: str, age: str, urgency: str, status: IncidentStatus, acknowledged: bool, place: str
+) -> str:
+    """One line of /open (the place already shortened, `age` as from age())."""
+    mark = "✅" if acknowledged else "⏳"
+    state = _acknowledgement(status, acknowledged)
+    return f"{mark} <b>{escape(reference)}</b> · {urgency} · {state}\n   {escape(place)} · แจ้ง{age}"
+
+
+def age(created: datetime, now: datetime) -> str:
+    """How long ago, in Thai, to follow "แจ้ง" ("เมื่อสักครู่", "เมื่อ 5 นาทีที่แล้ว")."""
+    minutes = int((now - created).total_seconds() // 60)
+    if minutes < 1:
+        return "เมื่อสักครู่"
+    if minutes < 60:
+        return f"เมื่อ {minutes} นาทีที่แล้ว"
+    if minutes < 60 * 48:
+        return f"เมื่อ {minutes // 60} ชั่วโมงที่แล้ว"
+    return f"เมื่อ {minutes // (60 * 24)} วันที่แล้ว"
+
+
+def urgency_label(urgency: Urgency) -> str:
+    """Urgency with its colour."""
+    return f"{r.URGENCY_ICONS[urgency]} {r.URGENCY_LABELS[urgency]}"
+
+
+OPEN_MORE = "\n\nและอีก {rest} เหตุการณ์ ดูทั้งหมดได้ที่เว็บบันทึกเหตุการณ์ (/web)"
+
+
+def open_list(items: list[str], limit: int) -> str:
+    """/open's items, as many as one message holds, then how many more there are."""
+    for count in range(len(items), 0, -1):
+        rest = len(items) - count
+        text = "\n".join(items[:count]) + (OPEN_MORE.format(rest=rest) if rest else "")
+        if visible_length(text) <= limit:
+            return text
+    return OPEN_MORE.format(rest=len(items)).strip()

@@ -1,0 +1,118 @@
+"""Closing, reopening, and the one reminder of an unacknowledged instruction."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from incidents.policy import Action
+from incidents.text import thread as t
+from incidents.thread.base import ThreadBase
+from storage.models import (
+    EventKind,
+    Incident,
+    IncidentStatus,
+    Instruction,
+    Person,
+)
+
+
+class LifecycleActions(ThreadBase):
+    """Closing, reopening, and the one reminder of an unacknowledged instruction."""
+
+    # ----------------------------------------------------------- lifecycle
+    async def close(
+        self, session: AsyncSession, incident_id: int, person: Person, summary: str, now: datetime
+    ) -> Incident:
+        """Close with a short summary, by the reporter's side or a recipient executive."""
+        allowed = await self.authorize(session, incident_id, person, Action.CLOSE, now, lock=True)
+        incident = allowed.incident
+        before = incident.status
+        incident.status = IncidentStatus.CLOSED
+        incident.closed_at = now
+        incident.closed_by_id = person.id
+        incident.close_summary = summary
+        incident.next_reminder_at = None
+        incident.updated_at = now
+        await self.bus.record(
+            session,
+            incident.id,
+            EventKind.CLOSED,
+            now,
+            actor_person_id=person.id,
+            text=summary,
+            before=before.value,
+        )
+        notice = t.closed(incident.reference, person.name, summary)
+        await self._to_recipients(
+            session,
+            incident,
+            notice,
+            now,
+            exclude_person=person.id,
+            extra={"buttons": [[{"label": t.BUTTON_REOPEN, "data": f"t|{incident.id}|reopen"}]]},
+        )
+        if not allowed.standing.reporter_side:
+            await self._to_reporter(session, incident, notice, now)
+        return incident
+
+    async def reopen(
+        self, session: AsyncSession, incident_id: int, person: Person, now: datetime
+    ) -> Incident:
+        """An executive who had the alert reopens a closed incident."""
+        incident = (
+            await self.authorize(session, incident_id, person, Action.REOPEN, now, lock=True)
+        ).incident
+        incident.status = IncidentStatus.IN_PROGRESS
+        incident.closed_at = None
+        incident.closed_by_id = None
+        incident.updated_at = now
+        await self.bus.record(
+            session, incident.id, EventKind.REOPENED, now, actor_person_id=person.id
+        )
+        notice = t.reopened(incident.reference, person.name)
+        await self._to_recipients(session, incident, notice, now, exclude_person=person.id)
+        await self._to_reporter(session, incident, notice, now)
+        return incident
+
+    # --------------------------------------------------------------- timers
+    async def fire_due(self, session: AsyncSession, now: datetime) -> int:
+        """Remind the reporter, once, of instructions not acknowledged in time."""
+        due = (
+            await session.scalars(
+                select(Instruction)
+                .where(Instruction.remind_at <= now, Instruction.acknowledged_at.is_(None))
+                .with_for_update(skip_locked=True)
+            )
+        ).all()
+        for instruction in due:
+            instruction.remind_at = None
+            incident = await session.get_one(Incident, instruction.incident_id)
+            if incident.status is IncidentStatus.CLOSED:
+                continue
+            await self.bus.record(
+                session,
+                incident.id,
+                EventKind.INSTRUCTION_REMINDED,
+                now,
+                instruction_id=instruction.id,
+            )
+            await self._to_reporter(
+                session,
+                incident,
+                t.instruction_reminder(incident.reference, instruction.text),
+                now,
+                buttons=[[{"label": t.BUTTON_ACK_INSTRUCTION, "data": f"i|{instruction.id}"}]],
+            )
+        return len(due)
+
+    async def next_due(self, session: AsyncSession) -> datetime | None:
+        """When the next instruction reminder is due."""
+        return await session.scalar(
+            select(Instruction.remind_at)
+            .where(Instruction.remind_at.is_not(None), Instruction.acknowledged_at.is_(None))
+            .order_by(Instruction.remind_at)
+            .limit(1)
+        )
