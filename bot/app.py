@@ -33,6 +33,8 @@ from bot.update_processor import PerUserUpdateProcessor
 from incidents import files, provinces
 from incidents.alerts.service import Alerts
 from incidents.clock import Clock, SystemClock
+from incidents.config import Rules
+from incidents.core import Core
 from incidents.events import EventBus
 from incidents.outbox.render import Renderer
 from incidents.roster.province import ensure_province
@@ -40,6 +42,7 @@ from incidents.thread.service import Thread
 from incidents.throttle import Throttle
 from storage import migrate
 from storage.db import Database
+from storage.models import Urgency
 from web import server as web_server
 from web.app import create_app
 from web.context import WebContext
@@ -208,20 +211,44 @@ async def _web_log(runtime: Runtime, health: Health) -> AsyncIterator[str]:
         raise SettingsError(str(exc)) from None
 
 
+def rules_of(settings: Settings) -> Rules:
+    """The core's rules from the deployment's settings."""
+    return Rules(
+        tz=settings.tz,
+        files_dir=settings.files_dir,
+        public_base_url=settings.public_base_url,
+        ack_deadlines={urgency: settings.ack_deadline(urgency) for urgency in Urgency},
+        escalation_roster_ids=tuple(settings.escalation_roster_ids),
+        escalation_max_rounds=settings.escalation_max_rounds,
+        war_room_chat_id=settings.war_room_chat_id,
+        instruction_remind_after=timedelta(minutes=settings.instruction_remind_minutes),
+        draft_ttl=timedelta(minutes=settings.draft_ttl_minutes),
+        invite_ttl=timedelta(hours=settings.invite_ttl_hours),
+        stranger_notice_interval=timedelta(minutes=settings.stranger_notice_interval_minutes),
+        web_session_ttl=timedelta(hours=settings.web_session_hours),
+        max_attachments=settings.max_attachments,
+        max_attachment_bytes=int(settings.max_attachment_mb * 1024 * 1024),
+    )
+
+
 def _runtime(settings: Settings, db: Database, province_id: int, clock: Clock) -> Runtime:
     """The long-lived objects every handler and job uses."""
     events = EventBus()
+    throttle = Throttle()
+    province = provinces.load(settings.province)
+    core = Core(db, clock, rules_of(settings), province, province_id, events, throttle)
     return Runtime(
         settings=settings,
         db=db,
         clock=clock,
-        province=provinces.load(settings.province),
+        province=province,
         province_id=province_id,
         pseudonym=Pseudonymizer(settings.log_pseudonym_key.get_secret_value()),
         events=events,
         alerts=Alerts(settings, province_id, events),
         thread=Thread(events, timedelta(minutes=settings.instruction_remind_minutes)),
-        throttle=Throttle(),
+        throttle=throttle,
+        core=core,
     )
 
 

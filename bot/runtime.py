@@ -10,6 +10,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from bot.logs import Pseudonymizer
 from bot.settings import Settings
 from incidents.clock import Clock
+from incidents.core import Core
 from incidents.events import EventBus
 from incidents.provinces import ProvinceData
 from incidents.throttle import Throttle
@@ -38,6 +39,8 @@ class Runtime:
     alerts: Alerts
     thread: Thread
     throttle: Throttle
+    # The core's use cases take this (db, clock, rules, province, events).
+    core: Core
     # Set once the Telegram application (whose bot it sends with) exists.
     dispatcher: Dispatcher | None = None
     # Where the web log listens (e.g. http://127.0.0.1:8080), once it does; empty when off.

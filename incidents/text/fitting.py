@@ -15,6 +15,8 @@ import unicodedata
 from enum import Enum
 from html import escape
 
+from incidents.text.rich import Span, Text
+
 TELEGRAM_TEXT_LIMIT = 4096
 TELEGRAM_CAPTION_LIMIT = 1024
 ELLIPSIS = "…"
@@ -144,3 +146,36 @@ def fit_html(text_html: str, limit: int, more: str = "") -> str:
     parts.append(escape(mark))
     parts.extend(f"</{name}>" for name in reversed(opened))
     return "".join(parts)
+
+
+def fit_text(
+    head: Text, body: str, tail: Text, limit: int, more: str, units: Units = Units.UTF16
+) -> Text:
+    """head + body + tail within `limit`, cutting the body (marked with … and `more`)."""
+    whole = Text(head, body, tail)
+    if measure(whole.plain(), units) <= limit:
+        return whole
+    room = limit - measure(head.plain() + tail.plain(), units)
+    return Text(head, shorten(body, room, mark=ELLIPSIS + more, units=units), tail)
+
+
+def fit_rich(text: Text, limit: int, more: str = "", units: Units = Units.UTF16) -> Text:
+    """`text` within `limit`: cut inside a run, never across the style of one, with the mark
+    (… and `more`) after the cut."""
+    if measure(text.plain(), units) <= limit:
+        return text
+    mark = ELLIPSIS + more
+    room = limit - measure(mark, units)
+    kept: list[Span] = []
+    used = 0
+    for span in text:
+        size = measure(span.text, units)
+        if used + size <= room:
+            kept.append(span)
+            used += size
+            continue
+        cut = _clean_prefix(span.text, max(room - used, 0), units)
+        if cut:
+            kept.append(Span(cut, span.style, span.url))
+        break
+    return Text(*kept, mark)

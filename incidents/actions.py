@@ -1,0 +1,134 @@
+"""What a button does, as values of the core. A channel adapter alone turns them into its own
+button data (Telegram's callback_data, LINE's postback data) and back.
+
+Each family is a small frozen model; `ButtonAction` is their union, stored as JSON in outbox
+rows by its `kind`.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Literal, TypeAlias
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+
+from storage.models import IncidentStatus, ReportStep
+
+
+class _Action(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+# ---------------------------------------------------------------- the report conversation
+class Choose(_Action):
+    """A choice at a step of a report draft (`value` is the choice's key)."""
+
+    kind: Literal["report.choose"] = "report.choose"
+    token: str
+    step: ReportStep
+    value: str
+
+
+class EditField(_Action):
+    """From the review, go back to one field of the draft."""
+
+    kind: Literal["report.edit"] = "report.edit"
+    token: str
+    step: ReportStep
+
+
+class ConfirmReport(_Action):
+    """File the draft."""
+
+    kind: Literal["report.confirm"] = "report.confirm"
+    token: str
+
+
+class CancelReport(_Action):
+    """Drop the draft."""
+
+    kind: Literal["report.cancel"] = "report.cancel"
+    token: str
+
+
+# -------------------------------------------------------------------- under an alert
+class AlertVerb(StrEnum):
+    """The buttons under an alert."""
+
+    ACKNOWLEDGE = "ack"
+    INSTRUCT = "instruct"
+    REQUEST_INFO = "info"
+
+
+class AlertAction(_Action):
+    """A button under an alert (or a reminder) of one incident."""
+
+    kind: Literal["alert"] = "alert"
+    incident_id: int
+    verb: AlertVerb
+
+
+# -------------------------------------------------------------------- the thread
+class ThreadVerb(StrEnum):
+    """The buttons of an incident's thread."""
+
+    MENU = "menu"
+    NEWS = "news"
+    DONE = "done"
+    STATUS = "st"
+    CLOSE = "close"
+    INSTRUCT = "instruct"
+    REQUEST_INFO = "info"
+    NO_QUESTION = "noq"
+    REOPEN = "reopen"
+
+
+class ThreadAction(_Action):
+    """A button of an incident's thread (`status` for STATUS only)."""
+
+    kind: Literal["thread"] = "thread"
+    incident_id: int
+    verb: ThreadVerb
+    status: IncidentStatus | None = None
+
+
+class AcknowledgeInstruction(_Action):
+    """The reporter's side confirms an instruction."""
+
+    kind: Literal["instruction.ack"] = "instruction.ack"
+    instruction_id: int
+
+
+class AnswerRequest(_Action):
+    """The reporter's side starts answering a request for information."""
+
+    kind: Literal["request.answer"] = "request.answer"
+    request_id: int
+
+
+ButtonAction: TypeAlias = Annotated[
+    Choose
+    | EditField
+    | ConfirmReport
+    | CancelReport
+    | AlertAction
+    | ThreadAction
+    | AcknowledgeInstruction
+    | AnswerRequest,
+    Field(discriminator="kind"),
+]
+ACTIONS: TypeAdapter[ButtonAction] = TypeAdapter(ButtonAction)
+
+
+class Button(BaseModel):
+    """A button under a message: an action, or a web address to open."""
+
+    model_config = ConfigDict(frozen=True)
+
+    label: str
+    action: ButtonAction | None = None
+    url: str | None = None
+
+
+# Rows of buttons under one message.
+Buttons: TypeAlias = tuple[tuple[Button, ...], ...]
