@@ -27,9 +27,14 @@ from pathlib import Path
 import httpx
 from sqlalchemy import insert, select
 
+from bot.app import rules_of
 from bot.settings import Settings
+from incidents import provinces
 from incidents.clock import SystemClock
-from incidents.records import signin
+from incidents.core import Core
+from incidents.events import EventBus
+from incidents.records import sessions
+from incidents.roster.province import ensure_province
 from incidents.thaidate import be_year
 from storage import migrate
 from storage.db import Database
@@ -45,7 +50,6 @@ from storage.models import (
 from tests.support.incidents import import_sample_roster
 from web import server
 from web.app import create_app
-from web.context import WebContext
 
 PLACES = [
     "บ้านวังหลุม หมู่ 3 ต.วังหลุม",
@@ -154,32 +158,30 @@ async def run(args: argparse.Namespace) -> None:
     url = args.database_url or f"sqlite+aiosqlite:///{folder / 'bench.db'}"
     db = Database(url)
     await migrate.upgrade(db)
-    from incidents import provinces
-    from incidents.roster.province import ensure_province
-
+    data = provinces.load("phichit")
     async with db.write() as session:
-        province = await ensure_province(session, provinces.load("phichit"))
+        province = await ensure_province(session, data)
     now = datetime.now(UTC)
     started = time.perf_counter()
     await fill(db, args.incidents, now)
     print(f"filled {args.incidents:,} incidents in {time.perf_counter() - started:.0f} s")
 
     settings = Settings(_env_file=None, data_dir=folder)
-    app = create_app(
-        WebContext(settings, db, SystemClock(), province.id, province.key, province.name_th)
-    )
+    core = Core(db, SystemClock(), rules_of(settings), data, province.id, EventBus())
+    app = create_app(core)
     async with server.running(app, "127.0.0.1", 0) as base:
-        async with db.write() as session:
+        async with db.read() as session:
             governor = (
-                await session.scalars(select(Person).where(Person.roster_id == "GOV"))
+                await session.scalars(select(Person.id).where(Person.roster_id == "GOV"))
             ).one()
-            issued = await signin.issue_link(session, governor, datetime.now(UTC))
+        link = await sessions.sign_in_link(core, governor, base)
+        token = link.url.rsplit("/", 1)[1]
         async with httpx.AsyncClient(base_url=base, timeout=60) as client:
-            confirm = await client.get(f"/login/{issued.token}")
+            confirm = await client.get(link.url)
             found = re.search(r'name="csrf" value="([^"]+)"', confirm.text)
             assert found is not None, "no sign-in form"
             csrf = found.group(1)
-            await client.post("/login", data={"token": issued.token, "csrf": csrf})
+            await client.post("/login", data={"token": token, "csrf": csrf})
             listing = await client.get("/incidents", headers={"accept": "text/html"})
             references = re.findall(r'href="/incidents/(PCT-\d{4}-\d{5})"', listing.text)
             rng = random.Random(7)  # noqa: S311 - reproducible sample, not secrets

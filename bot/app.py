@@ -45,7 +45,6 @@ from storage.db import Database
 from storage.models import Urgency
 from web import server as web_server
 from web.app import create_app
-from web.context import WebContext
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -194,16 +193,7 @@ async def _web_log(runtime: Runtime, health: Health) -> AsyncIterator[str]:
     """Serve the web log in this event loop until the block ends; yield its address."""
     settings = runtime.settings
     assert settings.web_port is not None
-    context = WebContext(
-        settings=settings,
-        db=runtime.db,
-        clock=runtime.clock,
-        province_id=runtime.province_id,
-        province_key=runtime.province.key,
-        province_name=runtime.province.name_th,
-        throttle=runtime.throttle,
-    )
-    app = create_app(context, health=health.report)
+    app = create_app(runtime.core, health=health.report)
     try:
         async with web_server.running(app, settings.web_host, settings.web_port) as url:
             yield url

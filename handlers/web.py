@@ -6,7 +6,8 @@ from telegram import Chat, Update
 from telegram.ext import Application, CommandHandler
 
 from bot.runtime import AppContext
-from incidents.records import signin
+from handlers.markup import html
+from incidents.records import sessions
 from incidents.text import web as t
 from incidents.thaidate import format_time
 
@@ -19,16 +20,16 @@ async def web_link(update: Update, context: AppContext) -> None:
     runtime = context.runtime
     base = runtime.web_base_url
     if not base:
-        await message.reply_text(t.WEB_OFF)
+        await message.reply_text(html(t.WEB_OFF))
         return
     if message.chat.type != Chat.PRIVATE:
         # A link in a group would let anyone there sign in as this person.
-        await message.reply_text(t.WEB_PRIVATE_ONLY)
+        await message.reply_text(html(t.WEB_PRIVATE_ONLY))
         return
-    async with runtime.db.write() as session:
-        issued = await signin.issue_link(session, person, runtime.clock.now())
-    until = format_time(issued.expires_at, runtime.settings.tz)
-    await message.reply_text(t.login_link(f"{base}/login/{issued.token}", until))
+    core = runtime.core
+    issued = await sessions.sign_in_link(core, person.id, base)
+    until = format_time(issued.expires_at, core.rules.tz)
+    await message.reply_text(html(t.login_link(issued.url, until)))
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]

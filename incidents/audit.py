@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import select
@@ -17,6 +18,14 @@ from storage.db import Database
 from storage.models import AuditAction, AuditEvent
 
 
+class ActorSource(StrEnum):
+    """Where an audited action came from, when not from a web client (whose address is kept)."""
+
+    TELEGRAM = "telegram"
+    CLI = "cli"
+    DISPATCHER = "dispatcher"
+
+
 @dataclass(frozen=True, slots=True)
 class Actor:
     """Who did something: a roster person, a Telegram account, or an operator at the CLI."""
@@ -24,10 +33,11 @@ class Actor:
     person_id: int | None = None
     telegram_id: int | None = None
     label: str = ""
+    # An ActorSource, or the address of the web client that asked.
     source: str = ""
 
 
-CLI_ACTOR = Actor(label="cli", source="cli")
+CLI_ACTOR = Actor(label="cli", source=ActorSource.CLI)
 
 
 def record(

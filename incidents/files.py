@@ -90,3 +90,13 @@ def store(files_dir: Path, content: bytes, extension: str) -> StoredFile:
         write_private(partial, content)
         os.replace(partial, target)  # never leave a half-written file under the final name
     return StoredFile(relative.as_posix(), digest, len(content))
+
+
+def kept(files_dir: Path, relative_path: str) -> Path | None:
+    """The file kept at `relative_path` under files_dir, if it is there and really under it
+    (a stored path is never trusted to stay inside the folder)."""
+    root = files_dir.resolve()
+    path = (root / relative_path).resolve()
+    if not path.is_relative_to(root) or not path.is_file():
+        return None
+    return path

@@ -13,9 +13,9 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from incidents.core import Core
 from incidents.text.web import BAD_REQUEST, HTTP_ERRORS
 from web import templating
-from web.context import WebContext
 from web.routes import incidents, reports, signin
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -82,7 +82,7 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return PlainTextResponse(text, status_code=exc.status_code)
 
 
-def create_app(context: WebContext, health: HealthReport = _no_parts) -> ASGIApp:
+def create_app(core: Core, health: HealthReport = _no_parts) -> ASGIApp:
     """The web log for one deployment, wrapped in its security headers (outermost, so even
     the plain 500 page of an unexpected error carries them)."""
     routes: list[BaseRoute] = [
@@ -94,7 +94,7 @@ def create_app(context: WebContext, health: HealthReport = _no_parts) -> ASGIApp
         Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
     ]
     app = Starlette(routes=routes, exception_handlers={HTTPException: _http_error})
-    app.state.web = context
+    app.state.core = core
     app.state.health = health
-    app.state.templates = templating.build(context.settings.tz)
+    app.state.templates = templating.build(core.rules.tz)
     return SecurityHeaders(app)

@@ -5,16 +5,15 @@ from __future__ import annotations
 import functools
 import secrets
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
-from incidents.records import signin
-from incidents.records.filters import Viewer
+from incidents.records import sessions
+from incidents.records.sessions import SignedIn
 from incidents.text.web import CSRF_REFUSED, LOGIN_REQUIRED
-from web.context import web_context
+from web.context import core_of
 from web.pages import render
 
 SESSION_COOKIE = "weblog_session"
@@ -23,36 +22,19 @@ NEXT_COOKIE = "weblog_next"
 NEXT_TTL_S = 15 * 60
 
 
-@dataclass(frozen=True, slots=True)
-class SignedIn:
-    """The viewer of a request with a live session, and the session's CSRF token."""
-
-    viewer: Viewer
-    session_row_id: int
-    csrf_token: str
-
-
 Route = Callable[[Request], Awaitable[Response]]
 SignedInRoute = Callable[[Request, SignedIn], Awaitable[Response]]
 
 
 def is_https(request: Request) -> bool:
     """Whether cookies must be Secure: served over HTTPS, or published at an https address."""
-    public = web_context(request).settings.public_base_url
+    public = core_of(request).rules.public_base_url
     return request.url.scheme == "https" or public.startswith("https://")
 
 
 async def signed_in(request: Request) -> SignedIn | None:
     """The live session the request's cookie names, if any."""
-    raw = request.cookies.get(SESSION_COOKIE, "")
-    if not raw or len(raw) > 200:
-        return None
-    context = web_context(request)
-    async with context.db.read() as session:
-        row = await signin.find_session(session, raw, context.clock.now())
-        if row is None:
-            return None
-        return SignedIn(Viewer.of(row.person), row.id, row.csrf_token)
+    return await sessions.session_of(core_of(request), request.cookies.get(SESSION_COOKIE, ""))
 
 
 def login_wall(request: Request) -> Response:
@@ -102,7 +84,7 @@ def same_origin(request: Request) -> bool:
 
 
 def _is_public(request: Request, scheme: str, netloc: str) -> bool:
-    public = urlsplit(web_context(request).settings.public_base_url)
+    public = urlsplit(core_of(request).rules.public_base_url)
     return bool(public.netloc) and (scheme, netloc) == (public.scheme, public.netloc)
 
 

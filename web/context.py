@@ -1,35 +1,17 @@
-"""What every route needs at hand, created once with the application."""
+"""What every route needs at hand: the core the application was created with, and who asks."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from starlette.requests import Request
 
-from bot.settings import Settings
-from incidents.clock import Clock
-from incidents.throttle import Throttle
-from storage.db import Database
+from incidents.core import Core
 
 
-@dataclass(frozen=True, slots=True)
-class WebContext:
-    """The long-lived objects the web log reads with."""
-
-    settings: Settings
-    db: Database
-    clock: Clock
-    province_id: int
-    province_key: str
-    province_name: str
-    throttle: Throttle = field(default_factory=Throttle)
-
-
-def web_context(request: Request) -> WebContext:
-    """The context the application was created with."""
-    context = request.app.state.web
-    assert isinstance(context, WebContext)
-    return context
+def core_of(request: Request) -> Core:
+    """The core whose use cases the routes call (one per application)."""
+    core = request.app.state.core
+    assert isinstance(core, Core)
+    return core
 
 
 def client_address(request: Request) -> str:

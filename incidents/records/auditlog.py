@@ -1,4 +1,4 @@
-"""The audit trail as the web log shows it to admins, and recording what people view."""
+"""The audit trail as the web log shows it to admins, a page at a time, in Thai words."""
 
 from __future__ import annotations
 
@@ -6,72 +6,16 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
-from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from incidents import audit
-from incidents.records import auditview
+from incidents.core import Core
+from incidents.records import auditview, trail
 from incidents.records.filters import Viewer
-from storage.db import Database
 from storage.models import AuditAction, AuditEvent, Person
 
 AUDIT_PAGE_SIZE = 50
-
-
-async def record_view(
-    db: Database,
-    viewer: Viewer,
-    action: AuditAction,
-    now: datetime,
-    source: str,
-    *,
-    subject_type: str = "",
-    subject_id: str | int = "",
-    **detail: Any,
-) -> None:
-    """Write down that the viewer saw or took something, in its own unit of work."""
-    actor = audit.Actor(person_id=viewer.person_id, label=viewer.name, source=source)
-    async with db.write() as session:
-        audit.record(
-            session,
-            action,
-            actor,
-            now,
-            subject_type=subject_type,
-            subject_id=subject_id,
-            **detail,
-        )
-
-
-# The audit row's subject id column holds this many characters; what a request asked for
-# may be longer (anyone can type an address), so its texts are kept to this length.
-SUBJECT_ID_LENGTH = 64
-
-
-async def record_refusal(
-    db: Database,
-    viewer: Viewer,
-    now: datetime,
-    source: str,
-    *,
-    subject_type: str,
-    subject_id: str | int = "",
-    **detail: Any,
-) -> None:
-    """Write down what the viewer asked for and was refused. Every refusing route comes
-    through here, so how refusals are kept (one row each, or repeats folded) is decided here."""
-    entry = audit.AuditEntry(
-        AuditAction.WEB_ACCESS_REFUSED,
-        audit.Actor(person_id=viewer.person_id, label=viewer.name, source=source),
-        now,
-        subject_type=subject_type,
-        subject_id=str(subject_id)[:SUBJECT_ID_LENGTH],
-        detail={k: v[:SUBJECT_ID_LENGTH] if isinstance(v, str) else v for k, v in detail.items()},
-    )
-    async with db.write() as session:
-        # Repeats of the same refused request are counted on one row.
-        await audit.record_refusal(session, entry)
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,8 +43,29 @@ class AuditPage:
     total: int
 
 
+async def audit_log(
+    core: Core, viewer: Viewer, page: int, action: AuditAction | None, address: str
+) -> AuditPage | None:
+    """A page of the audit log for an admin (the view audited); anyone else is refused, and
+    that is audited too (None)."""
+    if not viewer.is_admin:
+        await trail.refused(core, viewer, address, subject_type="audit_log")
+        return None
+    async with core.reading() as session:
+        shown = await audit_page(session, page, core.rules.tz, action)
+    await trail.viewed(
+        core,
+        viewer,
+        address,
+        AuditAction.WEB_AUDIT_VIEWED,
+        subject_type="audit_log",
+        page=shown.page,
+    )
+    return shown
+
+
 async def audit_page(
-    db: Database,
+    session: AsyncSession,
     page: int,
     tz: tzinfo,
     action: AuditAction | None = None,
@@ -112,24 +77,22 @@ async def audit_page(
         conditions.append(AuditEvent.action == action)
     if person_id is not None:
         conditions.append(AuditEvent.actor_person_id == person_id)
-    async with db.read() as session:
-        total = int(
-            await session.scalar(select(func.count()).select_from(AuditEvent).where(*conditions))
-            or 0
+    total = int(
+        await session.scalar(select(func.count()).select_from(AuditEvent).where(*conditions)) or 0
+    )
+    pages = max(1, math.ceil(total / AUDIT_PAGE_SIZE))
+    page = max(1, min(page, pages))
+    rows = (
+        await session.execute(
+            select(AuditEvent, Person.name, Person.position)
+            .outerjoin(Person, Person.id == AuditEvent.actor_person_id)
+            .where(*conditions)
+            .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+            .limit(AUDIT_PAGE_SIZE)
+            .offset((page - 1) * AUDIT_PAGE_SIZE)
         )
-        pages = max(1, math.ceil(total / AUDIT_PAGE_SIZE))
-        page = max(1, min(page, pages))
-        rows = (
-            await session.execute(
-                select(AuditEvent, Person.name, Person.position)
-                .outerjoin(Person, Person.id == AuditEvent.actor_person_id)
-                .where(*conditions)
-                .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-                .limit(AUDIT_PAGE_SIZE)
-                .offset((page - 1) * AUDIT_PAGE_SIZE)
-            )
-        ).all()
-        names = await auditview.names_for(session, [event for event, _, _ in rows])
+    ).all()
+    names = await auditview.names_for(session, [event for event, _, _ in rows])
     return AuditPage(
         rows=[
             AuditRow(

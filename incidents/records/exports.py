@@ -21,6 +21,8 @@ from storage.models import Category, IncidentStatus, Urgency
 
 # Excel decides a CSV file's encoding by its first bytes: the BOM says UTF-8.
 UTF8_BOM = "\ufeff"
+CSV_TYPE = "text/csv; charset=utf-8"
+JSON_TYPE = "application/json"
 
 
 class ExportedInstruction(BaseModel):

@@ -14,6 +14,7 @@ from incidents.records.filters import Viewer
 from storage.models import (
     AlertRecipient,
     Attachment,
+    AttachmentKind,
     Delivery,
     DeliveryStatus,
     EventKind,
@@ -99,6 +100,16 @@ class Detail:
     timeline: Sequence[TimelineEntry]
     recipients: Sequence[RecipientRow]
     closed_by_name: str | None
+
+    @property
+    def photos(self) -> list[Attachment]:
+        """The incident's photos, in the order they came."""
+        return [a for a in self.incident.attachments if a.kind is AttachmentKind.PHOTO]
+
+    @property
+    def other_files(self) -> list[Attachment]:
+        """Its documents, voice notes, videos and audio files."""
+        return [a for a in self.incident.attachments if a.kind is not AttachmentKind.PHOTO]
 
 
 async def incident_detail(session: AsyncSession, viewer: Viewer, reference: str) -> Detail | None:

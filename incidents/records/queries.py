@@ -14,6 +14,7 @@ from sqlalchemy import text as sql_text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased, raiseload
 
+from incidents.core import Core
 from incidents.records.filters import (
     PAGE_SIZE,
     SORT_COLUMNS,
@@ -22,7 +23,6 @@ from incidents.records.filters import (
     TextSearch,
     Viewer,
 )
-from storage.db import Database
 from storage.models import (
     Category,
     District,
@@ -178,7 +178,7 @@ EXPORT_BATCH = 500
 
 
 async def stream_export(
-    db: Database, viewer: Viewer, wanted: IncidentFilter, tz: tzinfo
+    core: Core, viewer: Viewer, wanted: IncidentFilter
 ) -> AsyncIterator[ExportRow]:
     """Every matching incident in list order, read in batches (an export can be the whole
     history); the relationships' eager loads are switched off, the names are joined in, and
@@ -186,7 +186,8 @@ async def stream_export(
     column = SORT_COLUMNS[wanted.sort]
     order = column.asc() if wanted.order is SortOrder.ASC else column.desc()
     acknowledger, closer = aliased(Person), aliased(Person)
-    async with db.read() as session:
+    tz = core.rules.tz
+    async with core.reading() as session:
         query = (
             select(Incident, District.code, District.name_th, acknowledger.name, closer.name)
             .join(District, District.id == Incident.district_id)

@@ -16,7 +16,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from incidents import audit
-from incidents.audit import Actor
+from incidents.audit import Actor, ActorSource
 from storage.models import AuditAction, Person, WebLoginToken, WebSession
 
 LINK_TTL = timedelta(minutes=10)
@@ -41,7 +41,7 @@ class IssuedLink:
 
 
 async def issue_link(
-    session: AsyncSession, person: Person, now: datetime, source: str = "telegram"
+    session: AsyncSession, person: Person, now: datetime, source: str = ActorSource.TELEGRAM
 ) -> IssuedLink:
     """Create a single-use sign-in token for `person`, valid for ten minutes."""
     token = secrets.token_urlsafe(TOKEN_BYTES)
@@ -93,10 +93,10 @@ async def refuse_login(
 
 @dataclass(frozen=True, slots=True)
 class Opened:
-    """A new session: the raw id for the cookie (never stored) and the row."""
+    """A new session: the raw id for the cookie (never stored) and how long it lasts."""
 
     session_id: str
-    row: WebSession
+    lifetime: timedelta
 
 
 def _refusal(row: WebLoginToken | None, now: datetime) -> LoginRefusal | None:
@@ -165,7 +165,7 @@ async def redeem(
         subject_type="web_session",
         subject_id=opened.id,
     )
-    return Opened(session_id, opened)
+    return Opened(session_id, ttl)
 
 
 async def find_session(session: AsyncSession, session_id: str, now: datetime) -> WebSession | None:

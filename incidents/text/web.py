@@ -1,10 +1,14 @@
-"""Thai texts of the web log: labels shared by its pages and exports, and the bot's /web reply."""
+"""Thai texts of the web log: labels shared by its pages and exports, and the bot's /web reply.
+
+Plain strings and `Text`, never markup: the web's templates escape what they show, and the
+Telegram adapter renders the /web reply.
+"""
 
 from __future__ import annotations
 
-from html import escape
-
+from incidents.audit import ActorSource
 from incidents.records.filters import SortKey, SortOrder
+from incidents.text.rich import Text, b, link
 from storage.models import (
     AttachmentKind,
     AuditAction,
@@ -194,9 +198,9 @@ ACTION_LABELS: dict[str, str] = {
 YES, NO = "ใช่", "ไม่ใช่"
 # Where an audited action came from, when not a client address.
 SOURCE_LABELS: dict[str, str] = {
-    "telegram": "Telegram",
-    "cli": "คำสั่ง incident-bot บนเครื่องแม่ข่าย",
-    "dispatcher": "ระบบส่งข้อความ",
+    ActorSource.TELEGRAM: "Telegram",
+    ActorSource.CLI: "คำสั่ง incident-bot บนเครื่องแม่ข่าย",
+    ActorSource.DISPATCHER: "ระบบส่งข้อความ",
 }
 # Who acted, when it was no person on the roster.
 SYSTEM_ACTOR = "ระบบ"
@@ -258,11 +262,14 @@ WEB_PRIVATE_ONLY = "ลิงก์เข้าสู่เว็บส่งไ
 WEB_OFF = "ขออภัย เว็บบันทึกเหตุการณ์ยังไม่เปิดใช้งานในระบบนี้ กรุณาติดต่อสำนักงานจังหวัด"
 
 
-def login_link(url: str, valid_until: str) -> str:
+def login_link(url: str, valid_until: str) -> Text:
     """The /web reply: a single-use sign-in link for the web log."""
-    return (
-        "🔐 <b>ลิงก์เข้าสู่เว็บบันทึกเหตุการณ์</b>\n"
-        f'<a href="{escape(url)}">{escape(url)}</a>\n\n'
+    return Text(
+        "🔐 ",
+        b("ลิงก์เข้าสู่เว็บบันทึกเหตุการณ์"),
+        "\n",
+        link(url, url),
+        "\n\n",
         f"ใช้ได้ครั้งเดียว ภายใน 10 นาที (ถึง {valid_until}) "
-        "กรุณาอย่าส่งต่อลิงก์นี้ให้ผู้อื่น เพราะผู้ที่เปิดลิงก์จะเข้าสู่ระบบในนามของท่าน"
+        "กรุณาอย่าส่งต่อลิงก์นี้ให้ผู้อื่น เพราะผู้ที่เปิดลิงก์จะเข้าสู่ระบบในนามของท่าน",
     )

@@ -5,19 +5,23 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 from sqlalchemy import select
 
+from bot.app import rules_of
 from bot.settings import Settings
-from incidents.records import signin
+from incidents import provinces
+from incidents.core import Core
+from incidents.events import EventBus
+from incidents.records import sessions
 from storage.db import Database
-from storage.models import Person
+from storage.models import Person, Province
 from tests.support.clock import ManualClock
 from tests.support.incidents import Spec, add_incident, import_sample_roster
 from web.app import create_app
-from web.context import WebContext
 
 HTML = {"accept": "text/html"}
 _CSRF_RE = re.compile(r'name="csrf" value="([^"]+)"')
@@ -33,21 +37,17 @@ def csrf_of(page: str) -> str:
 class Site:
     """The web log of one test: its database, clock, files and a way to sign people in."""
 
-    def __init__(self, db: Database, clock: ManualClock, settings: Settings) -> None:
-        self.db = db
+    def __init__(self, core: Core, clock: ManualClock, settings: Settings) -> None:
+        self.core = core
+        self.db = core.db
         self.clock = clock
         self.settings = settings
-        self.app = create_app(
-            WebContext(
-                settings=settings,
-                db=db,
-                clock=clock,
-                province_id=1,
-                province_key="phichit",
-                province_name="พิจิตร",
-            )
-        )
+        self.app = create_app(core)
         self._clients: list[httpx.AsyncClient] = []
+
+    def set_rules(self, **changes: Any) -> None:
+        """Change some of the deployment's rules for the rest of the test."""
+        self.core.rules = self.core.rules.model_copy(update=changes)
 
     async def add(self, spec: Spec | None = None) -> str:
         """Write an incident; return its reference."""
@@ -57,11 +57,10 @@ class Site:
 
     async def link(self, roster_id: str) -> str:
         """The path of a fresh sign-in link for a roster person (as /web would send it)."""
-        async with self.db.write() as session:
-            person = await session.scalar(select(Person).where(Person.roster_id == roster_id))
-            assert person is not None
-            issued = await signin.issue_link(session, person, self.clock.now())
-        return f"/login/{issued.token}"
+        async with self.db.read() as session:
+            person_id = await session.scalar(select(Person.id).where(Person.roster_id == roster_id))
+        assert person_id is not None
+        return (await sessions.sign_in_link(self.core, person_id, "")).url
 
     async def person_id(self, roster_id: str) -> str:
         """A roster person's row id, as the audit trail holds it (text)."""
@@ -88,7 +87,7 @@ class Site:
 
     async def client(self, roster_id: str) -> httpx.AsyncClient:
         """A browser signed in as a roster person (over HTTPS when published so)."""
-        https = self.settings.public_base_url.startswith("https://")
+        https = self.core.rules.public_base_url.startswith("https://")
         client = self.anonymous("https" if https else "http")
         answer = await self.sign_in(client, await self.link(roster_id))
         assert answer.status_code == 303, answer.text
@@ -104,6 +103,10 @@ async def site(db: Database, clock: ManualClock, tmp_path: Path) -> AsyncIterato
     """The web log over a migrated database with the sample roster."""
     await import_sample_roster(db, clock.now())
     settings = Settings(_env_file=None, data_dir=tmp_path / "data")  # type: ignore[call-arg]
-    web = Site(db, clock, settings)
+    async with db.read() as session:
+        province_id = (await session.scalars(select(Province.id))).one()
+    data = provinces.load("phichit")
+    core = Core(db, clock, rules_of(settings), data, province_id, EventBus())
+    web = Site(core, clock, settings)
     yield web
     await web.close()

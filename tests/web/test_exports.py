@@ -242,7 +242,7 @@ async def test_an_empty_export_is_still_well_formed(site: Site):
     ],
 )
 async def test_cap_export_is_valid_cap_1_2(site: Site, spec: Spec):
-    site.settings.public_base_url = "https://incident.example.go.th"
+    site.set_rules(public_base_url="https://incident.example.go.th")
     reference = await site.add(spec)
     browser = await site.client("GOV")
 

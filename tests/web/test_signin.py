@@ -104,7 +104,7 @@ async def test_the_session_cookie_is_httponly_lax_and_expires(site: Site):
 
 
 async def test_the_session_cookie_is_secure_when_published_over_https(site: Site):
-    site.settings.public_base_url = "https://incident.example.go.th"
+    site.set_rules(public_base_url="https://incident.example.go.th")
 
     answer = await site.sign_in(site.anonymous("https"), await site.link("GOV"))
 

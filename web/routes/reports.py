@@ -6,90 +6,56 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
-from incidents.records import auditlog, exports, queries, stats
-from incidents.records.auditlog import record_view
+from incidents.records import auditlog, browsing, downloads
+from incidents.records.downloads import ExportFormat
+from incidents.records.sessions import SignedIn
 from storage.models import AuditAction
 from web import inputs
-from web.auth import SignedIn, require_login
+from web.auth import require_login
 from web.charts import charts_of
-from web.context import client_address, web_context
-from web.pages import refused, render
-from web.routes.incidents import asked_filter, wanted_of
+from web.context import client_address, core_of
+from web.pages import not_found, render
 
 
-def _download(stream: StreamingResponse, filename: str) -> StreamingResponse:
-    stream.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+async def _export(request: Request, who: SignedIn, kind: ExportFormat) -> Response:
+    wanted, _ = inputs.incident_filter(request)
+    export = await downloads.export(
+        core_of(request), who.viewer, wanted, kind, client_address(request)
+    )
+    stream = StreamingResponse(export.chunks, media_type=export.media_type)
+    stream.headers["Content-Disposition"] = f'attachment; filename="{export.file_name}"'
     stream.headers["Cache-Control"] = "no-store"
     return stream
-
-
-async def _export(request: Request, who: SignedIn, kind: str) -> Response:
-    context = web_context(request)
-    wanted = wanted_of(request)
-    tz = context.settings.tz
-    now = context.clock.now()
-    # Audited before the first byte leaves: an export that cannot be recorded is not sent.
-    await record_view(
-        context.db,
-        who.viewer,
-        AuditAction.WEB_EXPORTED,
-        now,
-        client_address(request),
-        subject_type="incident_list",
-        format=kind,
-        filters=wanted.chosen(),
-    )
-    rows = queries.stream_export(context.db, who.viewer, wanted, tz)
-    stamp = now.astimezone(tz).strftime("%Y%m%d-%H%M")
-    if kind == "csv":
-        body = exports.csv_chunks(rows, tz)
-        return _download(
-            StreamingResponse(body, media_type="text/csv; charset=utf-8"), f"incidents-{stamp}.csv"
-        )
-    return _download(
-        StreamingResponse(exports.json_chunks(rows), media_type="application/json"),
-        f"incidents-{stamp}.json",
-    )
 
 
 @require_login
 async def export_csv(request: Request, who: SignedIn) -> Response:
     """The filtered list as CSV (UTF-8 with a BOM, so Excel shows Thai)."""
-    return await _export(request, who, "csv")
+    return await _export(request, who, ExportFormat.CSV)
 
 
 @require_login
 async def export_json(request: Request, who: SignedIn) -> Response:
     """The filtered list as JSON."""
-    return await _export(request, who, "json")
+    return await _export(request, who, ExportFormat.JSON)
 
 
 @require_login
 async def statistics_page(request: Request, who: SignedIn) -> Response:
     """Counts by month, district and category; time to the first acknowledgement."""
-    context = web_context(request)
-    wanted, notes = asked_filter(request)
-    async with context.db.read() as session:
-        figures = await stats.statistics(session, who.viewer, wanted, context.settings.tz)
-        districts = await queries.districts(session, context.province_id)
-    await record_view(
-        context.db,
-        who.viewer,
-        AuditAction.WEB_STATISTICS_VIEWED,
-        context.clock.now(),
-        client_address(request),
-        subject_type="statistics",
-        filters=wanted.chosen(),
+    wanted, notes = inputs.incident_filter(request)
+    figures = await browsing.statistics_page(
+        core_of(request), who.viewer, wanted, client_address(request)
     )
     return render(
         request,
         "statistics.html",
         {
-            "s": figures,
-            "charts": charts_of(figures),
+            "s": figures.statistics,
+            "charts": charts_of(figures.statistics),
             "wanted": wanted,
             "notes": notes,
-            "districts": districts,
+            "districts": figures.districts,
         },
         who=who,
     )
@@ -98,24 +64,12 @@ async def statistics_page(request: Request, who: SignedIn) -> Response:
 @require_login
 async def audit_page(request: Request, who: SignedIn) -> Response:
     """Who viewed or exported what, when and from where (admins only)."""
-    if not who.viewer.is_admin:
-        return await refused(request, who, subject_type="audit_log")
-    context = web_context(request)
-    asked = inputs.query(request)
-    raw_page = asked.get("page", "1")
-    page_no = int(raw_page) if raw_page.isdigit() and len(raw_page) < 7 else 1
-    action_value = asked.get("action", "")
-    action = next((a for a in AuditAction if a.value == action_value), None)
-    shown = await auditlog.audit_page(context.db, page_no, context.settings.tz, action)
-    await record_view(
-        context.db,
-        who.viewer,
-        AuditAction.WEB_AUDIT_VIEWED,
-        context.clock.now(),
-        client_address(request),
-        subject_type="audit_log",
-        page=shown.page,
+    page, action = inputs.audit_filter(request)
+    shown = await auditlog.audit_log(
+        core_of(request), who.viewer, page, action, client_address(request)
     )
+    if shown is None:
+        return not_found(request, who)
     return render(
         request,
         "audit.html",

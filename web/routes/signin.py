@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from incidents import throttle
-from incidents.records import signin
+from incidents.records import sessions
 from web import auth, inputs
-from web.context import client_address, web_context
+from web.context import client_address, core_of
 from web.pages import render
 
 LOGIN_CSRF_TTL_S = 10 * 60
@@ -29,17 +27,12 @@ async def login_page(request: Request) -> Response:
 async def too_many(request: Request) -> Response | None:
     """The answer when this address has tried to sign in too often lately, else None; such
     attempts are counted on one audit row, never handled."""
-    context = web_context(request)
-    address = client_address(request)
-    rule = throttle.SIGN_IN_ATTEMPTS
-    if await context.throttle.allow(rule, address):
+    throttled = await sessions.throttled(core_of(request), client_address(request))
+    if throttled is None:
         return None
-    async with context.db.write() as session:
-        await signin.refuse_login(
-            session, signin.LoginRefusal.TOO_MANY, context.clock.now(), address
-        )
-    response = render(request, "login_failed.html", {"reason": "too_many"}, status_code=429)
-    response.headers["Retry-After"] = str(await context.throttle.retry_after(rule, address))
+    reason = sessions.LoginRefusal.TOO_MANY.value
+    response = render(request, "login_failed.html", {"reason": reason}, status_code=429)
+    response.headers["Retry-After"] = str(throttled.retry_after_s)
     return response
 
 
@@ -48,9 +41,7 @@ async def confirm_link(request: Request) -> Response:
     if (refused := await too_many(request)) is not None:
         return refused
     token = inputs.path(request, "token")
-    context = web_context(request)
-    async with context.db.read() as session:
-        refusal = await signin.peek_link(session, token, context.clock.now())
+    refusal = await sessions.check_link(core_of(request), token)
     if refusal is not None:
         return render(request, "login_failed.html", {"reason": refusal.value}, status_code=400)
     csrf = secrets.token_urlsafe(24)
@@ -79,20 +70,15 @@ async def login(request: Request) -> Response:
         given, request.cookies.get(auth.LOGIN_CSRF_COOKIE, "")
     ):
         return auth.csrf_refusal()
-    context = web_context(request)
-    ttl = timedelta(hours=context.settings.web_session_hours)
-    async with context.db.write() as session:
-        outcome = await signin.redeem(
-            session, token, context.clock.now(), ttl, client_address(request)
-        )
-    if isinstance(outcome, signin.LoginRefusal):
+    outcome = await sessions.sign_in(core_of(request), token, client_address(request))
+    if isinstance(outcome, sessions.LoginRefusal):
         return render(request, "login_failed.html", {"reason": outcome.value}, status_code=400)
     target = request.cookies.get(auth.NEXT_COOKIE, "")
     response = RedirectResponse(target if auth.safe_next(target) else "/incidents", 303)
     response.set_cookie(
         auth.SESSION_COOKIE,
         outcome.session_id,
-        max_age=int(ttl.total_seconds()),
+        max_age=int(outcome.lifetime.total_seconds()),
         httponly=True,
         samesite="lax",
         secure=auth.is_https(request),
@@ -110,11 +96,7 @@ async def logout(request: Request) -> Response:
     form = await inputs.form(request)
     if not auth.same_origin(request) or not auth.tokens_match(form.get("csrf", ""), who.csrf_token):
         return auth.csrf_refusal()
-    context = web_context(request)
-    async with context.db.write() as session:
-        await signin.end_session(
-            session, who.session_row_id, context.clock.now(), client_address(request)
-        )
+    await sessions.sign_out(core_of(request), who.session_row_id, client_address(request))
     response = RedirectResponse("/login?out=1", status_code=303)
     response.delete_cookie(auth.SESSION_COOKIE)
     return response
