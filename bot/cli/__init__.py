@@ -1,0 +1,23 @@
+"""The `incident-bot` command line: run the bot, migrate the database, manage the roster.
+
+Each command parses its arguments, calls the core's use cases and prints what they return;
+none of them opens a database session itself.
+"""
+
+from __future__ import annotations
+
+import click
+
+from bot.cli.database import db
+from bot.cli.roster import roster_group
+from bot.cli.serve import run
+
+
+@click.group()
+def main() -> None:
+    """Urgent-incident reporting bot (ระบบรายงานเหตุการณ์สำคัญและเหตุด่วน)."""
+
+
+main.add_command(run)
+main.add_command(db)
+main.add_command(roster_group)
