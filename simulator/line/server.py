@@ -196,8 +196,11 @@ class FakeLinePlatform(Waits):
     # -------------------------------------------------------------- webhooks
     async def _webhook_sender(self) -> None:
         """POST queued events to the webhook URL one at a time, redelivering failures."""
+        stop = self._stop_event
+        assert stop is not None
         async with httpx.AsyncClient(timeout=self.webhook_timeout) as client:
-            while True:
+            # Checked each turn: asyncio.wait_for of Python 3.11 can swallow a cancellation.
+            while not stop.is_set():
                 wakeup = self._wakeup
                 due = self._next_delivery()
                 if due is None or isinstance(due, float):
