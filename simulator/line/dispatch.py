@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections import deque
 from dataclasses import dataclass
 
 from simulator.line.api import LineApi
@@ -89,7 +90,7 @@ class Dispatch(LineApi):
                 pending.settled = True  # given up, as the platform eventually does
             else:
                 pending.due = time.monotonic() + self.redelivery_interval
-            self._outbox = type(self._outbox)(p for p in self._outbox if not p.settled)
+            self._outbox = deque(p for p in self._outbox if not p.settled)
 
     def webhook_idle(self) -> bool:
         """Whether every queued event was acknowledged or given up."""

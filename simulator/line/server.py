@@ -174,10 +174,10 @@ class FakeLinePlatform(Waits):
         data_host = request.scope["server"][1] == self._bound()[1]
         headers = {k.lower(): v for k, v in request.headers.items()}
         body = await request.body()
-        outcome = self.handle(
-            ApiRequest(request.method, request.url.path, headers, body, data_host)
-        )
         try:
+            outcome = self.handle(
+                ApiRequest(request.method, request.url.path, headers, body, data_host)
+            )
             if outcome.delay > 0:
                 await self._wait_news(self._stop_event, outcome.delay)
             if outcome.lose:
