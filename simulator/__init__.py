@@ -1,0 +1,1 @@
+"""Simulators of the chat platforms, for the test suite and the sandbox."""
