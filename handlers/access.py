@@ -84,11 +84,8 @@ async def refuse_stranger(update: Update, context: AppContext) -> None:
         runtime.pseudonym(user.id),
         "" if answer else " (no longer answered)",
     )
-    if answer and update.callback_query is not None:
-        await update.callback_query.answer(texts.STRANGER_BUTTON_REFUSAL, show_alert=True)
-    elif answer and update.effective_message is not None:
-        await update.effective_message.reply_text(texts.STRANGER_REFUSAL)
 
+    # The attempt is recorded before the answer, so whoever sees the answer can rely on it.
     now = runtime.clock.now()
     interval = timedelta(minutes=runtime.settings.stranger_notice_interval_minutes)
     async with runtime.db.write() as session:
@@ -96,6 +93,10 @@ async def refuse_stranger(update: Update, context: AppContext) -> None:
         notify = await strangers.note_attempt(
             session, user.id, now, interval, admins_to_tell=bool(admins)
         )
+    if answer and update.callback_query is not None:
+        await update.callback_query.answer(texts.STRANGER_BUTTON_REFUSAL, show_alert=True)
+    elif answer and update.effective_message is not None:
+        await update.effective_message.reply_text(texts.STRANGER_REFUSAL)
     if not notify:
         return
     notice = texts.admin_stranger_notice(
