@@ -23,8 +23,8 @@ from simulator.line.models import (
     SentMessage,
     WebhookAttempt,
 )
+from simulator.line.records import Clock, SystemClock
 from simulator.line.server import FakeLinePlatform
-from simulator.line.state import Clock, SystemClock
 
 __all__ = [
     "SIGNATURE_HEADER",

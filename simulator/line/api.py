@@ -9,8 +9,8 @@ from typing import Any
 
 from simulator.line import ids
 from simulator.line.models import ApiCall, Endpoint, Fault, JSONDict, LineApiError
+from simulator.line.records import RETRY_KEY_TTL, Content
 from simulator.line.sending import Sending
-from simulator.line.state import RETRY_KEY_TTL, Content
 
 MAX_BODY = 2 * 1024 * 1024  # "413 Payload Too Large: the request exceeds the 2 MB limit"
 RETRY_KEY_ENDPOINTS = frozenset({Endpoint.PUSH, Endpoint.MULTICAST})

@@ -10,7 +10,7 @@ from simulator.line.api import LineApi
 from simulator.line.events import SIGNATURE_HEADER, new_event, redelivered, sign, webhook_body
 from simulator.line.ids import new_reply_token
 from simulator.line.models import Injected, JSONDict, WebhookAttempt
-from simulator.line.state import REPLY_TOKEN_TTL, PendingEvent, ReplyToken
+from simulator.line.records import REPLY_TOKEN_TTL, PendingEvent, ReplyToken
 
 
 @dataclass(frozen=True)

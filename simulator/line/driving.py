@@ -16,7 +16,7 @@ from simulator.line.models import (
     find_actions,
     user_id_of,
 )
-from simulator.line.state import Chat, Content
+from simulator.line.records import Chat, Content
 
 MessageRef = SentMessage | Injected | str  # a message, or its id
 

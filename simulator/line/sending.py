@@ -15,12 +15,8 @@ from simulator.line.models import (
     invalid_property,
     request_body_error,
 )
-from simulator.line.state import (
-    REPLY_TOKEN_HARD_LIMIT,
-    AcceptedKey,
-    Chat,
-    LineState,
-)
+from simulator.line.records import REPLY_TOKEN_HARD_LIMIT, AcceptedKey, Chat
+from simulator.line.state import LineState
 from simulator.line.validation import QUOTABLE_TYPES, check_messages
 
 MAX_MULTICAST = 500
