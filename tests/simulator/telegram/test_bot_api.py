@@ -1,4 +1,4 @@
-"""Tests of the fake Telegram Bot API, driven by python-telegram-bot and raw httpx."""
+"""Tests of the simulated Telegram Bot API, driven by python-telegram-bot and raw httpx."""
 
 from __future__ import annotations
 
@@ -42,17 +42,17 @@ from telegram.ext import (
     ContextTypes,
 )
 
-from tests.fakes import FakeBotAPI, HtmlParseError, make_png, parse_html, utf16_len
+from simulator.telegram import FakeBotAPI, HtmlParseError, make_png, parse_html, utf16_len
 
 USER_ID = 5001
 OTHER_ID = 5002
 GROUP_ID = -1001234567890
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture
 def api() -> Iterator[FakeBotAPI]:
-    with FakeBotAPI() as fake:
+    with FakeBotAPI(flood_limits=None) as fake:
         fake.add_user(USER_ID, "Somchai", "Jaidee", username="somchai")
         fake.add_user(OTHER_ID, "Malee")
         fake.add_group(GROUP_ID, "Phichit duty officers")
@@ -702,9 +702,10 @@ async def test_manual_test_endpoints(api: FakeBotAPI, bot: Bot) -> None:
         assert (await client.get("nothing")).status_code == 404
 
 
-def test_command_line_entry_point() -> None:
+@pytest.mark.parametrize("module", ["simulator.telegram", "tests.fakes.bot_api"])
+def test_command_line_entry_point(module: str) -> None:
     process = subprocess.Popen(
-        [sys.executable, "-m", "tests.fakes.bot_api", "--port", "0"],
+        [sys.executable, "-m", module, "--port", "0"],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
