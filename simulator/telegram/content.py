@@ -17,6 +17,7 @@ from simulator.telegram.models import (
     bad_request,
 )
 from simulator.telegram.params import Params
+from simulator.telegram.replies import Replies, Reply
 
 TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024
@@ -36,7 +37,7 @@ BUTTON_ACTIONS = frozenset(
 )
 
 
-class Content(Files, Flood):
+class Content(Files, Flood, Replies):
     """Checks and records the content of messages the bot sends."""
 
     # ------------------------------------------------------ chats & content
@@ -177,36 +178,6 @@ class Content(Files, Flood):
     def _inline(markup: JSONDict | None) -> JSONDict | None:
         return markup if markup and "inline_keyboard" in markup else None
 
-    def _reply_locked(self, p: Params, chat: JSONDict) -> JSONDict | None:
-        """The message replied to (reply_parameters or legacy reply_to_message_id)."""
-        params = p.get_json("reply_parameters", "can't parse reply parameters JSON object")
-        target_chat = int(chat["id"])
-        if params is not None:
-            if not isinstance(params, dict):
-                raise bad_request("can't parse reply parameters JSON object")
-            message_id = params.get("message_id")
-            allow = bool(params.get("allow_sending_without_reply"))
-            if params.get("chat_id") not in (None, ""):
-                try:
-                    target_chat = int(params["chat_id"])
-                except (TypeError, ValueError):
-                    raise bad_request("chat not found") from None
-        else:
-            message_id = p.get_int("reply_to_message_id")
-            allow = p.get_bool("allow_sending_without_reply")
-        if message_id in (None, 0):
-            return None
-        try:
-            key = (target_chat, int(message_id))
-        except (TypeError, ValueError):
-            raise bad_request("can't parse reply parameters JSON object") from None
-        replied = self._messages.get(key)
-        if replied is None:
-            if allow:
-                return None
-            raise bad_request("message to be replied not found")
-        return replied
-
     def _record_locked(
         self,
         p: Params,
@@ -218,7 +189,7 @@ class Content(Files, Flood):
         raw_text: str | None,
         entities: list[JSONDict],
         markup: JSONDict | None,
-        reply: JSONDict | None,
+        reply: Reply | None,
         file_id: str | None = None,
         media_group_id: str | None = None,
     ) -> SentMessage:
@@ -232,7 +203,7 @@ class Content(Files, Flood):
         if media_group_id is not None:
             message["media_group_id"] = media_group_id
         if reply is not None:
-            message["reply_to_message"] = self._quoted(reply)
+            message.update(copy.deepcopy(reply.fields))
         message.update(content)
         inline = self._inline(markup)
         if inline is not None:
@@ -248,7 +219,7 @@ class Content(Files, Flood):
             parse_mode=p.get_str("parse_mode"),
             entities=entities,
             reply_markup=copy.deepcopy(markup),
-            reply_to_message_id=None if reply is None else int(reply["message_id"]),
+            reply_to_message_id=None if reply is None else reply.message_id,
             date=message["date"],
             time=time.monotonic(),
             message=message,

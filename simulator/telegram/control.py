@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from starlette.requests import Request
@@ -9,6 +10,7 @@ from starlette.responses import JSONResponse, Response
 
 from simulator.telegram.actors import Actors
 from simulator.telegram.driving import Driving
+from simulator.telegram.feed import Feed
 from simulator.telegram.models import (
     Call,
     JSONDict,
@@ -16,8 +18,8 @@ from simulator.telegram.models import (
 from simulator.telegram.reading import Reading
 
 
-class Control(Actors, Driving, Reading):
-    """``POST /_test/users|groups|send_text|…`` and ``GET /_test/sent|calls``."""
+class Control(Actors, Driving, Reading, Feed):
+    """``POST /_test/users|groups|send_text|…``, ``GET /_test/sent|calls|view|changes``."""
 
     async def _test_request(self, request: Request, action: str) -> Response:
         """Small JSON API for driving the fake by hand (curl) or from another process."""
@@ -72,6 +74,13 @@ class Control(Actors, Driving, Reading):
             return [m.to_dict() for m in self.sent_messages(None if chat is None else int(chat))]
         if verb == "GET" and action == "calls":
             return [_call_json(c) for c in self.calls(query.get("method"))]
+        if verb == "GET" and action == "view":
+            return asdict(self.chat_view(int(query["chat_id"])))
+        if verb == "GET" and action == "changes":
+            chat = query.get("chat_id")
+            since = int(query.get("since", 0))
+            found = self.changes_since(since, None if chat is None else int(chat))
+            return [asdict(c) for c in found]
         raise LookupError(f"{verb} /_test/{action}")
 
 

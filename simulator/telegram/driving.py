@@ -12,9 +12,10 @@ from simulator.telegram.models import (
     JSONDict,
 )
 from simulator.telegram.state import MessageRef, _Query
+from simulator.telegram.views import Views
 
 
-class Driving(Files):
+class Driving(Files, Views):
     """Thread-safe actions of users; each returns the update it caused."""
 
     # ---------------------------------------------------------- user updates
@@ -99,7 +100,9 @@ class Driving(Files):
         caption: str | None = None,
         *,
         chat_id: int | None = None,
+        reply_to: MessageRef | None = None,
     ) -> Injected:
+        """The user sends a file as a document (from bytes, as a phone uploads it)."""
         with self._lock:
             stored = self._store_file_locked(
                 "document", data, mime_type=mime_type, file_name=file_name
@@ -107,7 +110,7 @@ class Driving(Files):
             content: JSONDict = {"document": self._file_dict(stored)}
             if caption:
                 content["caption"] = caption
-            return self._inject_message_locked(user, content, chat_id=chat_id, reply_to=None)
+            return self._inject_message_locked(user, content, chat_id=chat_id, reply_to=reply_to)
 
     def send_voice(
         self,
@@ -132,7 +135,9 @@ class Driving(Files):
         horizontal_accuracy: float | None = None,
         live_period: int | None = None,
         chat_id: int | None = None,
+        reply_to: MessageRef | None = None,
     ) -> Injected:
+        """The user shares a location (the attachment menu, or a request_location button)."""
         location: JSONDict = {"latitude": latitude, "longitude": longitude}
         if horizontal_accuracy is not None:
             location["horizontal_accuracy"] = horizontal_accuracy
@@ -140,7 +145,7 @@ class Driving(Files):
             location["live_period"] = live_period
         with self._lock:
             return self._inject_message_locked(
-                user, {"location": location}, chat_id=chat_id, reply_to=None
+                user, {"location": location}, chat_id=chat_id, reply_to=reply_to
             )
 
     def send_sticker(
@@ -222,6 +227,37 @@ class Driving(Files):
             self._queries[query_id] = _Query(key[0], time.monotonic(), message_id=key[1])
             self._enqueue_locked({"update_id": next(self._update_ids), "callback_query": query})
             return query_id
+
+    def press_reply_button(
+        self,
+        user: FakeUser | int,
+        text: str,
+        *,
+        location: tuple[float, float] | None = None,
+        phone_number: str = "+66812345678",
+        chat_id: int | None = None,
+    ) -> Injected:
+        """The user taps a button of the reply keyboard the bot shows in the chat.
+
+        A plain button sends its text; a request_location button shares ``location``, a
+        request_contact button the user's own contact. The button must be on the keyboard
+        (a one-time keyboard stays available, folded, as in the apps).
+        """
+        with self._lock:
+            sender = self._resolve_user_locked(user)
+            target = sender.id if chat_id is None else chat_id
+            keyboard = self._reply_keyboard_locked(target)
+        buttons = [b for row in (keyboard.rows if keyboard else []) for b in row]
+        button = next((b for b in buttons if b.text == text), None)
+        if button is None:
+            raise ValueError(f"no reply keyboard button {text!r} in chat {target}")
+        if button.request_location:
+            if location is None:
+                raise ValueError(f"button {text!r} shares a location: pass location=")
+            return self.send_location(sender, *location, chat_id=chat_id)
+        if button.request_contact:
+            return self.send_contact(sender, phone_number, chat_id=chat_id)
+        return self.send_text(sender, text, chat_id=chat_id)
 
     def inject_update(self, update: JSONDict) -> Injected:
         """Queue an arbitrary (possibly forged) update; update_id is assigned if missing."""

@@ -16,13 +16,11 @@ from starlette.applications import Starlette
 from starlette.routing import Route
 
 from simulator.telegram.endpoints import Endpoints
-from simulator.telegram.feed import Feed
 from simulator.telegram.state import DEFAULT_TOKEN, FloodLimits
-from simulator.telegram.views import Views
 from simulator.telegram.waits import Waits
 
 
-class FakeBotAPI(Endpoints, Waits, Feed, Views):
+class FakeBotAPI(Endpoints, Waits):
     """The fake Bot API: state + methods (see the base classes) + an HTTP server.
 
     ``start()``/``stop()`` or ``with FakeBotAPI() as api:``. The server runs uvicorn on
@@ -205,7 +203,8 @@ def main(argv: list[str] | None = None) -> int:
         f"  base_file_url: {api.base_file_url}\n"
         f"  token:         {api.token}\n"
         f"  test API:      POST {api.url}/_test/users|groups|send_text|send_location|"
-        "press_button|inject|reset, GET /_test/sent?chat_id=… and /_test/calls?method=…",
+        "press_button|inject|reset, GET /_test/sent|view?chat_id=…, /_test/calls?method=…, "
+        "/_test/changes?since=…",
         flush=True,
     )
     try:

@@ -137,10 +137,11 @@ class Views(State):
             current = self._messages.get((int(replied["chat"]["id"]), replied["message_id"]))
             shown = current or replied  # the quote shows the replied message as it is now
             quoted_kind = _kind(shown)
+            part = (message.get("quote") or {}).get("text")  # the bot quoted a part of it
             quote = Quote(
                 message_id=int(replied["message_id"]),
                 sender=self._sender_locked(shown),
-                text=shown.get("text") if quoted_kind == "text" else shown.get("caption"),
+                text=part or (shown.get("text") if quoted_kind == "text" else shown.get("caption")),
                 kind=quoted_kind,
             )
         file_id, file_name = _file(message, kind)
