@@ -59,6 +59,11 @@ class Actors(State):
             self._chats[chat_id] = chat
         return dict(chat)
 
+    def users(self) -> list[FakeUser]:
+        """Everyone registered, in the order they were added."""
+        with self._lock:
+            return list(self._users.values())
+
     def user(self, user_id: int) -> FakeUser:
         with self._lock:
             return self._resolve_user_locked(user_id)

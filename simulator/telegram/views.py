@@ -118,9 +118,12 @@ def _file(message: JSONDict, kind: str) -> tuple[str | None, str | None]:
 class Views(State):
     """``chat_view(chat_id)``: the sandbox draws a phone from it."""
 
+    def _from_bot(self, message: JSONDict) -> bool:
+        return bool((message.get("from") or {}).get("id") == self.bot_id)
+
     def _sender_locked(self, message: JSONDict) -> str:
         sender = message.get("from") or {}
-        if sender.get("id") == self.bot_id:
+        if self._from_bot(message):
             return self.bot_first_name
         names = [sender.get("first_name"), sender.get("last_name")]
         return " ".join(str(n) for n in names if n) or "?"
@@ -148,7 +151,7 @@ class Views(State):
         place = message.get("location")
         return ViewMessage(
             message_id=int(message["message_id"]),
-            from_bot=(message.get("from") or {}).get("id") == self.bot_id,
+            from_bot=self._from_bot(message),
             sender=self._sender_locked(message),
             date=int(message.get("date", 0)),
             kind=kind,
@@ -181,9 +184,7 @@ class Views(State):
                 keyboard = None
         if keyboard is not None and keyboard.one_time:
             used = any(
-                key[0] == chat_id
-                and key[1] > since
-                and self._sender_locked(m) != self.bot_first_name
+                key[0] == chat_id and key[1] > since and not self._from_bot(m)
                 for key, m in self._messages.items()
             )
             if used:

@@ -113,7 +113,8 @@ async def test_media_and_locations(api: FakeBotAPI, bot: Bot) -> None:
     assert (upload.from_bot, upload.file_name) == (False, "note.txt")
 
 
-def test_groups_and_unknown_chats(api: FakeBotAPI) -> None:
+def test_groups_people_and_unknown_chats(api: FakeBotAPI) -> None:
+    assert [u.id for u in api.users()] == [REPORTER, GOVERNOR]
     assert api.chat_view(GROUP).title == "ศูนย์บัญชาการ"
     with pytest.raises(ValueError, match="unknown chat"):
         api.chat_view(424242)
