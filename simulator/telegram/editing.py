@@ -42,6 +42,13 @@ class Editing(Content):
             raise bad_request("message to edit not found")
         return record
 
+    def _edit_markup_locked(self, p: Params) -> JSONDict | None:
+        """Edits take an inline keyboard only (InlineKeyboardMarkup in the reference)."""
+        markup = self._markup_locked(p)
+        if markup is not None and self._inline(markup) is None:
+            raise bad_request("inline keyboard expected")
+        return markup
+
     def _apply_edit_locked(
         self,
         record: SentMessage,
@@ -105,7 +112,7 @@ class Editing(Content):
             raw_text=raw,
             parse_mode=p.get_str("parse_mode"),
             entities=entities,
-            markup=self._markup_locked(p),
+            markup=self._edit_markup_locked(p),
         )
 
     def _edit_message_caption(self, p: Params) -> JSONDict:
@@ -123,7 +130,7 @@ class Editing(Content):
             raw_text=raw,
             parse_mode=p.get_str("parse_mode"),
             entities=entities,
-            markup=self._markup_locked(p),
+            markup=self._edit_markup_locked(p),
         )
 
     def _edit_message_reply_markup(self, p: Params) -> JSONDict:
@@ -135,7 +142,7 @@ class Editing(Content):
             raw_text=record.raw_text,
             parse_mode=record.parse_mode,
             entities=record.entities,
-            markup=self._markup_locked(p),
+            markup=self._edit_markup_locked(p),
         )
 
     def _delete_message(self, p: Params) -> bool:

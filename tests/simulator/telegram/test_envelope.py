@@ -63,3 +63,17 @@ async def test_webhook_calls_are_recorded(api: FakeBotAPI, http: httpx.AsyncClie
         "getWebhookInfo",
     ]
     assert api.calls("setWebhook")[0].params["secret_token"] == "s3"
+
+
+async def test_edits_take_inline_keyboards_only(http: httpx.AsyncClient) -> None:
+    sent = (await http.post("sendMessage", json={"chat_id": REPORTER, "text": "เดิม"})).json()
+    edit = {
+        "chat_id": REPORTER,
+        "message_id": sent["result"]["message_id"],
+        "text": "ใหม่",
+        "reply_markup": {"keyboard": [["น้ำท่วม"]]},
+    }
+    refused = await http.post("editMessageText", json=edit)
+    assert refused.json()["description"] == "Bad Request: inline keyboard expected"
+    edit["reply_markup"] = {"inline_keyboard": [[{"text": "ดู", "callback_data": "see"}]]}
+    assert (await http.post("editMessageText", json=edit)).status_code == 200
