@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+from typing import Any
+
 import httpx
 import pytest
 from telegram import Bot
 from telegram.error import RetryAfter
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 
 from simulator.telegram import FakeBotAPI, FloodLimits
-from tests.simulator.telegram.conftest import GOVERNOR, GROUP, REPORTER
+from tests.simulator.telegram.conftest import GOVERNOR, GROUP, OTHER_ID, REPORTER, USER_ID
 
 
 async def test_the_simulator_limits_one_message_per_second_per_chat(limited: FakeBotAPI) -> None:
@@ -70,3 +74,29 @@ async def test_limits_can_be_turned_off_and_on(api: FakeBotAPI, bot: Bot) -> Non
         await bot.send_message(REPORTER, "too soon")
     api.disable_rate_limits()
     await bot.send_message(REPORTER, "free again")
+
+
+async def test_rate_limit_emulation(api: FakeBotAPI, http: httpx.AsyncClient) -> None:
+    api.enforce_rate_limits(per_chat_per_second=1, global_per_second=30)
+    first = await http.post("sendMessage", data={"chat_id": USER_ID, "text": "1"})
+    second = await http.post("sendMessage", data={"chat_id": USER_ID, "text": "2"})
+    other = await http.post("sendMessage", data={"chat_id": OTHER_ID, "text": "3"})
+    assert (first.status_code, second.status_code, other.status_code) == (200, 429, 200)
+    assert second.json()["parameters"] == {"retry_after": 1}
+    assert api.rate_limited_count == 1
+
+
+async def test_flood_is_carried_by_retrying_bot(
+    api: FakeBotAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PTB_TIMEDELTA", "true")
+    api.enforce_rate_limits(per_chat_per_second=100, global_per_second=5)
+    limiter = AIORateLimiter(overall_max_rate=0, group_max_rate=0, max_retries=5)
+    app: Application[Any, Any, Any, Any, Any, Any] = (
+        ApplicationBuilder().token(api.token).base_url(api.base_url).rate_limiter(limiter).build()
+    )
+    users = [api.add_user(7000 + i, f"U{i}") for i in range(8)]
+    async with app:
+        await asyncio.gather(*(app.bot.send_message(u.id, f"alert {u.id}") for u in users))
+    assert api.rate_limited_count >= 3
+    assert sorted(m.chat_id for m in api.sent_messages()) == [u.id for u in users]
