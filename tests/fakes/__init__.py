@@ -1,4 +1,4 @@
-"""Test doubles for external services.
+"""Test doubles for external services; the Telegram one is simulator.telegram, re-exported.
 
 ``FakeBotAPI`` is imported lazily so that ``python -m tests.fakes.bot_api`` does not
 import its own module twice.
@@ -9,20 +9,22 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from tests.fakes.bot_api_models import (
+from simulator.telegram import (
     ApiError,
     Call,
     CallbackAnswer,
     Edit,
     FakeUser,
+    HtmlParseError,
     Injected,
     SentMessage,
     StoredFile,
     UploadedFile,
     image_size,
     make_png,
+    parse_html,
+    utf16_len,
 )
-from tests.fakes.telegram_html import HtmlParseError, parse_html, utf16_len
 
 if TYPE_CHECKING:
     from tests.fakes.bot_api import FakeBotAPI
