@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -15,93 +15,13 @@ import pytest
 
 from incidents import provinces
 from incidents.text.sandbox import BAD_BODY, BANNER, UNKNOWN_FILE, UNKNOWN_PERSON
-from tests.fakes import make_png
 from tests.web.conftest import HTML, Site
+from tests.web.phones_fake import GOVERNOR, REPORTER, FakePhones
 from web.app import CONTENT_SECURITY_POLICY, create_app
-from web.phones import ChatView, PhoneOwner, Place, Sample, SampleKind, district_seats
+from web.phones import district_seats
 from web.routes import sandbox_api
 
-REPORTER, GOVERNOR, ADMIN = 7001, 7002, 7003
 ORIGIN = "http://testserver"
-
-
-class FakePhones:
-    """Three phones with canned chats; records what people do and lets a test change a chat."""
-
-    def __init__(self) -> None:
-        self.seq = {REPORTER: 1, GOVERNOR: 1, ADMIN: 1}
-        self.changed = {user_id: asyncio.Event() for user_id in self.seq}
-        self.done: list[tuple[Any, ...]] = []
-        self.files = {
-            REPORTER: {"photo-1": (make_png(4, 4), "image/png")},
-            GOVERNOR: {"doc-1": (b"%PDF-1.4 sample", "application/pdf")},
-        }
-
-    def people(self) -> Sequence[PhoneOwner]:
-        return [
-            PhoneOwner(REPORTER, "นายอำเภอตะพานหิน <b>ทดสอบ</b>", "นายอำเภอ", "อำเภอตะพานหิน"),
-            PhoneOwner(GOVERNOR, "ผู้ว่าราชการจังหวัดพิจิตร", "ผู้บริหาร", "จังหวัดพิจิตร"),
-            PhoneOwner(ADMIN, "ผู้ดูแลระบบ", "ผู้ดูแลระบบ", "สำนักงานจังหวัด"),
-        ]
-
-    def places(self) -> Sequence[Place]:
-        return district_seats(provinces.load("phichit"))
-
-    def samples(self) -> Sequence[Sample]:
-        return [
-            Sample("flood", "ภาพน้ำท่วมถนน", SampleKind.PHOTO),
-            Sample("memo", "บันทึกข้อความ (PDF)", SampleKind.DOCUMENT),
-        ]
-
-    def view(self, user_id: int) -> ChatView:
-        return {
-            "seq": self.seq[user_id],
-            "messages": [
-                {
-                    "id": 10,
-                    "from": "bot",
-                    "at": "2026-11-28T09:00:00+07:00",
-                    "text": "🚨 เหตุด่วน อุทกภัย",
-                    "entities": [{"type": "bold", "offset": 0, "length": 11}],
-                    "photo": None,
-                    "document": None,
-                    "location": None,
-                    "reply_to": None,
-                    "edited": False,
-                    "buttons": [[{"text": "รับทราบ", "data": "ack:1"}]],
-                }
-            ],
-            "keyboard": [["แจ้งเหตุ"]],
-            "popup": None,
-        }
-
-    async def wait(self, user_id: int, after_seq: int, timeout: float) -> int:
-        if self.seq[user_id] <= after_seq:
-            try:
-                await asyncio.wait_for(self.changed[user_id].wait(), timeout)
-            except TimeoutError:
-                return after_seq
-            self.changed[user_id].clear()
-        return self.seq[user_id]
-
-    def change(self, user_id: int) -> None:
-        self.seq[user_id] += 1
-        self.changed[user_id].set()
-
-    async def send_text(self, user_id: int, text: str, reply_to: int | None = None) -> None:
-        self.done.append(("text", user_id, text, reply_to))
-
-    async def press(self, user_id: int, message_id: int, data: str) -> None:
-        self.done.append(("press", user_id, message_id, data))
-
-    async def send_sample(self, user_id: int, sample_key: str, reply_to: int | None = None) -> None:
-        self.done.append(("sample", user_id, sample_key, reply_to))
-
-    async def share_location(self, user_id: int, place_key: str) -> None:
-        self.done.append(("location", user_id, place_key))
-
-    def file(self, user_id: int, file_id: str) -> tuple[bytes, str] | None:
-        return self.files.get(user_id, {}).get(file_id)
 
 
 @pytest.fixture
@@ -187,7 +107,7 @@ async def test_a_chat_is_read_as_json_and_an_unknown_person_is_404_in_thai(
     assert chat.status_code == 200
     view = chat.json()
     assert view["seq"] == 1 and view["keyboard"] == [["แจ้งเหตุ"]]
-    assert view["messages"][0]["buttons"] == [[{"text": "รับทราบ", "data": "ack:1"}]]
+    assert view["messages"][0]["buttons"][0] == [{"text": "รับทราบ", "data": "ack:1"}]
     missing = await browser.get("/sandbox/api/chat/999")
     assert (missing.status_code, missing.text) == (404, UNKNOWN_PERSON)
     assert (await browser.get("/sandbox/api/chat/x")).status_code == 404
