@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from incidents import provinces
 from tests.fakes import make_png
@@ -18,6 +18,7 @@ from web.phones import (
     Popup,
     Sample,
     SampleKind,
+    UrlButton,
     district_seats,
 )
 
@@ -69,6 +70,14 @@ class FakePhones:
         self.keyboard: dict[int, list[list[str]] | None] = {key: [["แจ้งเหตุ"]] for key in people}
         self.popup: dict[int, Popup | None] = dict.fromkeys(people)
         self._next_id = 100
+
+    def link_to(self, web_url: str) -> None:
+        """Point the alerts' web-log buttons at where the web log listens."""
+        for chat in self.chats.values():
+            for row in chat[0]["buttons"]:
+                for button in row:
+                    if "url" in button:
+                        cast(UrlButton, button)["url"] = f"{web_url}/incidents"
 
     def people(self) -> Sequence[PhoneOwner]:
         return [
@@ -135,7 +144,10 @@ class FakePhones:
 
     async def send_sample(self, user_id: int, sample_key: str, reply_to: int | None = None) -> None:
         self.done.append(("sample", user_id, sample_key, reply_to))
-        self.files.setdefault(user_id, {})[f"sample-{sample_key}"] = (make_png(8, 6), "image/png")
+        self.files.setdefault(user_id, {})[f"sample-{sample_key}"] = (
+            make_png(240, 160, (70, 130, 180)),
+            "image/png",
+        )
         self._add(user_id, "me", "", photo=f"sample-{sample_key}")
         self.change(user_id)
 

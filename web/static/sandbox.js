@@ -214,7 +214,7 @@
     }
 
     message(m) {
-      const item = el("li", "msg " + (m.from === "me" ? "me" : "bot"));
+      const item = el("li", "msg " + (m.from === "me" ? "out" : "in"));
       item.dataset.id = m.id;
       if (m.reply_to) {
         const quote = el("div", "quote", m.reply_to.text || "…");
