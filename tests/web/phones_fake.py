@@ -10,6 +10,7 @@ from typing import Any, cast
 from incidents import provinces
 from tests.fakes import make_png
 from web.phones import (
+    CallbackButton,
     ChatView,
     Entity,
     Message,
@@ -25,6 +26,50 @@ from web.phones import (
 REPORTER, GOVERNOR, ADMIN = 7001, 7002, 7003
 ALERT = "🚨 เหตุด่วน อุทกภัย\nอ.ตะพานหิน น้ำท่วมถนนสายหลัก"
 AT = "2026-11-28T09:00:00+07:00"
+
+
+def _units(text: str) -> int:
+    """A text's length as Telegram counts it, in UTF-16 code units."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _rich() -> tuple[str, list[Entity]]:
+    """An instruction using every kind of formatting the page draws, with a hostile piece."""
+    pieces: list[tuple[str, list[Entity]]] = [
+        ("📝 ข้อสั่งการ ", []),
+        ("ตัวหนา ", [{"type": "bold", "offset": 0, "length": 0}]),
+        ("เอียง", [{"type": "italic", "offset": 0, "length": 0}]),
+        (" ", []),
+        ("ขีดเส้นใต้", [{"type": "underline", "offset": 0, "length": 0}]),
+        (" ", []),
+        ("ขีดฆ่า", [{"type": "strikethrough", "offset": 0, "length": 0}]),
+        (" ", []),
+        ("<script>alert(1)</script>", [{"type": "code", "offset": 0, "length": 0}]),
+        ("\n", []),
+        (
+            "ประกาศ",
+            [{"type": "text_link", "offset": 0, "length": 0, "url": "https://example.org/"}],
+        ),
+        (" ", []),
+        (
+            "javascript:alert(2)",
+            [{"type": "text_link", "offset": 0, "length": 0, "url": "javascript:alert(2)"}],
+        ),
+        ("\n", []),
+        ("ความลับ", [{"type": "spoiler", "offset": 0, "length": 0}]),
+        ("\n", []),
+        ("ยกข้อความ", [{"type": "blockquote", "offset": 0, "length": 0}]),
+    ]
+    text, entities = "", list[Entity]()
+    for piece, kinds in pieces:
+        for kind in kinds:
+            entity = kind.copy()
+            entity["offset"], entity["length"] = _units(text), _units(piece)
+            entities.append(entity)
+        text += piece
+    # The bold runs over the italic word too: nested, as Telegram sends it.
+    entities[0]["length"] += _units("เอียง")
+    return text, entities
 
 
 def _message(message_id: int, sender: str, text: str, **fields: Any) -> Message:
@@ -67,6 +112,11 @@ class FakePhones:
             user_id: [_message(10, "bot", ALERT, entities=list(bold), buttons=buttons)]
             for user_id in people
         }
+        text, entities = _rich()
+        close: list[list[CallbackButton | UrlButton]] = [[{"text": "ปิดเหตุการณ์", "data": "close!"}]]
+        self.chats[GOVERNOR].append(
+            _message(11, "bot", text, entities=entities, edited=True, buttons=close)
+        )
         self.keyboard: dict[int, list[list[str]] | None] = {key: [["แจ้งเหตุ"]] for key in people}
         self.popup: dict[int, Popup | None] = dict.fromkeys(people)
         self._next_id = 100
@@ -136,10 +186,14 @@ class FakePhones:
         self.done.append(("press", user_id, message_id, data))
         for message in self.chats[user_id]:
             if message["id"] == message_id:
-                message["text"] = f"{message['text']}\n✅ รับทราบแล้ว"
+                message["text"] = f"{message['text']}\n✅ ดำเนินการแล้ว"
                 message["edited"] = True
                 message["buttons"] = [row for row in message["buttons"] if "url" in row[0]]
-        self.popup[user_id] = {"text": "บันทึกการรับทราบแล้ว", "alert": False}
+        # A data ending in "!" is answered with show_alert, as a confirmation would be.
+        if data.endswith("!"):
+            self.popup[user_id] = {"text": "ปิดเหตุการณ์เรียบร้อยแล้ว", "alert": True}
+        else:
+            self.popup[user_id] = {"text": "บันทึกการรับทราบแล้ว", "alert": False}
         self.change(user_id)
 
     async def send_sample(self, user_id: int, sample_key: str, reply_to: int | None = None) -> None:

@@ -102,7 +102,34 @@ async def test_a_reporter_and_the_governor_on_two_phones(site: Site, database_ur
                 await page.get_by_role("button", name="ผู้ว่าราชการจังหวัดพิจิตร").click()
                 await governor.locator(".msg.in").first.wait_for()
                 assert await reporter.is_hidden()
+                rich = governor.locator(".msg.in").nth(1)
+                drawn = {
+                    tag: await rich.locator(tag).first.inner_text()
+                    for tag in ["strong", "strong em", "u", "s", "code", "blockquote"]
+                }
+                links = await rich.locator("a").evaluate_all("as => as.map(a => a.href)")
+                spoiler = rich.locator(".spoiler")
+                await spoiler.click()
+                spoiler_class = await spoiler.get_attribute("class")
                 await page.screenshot(path=ARTIFACTS / "5-governor.png")
+
+                await rich.get_by_role("button", name="ปิดเหตุการณ์").click()
+                box = governor.locator(".alertbox")
+                await box.wait_for(state="visible")
+                alert_text = await box.locator(".alert-text").inner_text()
+                await page.screenshot(path=ARTIFACTS / "6-alert-box.png")
+                await box.get_by_role("button", name="ตกลง").click()
+                await box.wait_for(state="hidden")
+
+                wide = await browser.new_page(viewport={"width": 1280, "height": 900})
+                wide.on("pageerror", lambda e: errors.append(str(e)))
+                await wide.goto(f"{url}/sandbox/phones?who={REPORTER}&who={GOVERNOR}")
+                await wide.locator(f".phone[data-user='{GOVERNOR}'] .msg").first.wait_for()
+                assert await wide.locator(".alertbox:visible, .toast:visible").count() == 0
+                side_by_side = await wide.locator(".phone").evaluate_all(
+                    "ps => ps.map(p => p.getBoundingClientRect().top)"
+                )
+                await wide.screenshot(path=ARTIFACTS / "7-desktop.png")
                 width = await page.evaluate("document.documentElement.scrollWidth")
             finally:
                 await browser.close()
@@ -115,5 +142,17 @@ async def test_a_reporter_and_the_governor_on_two_phones(site: Site, database_ur
         ("press", REPORTER, 10, "ack:1"),
         ("text", REPORTER, "รับทราบ กำลังลงพื้นที่", 10),
     ]
+    assert drawn == {
+        "strong": "ตัวหนา เอียง",
+        "strong em": "เอียง",
+        "u": "ขีดเส้นใต้",
+        "s": "ขีดฆ่า",
+        "code": "<script>alert(1)</script>",  # shown as text, never run
+        "blockquote": "ยกข้อความ",
+    }
+    assert links == ["https://example.org/"]  # a javascript: link stays plain text
+    assert "shown" in (spoiler_class or "")
+    assert alert_text == "ปิดเหตุการณ์เรียบร้อยแล้ว"
+    assert len(side_by_side) == 2 and side_by_side[0] == side_by_side[1]
     assert width <= PHONE["width"]  # nothing wider than the phone
     assert not errors, errors  # nothing blocked by the CSP, no script error

@@ -114,6 +114,7 @@
       this.userId = Number(root.dataset.user);
       this.seq = -1;
       this.lastPopup = "";
+      this.stick = true;
       this.replyTo = null;
       this.chat = root.querySelector(".chat");
       this.keyboard = root.querySelector(".keyboard");
@@ -198,6 +199,8 @@
       const view = await response.json();
       if (view.seq === this.seq) return;
       const wasFresh = this.seq >= 0;
+      // A pop-up already in the chat when the page opens was answered before: not shown again.
+      if (!wasFresh) this.lastPopup = view.popup ? JSON.stringify(view.popup) : "";
       this.seq = view.seq;
       this.draw(view);
       if (wasFresh) document.dispatchEvent(new CustomEvent("phone-changed", { detail: this.userId }));
@@ -205,9 +208,11 @@
 
     draw(view) {
       const atBottom = this.chat.scrollHeight - this.chat.scrollTop - this.chat.clientHeight < 40;
+      // Follow the newest message unless the person scrolled up to read (also once photos load).
+      this.stick = atBottom || this.chat.dataset.drawn !== "1";
       this.chat.replaceChildren(...view.messages.map((m) => this.message(m)));
       if (!view.messages.length) this.chat.append(el("li", "empty", t("empty")));
-      if (atBottom || this.chat.dataset.drawn !== "1") this.chat.scrollTop = this.chat.scrollHeight;
+      if (this.stick) this.chat.scrollTop = this.chat.scrollHeight;
       this.chat.dataset.drawn = "1";
       this.drawKeyboard(view.keyboard);
       this.showPopup(view.popup);
@@ -224,7 +229,9 @@
         const img = el("img", "photo");
         img.src = "/sandbox/api/file/" + this.userId + "/" + encodeURIComponent(m.photo);
         img.alt = t("photo");
-        img.loading = "lazy";
+        img.addEventListener("load", () => {
+          if (this.stick) this.chat.scrollTop = this.chat.scrollHeight;
+        });
         item.append(img);
       }
       if (m.document) {
