@@ -80,6 +80,11 @@ async def home(request: Request) -> Response:
     return RedirectResponse("/incidents", status_code=303)
 
 
+async def sandbox_home(request: Request) -> Response:
+    """In the sandbox, choosing a phone is the home page."""
+    return RedirectResponse("/sandbox", status_code=303)
+
+
 async def healthz(request: Request) -> Response:
     """Say the process serves, with the state of its parts; no data, no sign-in needed."""
     report: HealthReport = request.app.state.health
@@ -104,7 +109,7 @@ def create_app(
     sandbox's: every page says so, and the phone pages are served; live, they do not exist."""
     in_sandbox = phones is not None
     routes: list[BaseRoute] = [
-        Route("/", home, methods=["GET"]),
+        Route("/", sandbox_home if in_sandbox else home, methods=["GET"]),
         Route("/healthz", healthz, methods=["GET"]),
         *signin.routes,
         *incidents.routes,

@@ -15,6 +15,7 @@ from incidents.text import ROLE_NAMES
 from incidents.text.labels import STATUS_LABELS, UNKNOWN, count_text
 from incidents.text.report import CATEGORY_LABELS, DDPM_LABELS, URGENCY_LABELS
 from incidents.text.sandbox import BANNER as SANDBOX_BANNER
+from incidents.text.sandbox import BANNER_LINK as SANDBOX_BANNER_LINK
 from incidents.text.web import (
     ATTACHMENT_LABELS,
     ATTACHMENTS_HEADING,
@@ -114,6 +115,7 @@ def build(tz: tzinfo, *, sandbox: bool = False) -> Jinja2Templates:
         ROLE_NAMES=ROLE_NAMES,
         bars=_bars,
         SANDBOX_BANNER=SANDBOX_BANNER if sandbox else "",
+        SANDBOX_BANNER_LINK=SANDBOX_BANNER_LINK,
     )
     return Jinja2Templates(env=env)
 

@@ -62,8 +62,17 @@ async def test_every_page_of_the_web_log_carries_the_banner_in_the_sandbox(
     for path in ["/login", "/incidents", "/login/no-such-link"]:
         page = await browser.get(path, headers=HTML)
         assert BANNER in page.text, path
+    login = await browser.get("/login", headers=HTML)
+    assert '<a href="/sandbox">' in login.text  # back to the phones from the web log
     live = await site.anonymous().get("/login", headers=HTML)
     assert BANNER not in live.text and "sandbox-banner" not in live.text
+
+
+async def test_the_sandbox_opens_on_the_chooser_and_live_on_the_list(
+    browser: httpx.AsyncClient, site: Site
+):
+    assert (await browser.get("/")).headers["location"] == "/sandbox"
+    assert (await site.anonymous().get("/")).headers["location"] == "/incidents"
 
 
 async def test_the_phones_page_holds_the_chosen_phones_its_token_and_script(
@@ -175,6 +184,14 @@ async def test_a_bad_body_is_400_in_thai(
     answer = await browser.post(f"/sandbox/api/{action}", json=body, headers=await csrf(browser))
     assert answer.status_code == 400
     assert re.search(r"[\u0e00-\u0e7f]", answer.text) and "Traceback" not in answer.text
+    assert phones.done == []
+
+
+async def test_a_body_too_large_is_refused_unread(browser: httpx.AsyncClient, phones: FakePhones):
+    headers = await csrf(browser)
+    body = json.dumps({"user_id": REPORTER, "text": "x", "pad": "x" * 70_000}).encode()
+    answer = await browser.post("/sandbox/api/text", content=body, headers=headers)
+    assert (answer.status_code, answer.text) == (400, BAD_BODY)
     assert phones.done == []
 
 

@@ -33,6 +33,8 @@ HEARTBEAT_S = 15.0
 # Telegram's own limits: a message's text, and a button's callback data in bytes.
 MAX_TEXT = 4096
 MAX_CALLBACK_DATA = 64
+# The longest body any action needs (4,096 characters of Thai, escaped as JSON, is ~25 kB).
+MAX_BODY = 64 * 1024
 
 Key = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 
@@ -110,6 +112,18 @@ async def events(request: Request) -> Response:
     )
 
 
+async def _read_capped(request: Request) -> bytes | None:
+    """The request's body, or None once it grows past `MAX_BODY` (the rest is not read)."""
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
 Action = Callable[[Phones, Any], Awaitable[Response | None]]
 
 
@@ -121,8 +135,11 @@ def _action(model: type[_Body], act: Action) -> Callable[[Request], Awaitable[Re
         given = request.headers.get(CSRF_HEADER, "")
         if not auth.same_origin(request) or not auth.tokens_match(given, expected):
             return auth.csrf_refusal()
+        raw = await _read_capped(request)
+        if raw is None:
+            return _refusal(BAD_BODY, 400)
         try:
-            body = model.model_validate_json(await request.body())
+            body = model.model_validate_json(raw)
         except ValidationError:
             return _refusal(BAD_BODY, 400)
         phones = phones_of(request)
