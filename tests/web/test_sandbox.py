@@ -84,13 +84,16 @@ async def test_the_phones_page_holds_the_chosen_phones_its_token_and_script(
     assert BANNER in page.text
     assert page.text.count('<section class="phone') == 2
     assert f'data-show="{GOVERNOR}"' in page.text  # the switcher for phone-width screens
-    assert '<script src="/static/sandbox.js" defer></script>' in page.text
+    assert '<script type="module" src="/static/sandbox.js"></script>' in page.text
     assert "<script>" not in page.text  # nothing inline: the CSP allows only this site's files
     assert 'data-t-edited="แก้ไขแล้ว"' in page.text
     assert "ที่ว่าการอำเภอตะพานหิน" in page.text and "ภาพน้ำท่วมถนน" in page.text
-    script = await browser.get("/static/sandbox.js")
-    assert script.status_code == 200 and "javascript" in script.headers["content-type"]
-    assert not re.search(r"\.(innerHTML|outerHTML|insertAdjacentHTML)|document\.write", script.text)
+    for name in ["sandbox.js", "sandbox-text.js"]:
+        script = await browser.get(f"/static/{name}")
+        assert script.status_code == 200 and "javascript" in script.headers["content-type"]
+        assert not re.search(
+            r"\.(innerHTML|outerHTML|insertAdjacentHTML)|document\.write", script.text
+        )
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,7 @@
 // The sandbox's phones: each chat drawn as Telegram shows it, from /sandbox/api/chat, redrawn
 // whenever /sandbox/api/events says it changed. Bot text only ever becomes text nodes and
 // elements made here (never innerHTML); the Thai words come from the page's data-t-* attributes.
-"use strict";
+import { el, link, richText, safeUrl } from "./sandbox-text.js";
 
 (function () {
   const page = document.querySelector(".phones-page");
@@ -16,91 +16,6 @@
   const clock = new Intl.DateTimeFormat("th-TH", {
     hour: "2-digit", minute: "2-digit", timeZone: "Asia/Bangkok",
   });
-
-  function el(tag, className, text) {
-    const node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined) node.textContent = text;
-    return node;
-  }
-
-  function safeUrl(value) {
-    try {
-      const url = new URL(value, window.location.href);
-      return url.protocol === "http:" || url.protocol === "https:" ? url.href : null;
-    } catch (_) {
-      return null;
-    }
-  }
-
-  function link(href, className) {
-    const a = el("a", className);
-    a.href = href;
-    a.target = "_blank";
-    a.rel = "noopener noreferrer";
-    return a;
-  }
-
-  // One entity's element; its inner text is filled in by `fill`.
-  function entityElement(entity, inner) {
-    switch (entity.type) {
-      case "bold": return el("strong");
-      case "italic": return el("em");
-      case "underline": return el("u");
-      case "strikethrough": return el("s");
-      case "code": return el("code");
-      case "pre": return el("pre");
-      case "blockquote":
-      case "expandable_blockquote": return el("blockquote");
-      case "spoiler": {
-        const span = el("span", "spoiler");
-        span.title = t("spoiler");
-        span.addEventListener("click", (event) => {
-          event.stopPropagation();
-          span.classList.add("shown");
-        });
-        return span;
-      }
-      case "text_link": {
-        const href = safeUrl(entity.url || "");
-        return href ? link(href) : el("span");
-      }
-      case "url": {
-        const href = safeUrl(/^https?:\/\//i.test(inner) ? inner : "http://" + inner);
-        return href ? link(href) : el("span");
-      }
-      default: return el("span", "entity-" + entity.type);
-    }
-  }
-
-  // Text from `start` to `end` into `parent`, with the entities lying inside it nested.
-  // Offsets are UTF-16 code units, which is what JavaScript strings index by.
-  function fill(parent, text, start, end, entities) {
-    let pos = start;
-    let i = 0;
-    while (i < entities.length) {
-      const entity = entities[i];
-      const stop = Math.min(entity.offset + entity.length, end);
-      let j = i + 1;
-      while (j < entities.length && entities[j].offset < stop) j++;
-      if (entity.offset >= pos && stop > entity.offset) {
-        if (entity.offset > pos) parent.append(text.slice(pos, entity.offset));
-        const node = entityElement(entity, text.slice(entity.offset, stop));
-        fill(node, text, entity.offset, stop, entities.slice(i + 1, j));
-        parent.append(node);
-        pos = stop;
-      }
-      i = j;
-    }
-    if (pos < end) parent.append(text.slice(pos, end));
-  }
-
-  function richText(text, entities) {
-    const body = el("div", "text");
-    const sorted = (entities || []).slice().sort((a, b) => a.offset - b.offset || b.length - a.length);
-    fill(body, text, 0, text.length, sorted);
-    return body;
-  }
 
   function placeName(location) {
     const near = places.find((p) =>
@@ -246,7 +161,7 @@
         where.append(el("small", "", m.location.latitude.toFixed(5) + ", " + m.location.longitude.toFixed(5)));
         item.append(where);
       }
-      if (m.text) item.append(richText(m.text, m.entities));
+      if (m.text) item.append(richText(m.text, m.entities, t("spoiler")));
       const meta = el("div", "meta");
       if (m.edited) meta.append(el("span", "edited", t("edited")));
       meta.append(el("time", "", clock.format(new Date(m.at))));
