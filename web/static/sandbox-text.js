@@ -75,6 +75,10 @@ function fill(parent, text, start, end, entities, spoilerTitle) {
       fill(node, text, entity.offset, stop, entities.slice(i + 1, j), spoilerTitle);
       parent.append(node);
       pos = stop;
+      // A block already ends its line: the newline after it would show as an empty line.
+      const block = node.tagName === "BLOCKQUOTE" || node.tagName === "PRE";
+      const nextAt = j < entities.length ? entities[j].offset : end;
+      if (block && pos < end && text[pos] === "\n" && nextAt > pos) pos += 1;
     }
     i = j;
   }
