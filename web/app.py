@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -16,35 +17,48 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from incidents.core import Core
 from incidents.text.web import BAD_REQUEST, HTTP_ERRORS
 from web import templating
-from web.routes import incidents, reports, signin
+from web.phones import Phones
+from web.routes import incidents, reports, sandbox, sandbox_api, signin
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 # The state of the process's parts for /healthz, e.g. {"telegram": "connected"}.
 HealthReport = Callable[[], Mapping[str, str]]
 
-# No script at all; styles, images and fonts only from this site; never framed. The referrer
+# Live: no script at all; styles, images and fonts only from this site; never framed. The referrer
 # policy is same-origin, not no-referrer: under no-referrer browsers send "Origin: null" with
 # every form POST, and the CSRF check compares the Origin with this site.
 CONTENT_SECURITY_POLICY = (
     "default-src 'none'; style-src 'self'; img-src 'self'; font-src 'self'; "
     "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 )
-SECURITY_HEADERS = [
-    (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
-    (b"x-content-type-options", b"nosniff"),
-    (b"x-frame-options", b"DENY"),
-    (b"referrer-policy", b"same-origin"),
-    (b"cross-origin-opener-policy", b"same-origin"),
-    (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
-]
+# The sandbox's phones run this site's own script, which reads the chats from this site.
+SANDBOX_CONTENT_SECURITY_POLICY = (
+    CONTENT_SECURITY_POLICY + "; script-src 'self'; connect-src 'self'"
+)
+
+
+def security_headers(policy: str) -> list[tuple[bytes, bytes]]:
+    """The headers every response carries, with that content security policy."""
+    return [
+        (b"content-security-policy", policy.encode()),
+        (b"x-content-type-options", b"nosniff"),
+        (b"x-frame-options", b"DENY"),
+        (b"referrer-policy", b"same-origin"),
+        (b"cross-origin-opener-policy", b"same-origin"),
+        (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
+    ]
+
+
+SECURITY_HEADERS = security_headers(CONTENT_SECURITY_POLICY)
 
 
 class SecurityHeaders:
     """Adds the security headers to every response, errors and static files included."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, headers: list[tuple[bytes, bytes]] = SECURITY_HEADERS) -> None:
         self.app = app
+        self.headers = headers
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -53,9 +67,9 @@ class SecurityHeaders:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                names = {name for name, _ in SECURITY_HEADERS}
+                names = {name for name, _ in self.headers}
                 kept = [(n, v) for n, v in message.get("headers", []) if n.lower() not in names]
-                message["headers"] = kept + SECURITY_HEADERS
+                message["headers"] = kept + self.headers
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
@@ -64,6 +78,11 @@ class SecurityHeaders:
 async def home(request: Request) -> Response:
     """The list is the home page."""
     return RedirectResponse("/incidents", status_code=303)
+
+
+async def sandbox_home(request: Request) -> Response:
+    """In the sandbox, choosing a phone is the home page."""
+    return RedirectResponse("/sandbox", status_code=303)
 
 
 async def healthz(request: Request) -> Response:
@@ -82,19 +101,30 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return PlainTextResponse(text, status_code=exc.status_code)
 
 
-def create_app(core: Core, health: HealthReport = _no_parts) -> ASGIApp:
+def create_app(
+    core: Core, health: HealthReport = _no_parts, phones: Phones | None = None
+) -> ASGIApp:
     """The web log for one deployment, wrapped in its security headers (outermost, so even
-    the plain 500 page of an unexpected error carries them)."""
+    the plain 500 page of an unexpected error carries them). With `phones` it is the
+    sandbox's: every page says so, and the phone pages are served; live, they do not exist."""
+    in_sandbox = phones is not None
     routes: list[BaseRoute] = [
-        Route("/", home, methods=["GET"]),
+        Route("/", sandbox_home if in_sandbox else home, methods=["GET"]),
         Route("/healthz", healthz, methods=["GET"]),
         *signin.routes,
         *incidents.routes,
         *reports.routes,
+        *(sandbox.routes + sandbox_api.routes if in_sandbox else []),
         Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
     ]
     app = Starlette(routes=routes, exception_handlers={HTTPException: _http_error})
     app.state.core = core
     app.state.health = health
-    app.state.templates = templating.build(core.rules.tz)
+    app.state.templates = templating.build(core.rules.tz, sandbox=in_sandbox)
+    if in_sandbox:
+        app.state.phones = phones
+        # One token for the process: the phones are nobody's session, and the page is
+        # the only place the token is shown.
+        app.state.sandbox_csrf = secrets.token_urlsafe(32)
+        return SecurityHeaders(app, security_headers(SANDBOX_CONTENT_SECURITY_POLICY))
     return SecurityHeaders(app)

@@ -14,6 +14,8 @@ from incidents.records.dates import day_entry
 from incidents.text import ROLE_NAMES
 from incidents.text.labels import STATUS_LABELS, UNKNOWN, count_text
 from incidents.text.report import CATEGORY_LABELS, DDPM_LABELS, URGENCY_LABELS
+from incidents.text.sandbox import BANNER as SANDBOX_BANNER
+from incidents.text.sandbox import BANNER_LINK as SANDBOX_BANNER_LINK
 from incidents.text.web import (
     ATTACHMENT_LABELS,
     ATTACHMENTS_HEADING,
@@ -53,8 +55,9 @@ def thai_duration(seconds: float | None) -> str:
     return f"{secs} วินาที"
 
 
-def build(tz: tzinfo) -> Jinja2Templates:
-    """The templates, with filters bound to the deployment's time zone."""
+def build(tz: tzinfo, *, sandbox: bool = False) -> Jinja2Templates:
+    """The templates, with filters bound to the deployment's time zone; in the sandbox every
+    page carries its banner."""
     env = Environment(
         loader=FileSystemLoader(TEMPLATES_DIR),
         autoescape=True,
@@ -111,6 +114,8 @@ def build(tz: tzinfo) -> Jinja2Templates:
         own_agency_statistics=own_agency_statistics,
         ROLE_NAMES=ROLE_NAMES,
         bars=_bars,
+        SANDBOX_BANNER=SANDBOX_BANNER if sandbox else "",
+        SANDBOX_BANNER_LINK=SANDBOX_BANNER_LINK,
     )
     return Jinja2Templates(env=env)
 

@@ -8,12 +8,20 @@ from importlib import resources
 from pydantic import BaseModel, Field
 
 
+class Seat(BaseModel):
+    """Approximate coordinates of a district's seat (ที่ว่าการอำเภอ), for places to offer."""
+
+    latitude: float = Field(ge=-90, le=90)
+    longitude: float = Field(ge=-180, le=180)
+
+
 class DistrictData(BaseModel):
     """One district (อำเภอ) as DOPA codes it."""
 
     code: str = Field(pattern=r"^\d{4}$")
     name_th: str
     name_en: str
+    seat: Seat | None = None
 
 
 class Bounds(BaseModel):
