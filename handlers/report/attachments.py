@@ -43,7 +43,7 @@ async def receive(update: Update, context: AppContext) -> None:
     assert incoming is not None
     person = context.require_person()
     runtime = context.runtime
-    limits = FileLimits.of(runtime.settings)
+    limits = FileLimits.of(runtime.core.rules)
     ttl = timedelta(minutes=runtime.settings.draft_ttl_minutes)
     async with runtime.db.read() as session:
         draft = await service.open_draft(session, person.id)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from html import escape
 
-from bot.commands import Command
+from incidents.text.commands import Command
 from storage.models import Role
 
 ROLE_NAMES: dict[Role, str] = {
