@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, tzinfo
 from html import escape
 
+from incidents.reports.parsing import InputProblem
 from incidents.reports.view import ReportView
 from incidents.text.fitting import TELEGRAM_TEXT_LIMIT, fit
 from incidents.text.labels import UNKNOWN, count_text
@@ -167,20 +168,22 @@ HELD_IN_NEW_REPORT = (
     "พิมพ์ /cancel แล้วพิมพ์ /update และส่งอีกครั้ง"
 )
 
-INPUT_ERRORS: dict[str, str] = {
-    "use_buttons": "กรุณาเลือกจากปุ่มด้านล่าง",
-    "stale_choice": "ตัวเลือกนี้ใช้ไม่ได้ กรุณาเลือกจากปุ่มของขั้นตอนปัจจุบัน",
-    "too_short": "ข้อความสั้นเกินไป (ต้องมีอย่างน้อย {minimum} ตัวอักษร)",
-    "too_long": "ข้อความยาวเกินไป ({length} ตัวอักษร เกินกำหนด {maximum}) กรุณาสรุปให้สั้นลง",
-    "time_format": "อ่านเวลาไม่ได้ กรุณาพิมพ์ เช่น 14.30 หรือ {today} 14.30 หรือเลือกจากปุ่ม",
-    "time_invalid": "วันที่หรือเวลาไม่ถูกต้อง กรุณาตรวจสอบอีกครั้ง เช่น {today} 14.30",
-    "time_future": "วันที่ที่ระบุยังมาไม่ถึง กรุณาตรวจสอบวันที่อีกครั้ง เช่น {yesterday} 23.50",
-    "time_too_old": "เวลาที่ระบุเก่าเกิน 90 วัน กรุณาตรวจสอบวันที่อีกครั้ง",
-    "impact_format": ("อ่านตัวเลขไม่ได้ กรุณาพิมพ์ เช่น <code>บาดเจ็บ 3 ครัวเรือน 20</code> หรือเลือกจากปุ่ม"),
-    "impact_repeated": "มีการระบุรายการเดียวกันซ้ำ กรุณาระบุแต่ละรายการครั้งเดียว",
-    "impact_too_large": "ตัวเลขสูงผิดปกติ กรุณาตรวจสอบอีกครั้ง",
-    "location_invalid": "พิกัดไม่ถูกต้อง กรุณาส่งตำแหน่งใหม่",
-    "not_text": "ขั้นตอนนี้ต้องการข้อความหรือการเลือกจากปุ่ม",
+INPUT_ERRORS: dict[InputProblem, str] = {
+    InputProblem.USE_BUTTONS: "กรุณาเลือกจากปุ่มด้านล่าง",
+    InputProblem.STALE_CHOICE: "ตัวเลือกนี้ใช้ไม่ได้ กรุณาเลือกจากปุ่มของขั้นตอนปัจจุบัน",
+    InputProblem.TOO_SHORT: "ข้อความสั้นเกินไป (ต้องมีอย่างน้อย {minimum} ตัวอักษร)",
+    InputProblem.TOO_LONG: "ข้อความยาวเกินไป ({length} ตัวอักษร เกินกำหนด {maximum}) กรุณาสรุปให้สั้นลง",
+    InputProblem.TIME_FORMAT: "อ่านเวลาไม่ได้ กรุณาพิมพ์ เช่น 14.30 หรือ {today} 14.30 หรือเลือกจากปุ่ม",
+    InputProblem.TIME_INVALID: "วันที่หรือเวลาไม่ถูกต้อง กรุณาตรวจสอบอีกครั้ง เช่น {today} 14.30",
+    InputProblem.TIME_FUTURE: "วันที่ที่ระบุยังมาไม่ถึง กรุณาตรวจสอบวันที่อีกครั้ง เช่น {yesterday} 23.50",
+    InputProblem.TIME_TOO_OLD: "เวลาที่ระบุเก่าเกิน 90 วัน กรุณาตรวจสอบวันที่อีกครั้ง",
+    InputProblem.IMPACT_FORMAT: (
+        "อ่านตัวเลขไม่ได้ กรุณาพิมพ์ เช่น <code>บาดเจ็บ 3 ครัวเรือน 20</code> หรือเลือกจากปุ่ม"
+    ),
+    InputProblem.IMPACT_REPEATED: "มีการระบุรายการเดียวกันซ้ำ กรุณาระบุแต่ละรายการครั้งเดียว",
+    InputProblem.IMPACT_TOO_LARGE: "ตัวเลขสูงผิดปกติ กรุณาตรวจสอบอีกครั้ง",
+    InputProblem.LOCATION_INVALID: "พิกัดไม่ถูกต้อง กรุณาส่งตำแหน่งใหม่",
+    InputProblem.NOT_TEXT: "ขั้นตอนนี้ต้องการข้อความหรือการเลือกจากปุ่ม",
 }
 
 
@@ -195,9 +198,9 @@ def date_examples(now: datetime, tz: tzinfo) -> dict[str, str]:
     }
 
 
-def input_error(reason: str, now: datetime, tz: tzinfo, **details: object) -> str:
+def input_error(reason: InputProblem, now: datetime, tz: tzinfo, **details: object) -> str:
     """The Thai message for an input refusal, its examples dated from `now`."""
-    template = INPUT_ERRORS.get(reason, INPUT_ERRORS["use_buttons"])
+    template = INPUT_ERRORS[reason]
     return template.format(**date_examples(now, tz), **details)
 
 
