@@ -11,7 +11,7 @@ from telegram import Bot
 from telegram.error import TelegramError
 
 from bot.runtime import Runtime
-from bot.services import updates
+from incidents import updates
 from incidents.records import signin
 from incidents.reports import drafting
 from incidents.text import report as report_texts

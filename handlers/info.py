@@ -5,9 +5,10 @@ from __future__ import annotations
 from telegram import Chat, Update
 from telegram.ext import Application, CommandHandler
 
-from bot import commands
 from bot.runtime import AppContext
+from handlers.markup import html
 from incidents import text as texts
+from incidents.text import commands
 from incidents.thaidate import format_datetime
 
 
@@ -16,7 +17,7 @@ async def help_command(update: Update, context: AppContext) -> None:
     person = context.require_person()
     assert update.effective_message is not None
     await update.effective_message.reply_text(
-        texts.help_text(person.roles, commands.for_roles(person.roles))
+        html(texts.help_text(person.roles, commands.for_roles(person.roles)))
     )
 
 
@@ -28,16 +29,18 @@ async def whoami(update: Update, context: AppContext) -> None:
         # Name, position and phone are not for everyone in a group to read.
         await update.effective_message.reply_text(texts.PRIVATE_CHAT_ONLY)
         return
-    tz = context.runtime.settings.tz
+    tz = context.runtime.core.rules.tz
     await update.effective_message.reply_text(
-        texts.whoami(
-            person.name,
-            person.position,
-            person.agency.name,
-            person.district.name_th if person.district else None,
-            person.phone,
-            person.roles,
-            format_datetime(person.joined_at, tz) if person.joined_at else None,
+        html(
+            texts.whoami(
+                person.name,
+                person.position,
+                person.agency.name,
+                person.district.name_th if person.district else None,
+                person.phone,
+                person.roles,
+                format_datetime(person.joined_at, tz) if person.joined_at else None,
+            )
         )
     )
 

@@ -46,7 +46,9 @@ async def confirm(update: Update, context: AppContext, token: str) -> None:
     news = ThreadAction(incident_id=filed.incident_id, verb=ThreadVerb.MENU)
     buttons = ((Button(label=thread_texts.BUTTON_SEND_NEWS, action=news),),)
     await context.bot.send_message(
-        chat_id, t.filed(filed.view, core.rules.tz), reply_markup=markup.keyboard(buttons)
+        chat_id,
+        markup.html(t.filed(filed.view, core.rules.tz)),
+        reply_markup=markup.keyboard(buttons),
     )
 
 

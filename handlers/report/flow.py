@@ -14,7 +14,7 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot.runtime import AppContext
-from handlers import codec, fallback
+from handlers import codec, fallback, markup
 from handlers.report import attachments, filing, keyboards
 from handlers.report.incoming import attachment_of
 from handlers.report.prompts import announce_new_report, drop_buttons, restore_menu, send_prompt
@@ -46,7 +46,7 @@ async def _reply(update: Update, context: AppContext, answered: Answered) -> Non
         log.info("report input refused for person#%s: %s", person.id, problem.reason)
         core = context.runtime.core
         text = t.input_error(problem.reason, core.clock.now(), core.rules.tz, **problem.details)
-        await message.reply_text(text)
+        await message.reply_text(markup.html(text))
     elif answered.opened is not Opened.CONTINUED:
         await announce_new_report(message, answered.opened, t.LOCATION_WORD)
     elif answered.location is not None:

@@ -88,7 +88,7 @@ async def download(
     # Telegram may leave the size out of a message: the bytes themselves decide.
     limits.check(len(content), kept)
     try:
-        return files.store(context.runtime.settings.files_dir, content, incoming.extension)
+        return files.store(context.runtime.core.rules.files_dir, content, incoming.extension)
     except OSError as exc:
         log.error("could not keep a downloaded %s: %s", incoming.kind, exc)
         return None

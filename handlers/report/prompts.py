@@ -7,6 +7,7 @@ import logging
 from telegram import Bot, Message
 from telegram.error import BadRequest
 
+from handlers import markup
 from handlers.report import keyboards
 from incidents.reports.prompting import Prompt
 from incidents.reports.service import Opened
@@ -17,7 +18,8 @@ log = logging.getLogger(__name__)
 
 async def send_prompt(bot: Bot, chat_id: int, prompt: Prompt) -> None:
     """Ask the question of the draft's current step, with its buttons."""
-    await bot.send_message(chat_id, prompt.text, reply_markup=keyboards.prompt_markup(prompt))
+    text = markup.html(prompt.text)
+    await bot.send_message(chat_id, text, reply_markup=keyboards.prompt_markup(prompt))
 
 
 async def restore_menu(bot: Bot, chat_id: int, text: str) -> None:

@@ -7,6 +7,7 @@ import logging
 from telegram import InlineKeyboardMarkup, Update
 
 from bot.runtime import AppContext
+from handlers import markup
 from handlers.report import incoming as incoming_files
 from handlers.thread.menus import TEXT_KINDS, button, refuse
 from incidents import audit
@@ -234,6 +235,8 @@ async def cancel_pending(context: AppContext) -> bool:
 def _input_error(error: parsing.InputError, context: AppContext) -> str:
     """The Thai message for refused text, its examples dated from the deployment's clock."""
     runtime = context.runtime
-    return report_texts.input_error(
-        error.reason, runtime.clock.now(), runtime.settings.tz, **error.details
+    return markup.html(
+        report_texts.input_error(
+            error.reason, runtime.clock.now(), runtime.settings.tz, **error.details
+        )
     )

@@ -36,7 +36,8 @@ __all__ = [
     "write",
 ]
 
-Apply = Callable[[ReportDraft, DraftData], Answer]
+# An answer to apply to the open draft, given its answers so far and the time.
+Apply = Callable[[ReportDraft, DraftData, datetime], Answer]
 
 
 class LocationNote(StrEnum):
@@ -67,10 +68,12 @@ class Started:
     prompt: Prompt
 
 
-def prompt_for(core: Core, person: Person, state: DraftState, now: datetime) -> Prompt:
-    """The question of a draft's current step, as this person sees it."""
+def prompt_for(
+    core: Core, person: Person, state: DraftState, now: datetime, note: str | None = None
+) -> Prompt:
+    """The question of a draft's current step as this person sees it (after `note`)."""
     own = person.district.code if person.district else None
-    return prompt_of(state, core.province, now, core.rules.tz, own)
+    return prompt_of(state, core.province, now, core.rules.tz, own, note=note)
 
 
 async def start(core: Core, person: Person) -> Started | None:
@@ -160,13 +163,7 @@ def _stale_to_prompt(answered: Answered) -> Answered:
     return Answered(answered.prompt, answered.expired, None, answered.opened, stale=True)
 
 
-async def _answer(
-    core: Core,
-    person: Person,
-    apply: Callable[[ReportDraft, DraftData, datetime], Answer],
-    *,
-    start: bool = False,
-) -> Answered:
+async def _answer(core: Core, person: Person, apply: Apply, *, start: bool = False) -> Answered:
     """Apply an answer to the person's open draft in one unit of work (`start`: to a new
     draft when none is open)."""
     ttl = core.rules.draft_ttl
@@ -191,8 +188,7 @@ async def _answer(
     after = state.data
     if after.occurred_at and after.occurred_at != before.occurred_at:
         note = t.occurred_note(after.occurred_at, now, core.rules.tz)
-    own = person.district.code if person.district else None
-    prompt = prompt_of(state, core.province, now, core.rules.tz, own, note=note)
+    prompt = prompt_for(core, person, state, now, note)
     return Answered(prompt, opened=opened, location=_location_note(before, after))
 
 

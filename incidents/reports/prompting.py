@@ -11,6 +11,7 @@ from incidents.reports import buttons
 from incidents.reports.draft import DraftData
 from incidents.reports.view import ReportView
 from incidents.text import report as t
+from incidents.text.rich import Text
 from storage.models import ReportDraft, ReportStep
 
 
@@ -36,12 +37,12 @@ class Prompt:
     """The question to ask, its buttons, and whether it asks for a location (which each
     channel requests its own way)."""
 
-    text: str
+    text: Text
     buttons: Buttons
     asks_location: bool
 
 
-def prompt_text(state: DraftState, province: ProvinceData, now: datetime, tz: tzinfo) -> str:
+def prompt_text(state: DraftState, province: ProvinceData, now: datetime, tz: tzinfo) -> Text:
     """The text asking for the current step (the review when all is answered)."""
     if state.step is ReportStep.REVIEW:
         return t.review(ReportView.of_draft(state.data, province, state.attachments), tz)
@@ -49,7 +50,7 @@ def prompt_text(state: DraftState, province: ProvinceData, now: datetime, tz: tz
     editing = state.data.next_step() is ReportStep.REVIEW and step is not ReportStep.ATTACHMENTS
     text = t.edit_prompt(step, now, tz) if editing else t.prompt(step, now, tz)
     if step is ReportStep.ATTACHMENTS and state.attachments:
-        text += t.ATTACHMENTS_KEPT.format(count=state.attachments)
+        text = text + t.ATTACHMENTS_KEPT.format(count=state.attachments)
     return text + t.FOOTER
 
 
@@ -69,5 +70,5 @@ def prompt_of(
         shown = buttons.step_buttons(state.step, state.token, state.data, province, own_district)
     text = prompt_text(state, province, now, tz)
     if note:
-        text = f"{note}\n\n{text}"
+        text = Text(note, "\n\n", text)
     return Prompt(text, shown, state.step is ReportStep.LOCATION)
