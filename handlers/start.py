@@ -13,7 +13,7 @@ from bot.runtime import AppContext
 from handlers.markup import html
 from handlers.report import keyboards
 from incidents import text as texts
-from incidents.roster import joining
+from incidents.roster import joining, profile
 from incidents.roster.joining import JoinOutcome
 from incidents.text import commands
 from incidents.thaidate import format_datetime
@@ -34,16 +34,7 @@ _REFUSALS = {
 
 def welcome_text(person: Person, *, again: bool) -> str:
     """The greeting for a person, with what their roles let them do."""
-    return html(
-        texts.welcome(
-            person.name,
-            person.position,
-            person.agency.name,
-            person.roles,
-            commands.for_roles(person.roles),
-            again=again,
-        )
-    )
+    return html(profile.welcome(person, again=again))
 
 
 def menu_for(person: Person) -> ReplyKeyboardMarkup | None:
