@@ -36,12 +36,12 @@ def _is_join_attempt(update: Update) -> bool:
 
 def _describe(update: Update) -> str:
     if update.callback_query is not None:
-        return "กดปุ่ม"
+        return texts.STRANGER_PRESSED_A_BUTTON
     message = update.effective_message
     if message is not None and message.text:
         text = message.text.strip()
         return shorten(text, STRANGER_EXCERPT_LIMIT)
-    return "ข้อความที่ไม่ใช่ตัวอักษร"
+    return texts.STRANGER_SENT_NO_TEXT
 
 
 async def gate(update: Update, context: AppContext) -> None:

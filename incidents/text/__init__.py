@@ -30,6 +30,9 @@ STRANGER_REFUSAL = (
     "เพื่อขอรหัสเชิญเข้าใช้งาน"
 )
 STRANGER_BUTTON_REFUSAL = "ขออภัย บัญชีนี้ไม่มีสิทธิ์ใช้งานปุ่มนี้"
+# What a stranger sent, as the admins' notice says it when it is not text to quote.
+STRANGER_PRESSED_A_BUTTON = "กดปุ่ม"
+STRANGER_SENT_NO_TEXT = "ข้อความที่ไม่ใช่ตัวอักษร"
 
 JOIN_UNKNOWN = "รหัสเชิญนี้ไม่ถูกต้อง กรุณาตรวจสอบลิงก์ที่ได้รับ หรือขอรหัสเชิญใหม่จากสำนักงานจังหวัด"
 JOIN_USED = "รหัสเชิญนี้ถูกใช้ไปแล้ว รหัสแต่ละชุดใช้ได้ครั้งเดียว กรุณาขอรหัสเชิญใหม่จากสำนักงานจังหวัด"
