@@ -217,7 +217,7 @@ def rules_of(settings: Settings) -> Rules:
         stranger_notice_interval=timedelta(minutes=settings.stranger_notice_interval_minutes),
         web_session_ttl=timedelta(hours=settings.web_session_hours),
         max_attachments=settings.max_attachments,
-        max_attachment_bytes=int(settings.max_attachment_mb * 1024 * 1024),
+        max_attachment_mb=settings.max_attachment_mb,
     )
 
 

@@ -6,17 +6,15 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
-from datetime import timedelta
 
 from telegram import Bot
 from telegram.error import TelegramError
 
 from bot.runtime import Runtime
-from bot.services import updates
+from incidents import updates
 from incidents.records import signin
-from incidents.reports import service
+from incidents.reports import drafting
 from incidents.text import report as report_texts
-from storage.models import DraftStatus
 
 log = logging.getLogger(__name__)
 
@@ -25,23 +23,16 @@ INTERVAL_S = 30.0
 
 async def expire_drafts(runtime: Runtime, bot: Bot) -> int:
     """Expire drafts left alone past DRAFT_TTL_MINUTES and tell their owners; return how many."""
-    now = runtime.clock.now()
-    ttl = timedelta(minutes=runtime.settings.draft_ttl_minutes)
-    async with runtime.db.write() as session:
-        stale = await service.stale_drafts(session, now, ttl)
-        owners = []
-        for draft in stale:
-            service.close(draft, DraftStatus.EXPIRED, now)
-            owners.append((draft.id, draft.person.telegram_user_id))
-    for draft_id, chat_id in owners:
-        log.info("report draft %s expired", draft_id)
-        if chat_id is None:
+    expired = await drafting.expire_abandoned(runtime.core)
+    for draft in expired:
+        log.info("report draft %s expired", draft.draft_id)
+        if draft.chat_id is None:
             continue
         try:
-            await bot.send_message(chat_id, report_texts.EXPIRED)
+            await bot.send_message(draft.chat_id, report_texts.EXPIRED)
         except TelegramError as exc:
-            log.warning("could not tell the owner of draft %s it expired: %s", draft_id, exc)
-    return len(owners)
+            log.warning("could not tell the owner of draft %s it expired: %s", draft.draft_id, exc)
+    return len(expired)
 
 
 async def run_once(runtime: Runtime, bot: Bot) -> None:

@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 
 from telegram import Chat, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
 
 from bot.runtime import AppContext
-from bot.services import updates
+from handlers.markup import html
 from incidents import text as texts
-from incidents import throttle
-from incidents.roster import people as roster
-from incidents.roster import strangers
+from incidents.roster import gate as roster
+from incidents.roster.gate import Sender
 from incidents.text.fitting import shorten
 from incidents.thaidate import format_datetime
-from storage.models import Role
 
 log = logging.getLogger(__name__)
 
@@ -39,12 +36,12 @@ def _is_join_attempt(update: Update) -> bool:
 
 def _describe(update: Update) -> str:
     if update.callback_query is not None:
-        return "กดปุ่ม"
+        return texts.STRANGER_PRESSED_A_BUTTON
     message = update.effective_message
     if message is not None and message.text:
         text = message.text.strip()
         return shorten(text, STRANGER_EXCERPT_LIMIT)
-    return "ข้อความที่ไม่ใช่ตัวอักษร"
+    return texts.STRANGER_SENT_NO_TEXT
 
 
 async def gate(update: Update, context: AppContext) -> None:
@@ -52,15 +49,12 @@ async def gate(update: Update, context: AppContext) -> None:
     user = update.effective_user
     if user is None:
         raise ApplicationHandlerStop
-    runtime = context.runtime
-    async with runtime.db.read() as session:
-        # An update Telegram delivers again (after a restart, say) was acted on already.
-        if await updates.seen(session, update.update_id):
-            log.info("update %s delivered again; already handled", update.update_id)
-            raise ApplicationHandlerStop
-        person = await roster.find_by_telegram_id(session, user.id)
-    if person is not None and person.active:
-        context.person = person
+    seen = await roster.identify(context.runtime.core, update.update_id, user.id)
+    if seen.sender is Sender.REPEAT:
+        log.info("update %s delivered again; already handled", update.update_id)
+        raise ApplicationHandlerStop
+    if seen.sender is Sender.MEMBER:
+        context.person = seen.person
         return
     if _is_join_attempt(update):
         return
@@ -78,40 +72,32 @@ async def refuse_stranger(update: Update, context: AppContext) -> None:
     user = update.effective_user
     assert user is not None
     runtime = context.runtime
-    answer = await runtime.throttle.allow(throttle.STRANGER_ANSWERS, str(user.id))
+    noted = await roster.note_stranger(runtime.core, user.id)
     log.info(
         "refused %s: not an active roster member%s",
         runtime.pseudonym(user.id),
-        "" if answer else " (no longer answered)",
+        "" if noted.answer else " (no longer answered)",
     )
-
-    # The attempt is recorded before the answer, so whoever sees the answer can rely on it.
-    now = runtime.clock.now()
-    interval = timedelta(minutes=runtime.settings.stranger_notice_interval_minutes)
-    async with runtime.db.write() as session:
-        admins = await roster.reachable_with_role(session, runtime.province_id, Role.ADMIN)
-        notify = await strangers.note_attempt(
-            session, user.id, now, interval, admins_to_tell=bool(admins)
-        )
-    if answer and update.callback_query is not None:
+    if noted.answer and update.callback_query is not None:
         await update.callback_query.answer(texts.STRANGER_BUTTON_REFUSAL, show_alert=True)
-    elif answer and update.effective_message is not None:
+    elif noted.answer and update.effective_message is not None:
         await update.effective_message.reply_text(texts.STRANGER_REFUSAL)
-    if not notify:
+    if not noted.admins:
         return
-    notice = texts.admin_stranger_notice(
-        user.full_name,
-        user.username,
-        user.id,
-        _describe(update),
-        format_datetime(now, runtime.settings.tz),
+    notice = html(
+        texts.admin_stranger_notice(
+            user.full_name,
+            user.username,
+            user.id,
+            _describe(update),
+            format_datetime(noted.at, runtime.core.rules.tz),
+        )
     )
-    for admin in admins:
-        assert admin.telegram_user_id is not None
+    for admin in noted.admins:
         try:
-            await context.bot.send_message(admin.telegram_user_id, notice)
+            await context.bot.send_message(admin.chat_id, notice)
         except TelegramError as exc:
-            log.warning("could not tell admin person#%s about a stranger: %s", admin.id, exc)
+            log.warning("could not tell admin person#%s about a stranger: %s", admin.person_id, exc)
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]

@@ -12,7 +12,7 @@ from telegram import Update
 from telegram.ext import Application, TypeHandler
 
 from bot.runtime import AppContext
-from bot.services import updates
+from incidents import updates
 
 log = logging.getLogger(__name__)
 
@@ -21,8 +21,7 @@ MARK_GROUP = 100
 
 async def mark_handled(update: Update, context: AppContext) -> None:
     """Remember the update once every handler has run."""
-    async with context.runtime.db.write() as session:
-        await updates.mark(session, update.update_id, context.runtime.clock.now())
+    await updates.mark_handled(context.runtime.core, update.update_id)
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]

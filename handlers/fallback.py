@@ -8,6 +8,7 @@ from telegram import Chat, Update
 from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 
 from bot.runtime import AppContext
+from handlers.markup import html
 from handlers.report import keyboards
 from incidents import text as texts
 from incidents.reports.parsing import clean_text
@@ -34,7 +35,7 @@ async def unknown_message(update: Update, context: AppContext) -> None:
         return
     person = context.person
     if person is None:
-        await message.reply_text(texts.PUBLIC_HELP)
+        await message.reply_text(html(texts.PUBLIC_HELP))
         return
     reply = t.unknown_reply(
         person.name,
@@ -43,7 +44,7 @@ async def unknown_message(update: Update, context: AppContext) -> None:
         thanked=_opens_with(message.text, t.THANKS),
     )
     menu = keyboards.main_menu() if person.has_role(Role.REPORTER) else None
-    await message.reply_text(reply, reply_markup=menu)
+    await message.reply_text(html(reply), reply_markup=menu)
 
 
 async def stale_button(update: Update, context: AppContext) -> None:

@@ -5,19 +5,17 @@ from __future__ import annotations
 from telegram import Chat, Update
 from telegram.ext import Application, CommandHandler
 
-from bot import commands
 from bot.runtime import AppContext
+from handlers.markup import html
 from incidents import text as texts
-from incidents.thaidate import format_datetime
+from incidents.roster import profile
 
 
 async def help_command(update: Update, context: AppContext) -> None:
     """Explain what the person can do and list their commands."""
     person = context.require_person()
     assert update.effective_message is not None
-    await update.effective_message.reply_text(
-        texts.help_text(person.roles, commands.for_roles(person.roles))
-    )
+    await update.effective_message.reply_text(html(profile.help_for(person)))
 
 
 async def whoami(update: Update, context: AppContext) -> None:
@@ -28,18 +26,8 @@ async def whoami(update: Update, context: AppContext) -> None:
         # Name, position and phone are not for everyone in a group to read.
         await update.effective_message.reply_text(texts.PRIVATE_CHAT_ONLY)
         return
-    tz = context.runtime.settings.tz
-    await update.effective_message.reply_text(
-        texts.whoami(
-            person.name,
-            person.position,
-            person.agency.name,
-            person.district.name_th if person.district else None,
-            person.phone,
-            person.roles,
-            format_datetime(person.joined_at, tz) if person.joined_at else None,
-        )
-    )
+    text = profile.whoami(context.runtime.core, person)
+    await update.effective_message.reply_text(html(text))
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]

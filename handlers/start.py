@@ -9,12 +9,13 @@ from telegram import BotCommand, BotCommandScopeChat, ReplyKeyboardMarkup, Updat
 from telegram.error import TelegramError
 from telegram.ext import Application, CommandHandler, filters
 
-from bot import commands
 from bot.runtime import AppContext
+from handlers.markup import html
 from handlers.report import keyboards
 from incidents import text as texts
-from incidents.roster import invites, strangers
-from incidents.roster.invites import JoinOutcome
+from incidents.roster import joining, profile
+from incidents.roster.joining import JoinOutcome
+from incidents.text import commands
 from incidents.thaidate import format_datetime
 from storage.models import Person, Role
 
@@ -33,14 +34,7 @@ _REFUSALS = {
 
 def welcome_text(person: Person, *, again: bool) -> str:
     """The greeting for a person, with what their roles let them do."""
-    return texts.welcome(
-        person.name,
-        person.position,
-        person.agency.name,
-        person.roles,
-        commands.for_roles(person.roles),
-        again=again,
-    )
+    return html(profile.welcome(person, again=again))
 
 
 def menu_for(person: Person) -> ReplyKeyboardMarkup | None:
@@ -75,8 +69,7 @@ async def start(update: Update, context: AppContext) -> None:
         log.info("join refused for %s: malformed code", runtime.pseudonym(user.id))
         await message.reply_text(texts.JOIN_UNKNOWN)
         return
-    async with runtime.db.write() as session:
-        result = await invites.accept(session, code, user.id, runtime.clock.now())
+    result = await joining.join(runtime.core, code, user.id)
     log.info("join attempt by %s: %s", runtime.pseudonym(user.id), result.outcome)
 
     if result.outcome in _REFUSALS:
@@ -95,20 +88,15 @@ async def start(update: Update, context: AppContext) -> None:
 
 async def tell_new_admin_of_strangers(context: AppContext, admin: Person) -> None:
     """An admin who joins hears of strangers no admin could be told about before."""
-    runtime = context.runtime
-    now = runtime.clock.now()
-    async with runtime.db.write() as session:
-        untold = await strangers.untold(session, now)
-        contacts = [
-            (c.telegram_user_id, c.attempts, format_datetime(c.last_seen_at, runtime.settings.tz))
-            for c in untold
-        ]
+    tz = context.runtime.core.rules.tz
+    seen = await joining.strangers_for_new_admin(context.runtime.core)
+    contacts = [(c.account_id, c.attempts, format_datetime(c.last_seen_at, tz)) for c in seen]
     if not contacts:
         return
     assert admin.telegram_user_id is not None
     try:
         await context.bot.send_message(
-            admin.telegram_user_id, texts.admin_stranger_backlog(contacts)
+            admin.telegram_user_id, html(texts.admin_stranger_backlog(contacts))
         )
     except TelegramError as exc:
         log.warning("could not tell the new admin person#%s about strangers: %s", admin.id, exc)

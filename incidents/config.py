@@ -33,7 +33,7 @@ class Rules(BaseModel):
     stranger_notice_interval: timedelta = timedelta(hours=1)
     web_session_ttl: timedelta = timedelta(hours=12)
     max_attachments: int = 10
-    max_attachment_bytes: int = 20 * 1024 * 1024
+    max_attachment_mb: float = 20.0
 
     def ack_deadline(self, urgency: Urgency) -> timedelta:
         """How long an alert of this urgency may wait for acknowledgement before a reminder."""

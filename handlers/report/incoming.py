@@ -1,11 +1,10 @@
-"""Files as they arrive from Telegram, for a report draft or as news: read, limit, download."""
+"""Files as they arrive from Telegram, for a report draft or as news: read, limit, download
+(the core's IncomingFile and attachment_row are re-exported for the thread's handlers)."""
 
 from __future__ import annotations
 
 import logging
 import mimetypes
-from dataclasses import dataclass
-from datetime import datetime
 
 from telegram import Message
 from telegram.error import TelegramError
@@ -13,27 +12,17 @@ from telegram.error import TelegramError
 from bot.runtime import AppContext
 from incidents import files
 from incidents.reports.limits import FileLimits
-from incidents.text.fitting import TELEGRAM_CAPTION_LIMIT, Units, shorten
-from storage.models import Attachment, AttachmentKind
+from incidents.reports.received import IncomingFile, attachment_row
+from incidents.text.fitting import Units, shorten
+from storage.models import AttachmentKind
+
+__all__ = ["IncomingFile", "attachment_of", "attachment_row", "download"]
 
 log = logging.getLogger(__name__)
 
 # Column sizes of Attachment.
 _NAME_LIMIT = 255
 _MIME_LIMIT = 100
-
-
-@dataclass(frozen=True, slots=True)
-class IncomingFile:
-    """What Telegram tells about a file in a message."""
-
-    kind: AttachmentKind
-    file_id: str
-    unique_id: str
-    size: int | None
-    file_name: str
-    mime_type: str
-    extension: str
 
 
 def attachment_of(message: Message) -> IncomingFile | None:
@@ -85,32 +74,6 @@ def attachment_of(message: Message) -> IncomingFile | None:
     return None
 
 
-def attachment_row(
-    incoming: IncomingFile,
-    stored: files.StoredFile | None,
-    caption: str | None,
-    now: datetime,
-    *,
-    draft_id: int | None = None,
-    incident_id: int | None = None,
-) -> Attachment:
-    """The database row for a received file (Telegram's ids, and our copy when we have one)."""
-    return Attachment(
-        draft_id=draft_id,
-        incident_id=incident_id,
-        kind=incoming.kind,
-        telegram_file_id=incoming.file_id,
-        telegram_file_unique_id=incoming.unique_id,
-        file_name=incoming.file_name,
-        mime_type=incoming.mime_type,
-        size=stored.size if stored else incoming.size,
-        sha256=stored.sha256 if stored else None,
-        stored_path=stored.relative_path if stored else None,
-        caption=shorten(caption or "", TELEGRAM_CAPTION_LIMIT),
-        created_at=now,
-    )
-
-
 async def download(
     context: AppContext, incoming: IncomingFile, limits: FileLimits, kept: int
 ) -> files.StoredFile | None:
@@ -125,7 +88,7 @@ async def download(
     # Telegram may leave the size out of a message: the bytes themselves decide.
     limits.check(len(content), kept)
     try:
-        return files.store(context.runtime.settings.files_dir, content, incoming.extension)
+        return files.store(context.runtime.core.rules.files_dir, content, incoming.extension)
     except OSError as exc:
         log.error("could not keep a downloaded %s: %s", incoming.kind, exc)
         return None

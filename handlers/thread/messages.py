@@ -7,6 +7,7 @@ import logging
 from telegram import InlineKeyboardMarkup, Update
 
 from bot.runtime import AppContext
+from handlers import markup
 from handlers.report import incoming as incoming_files
 from handlers.thread.menus import TEXT_KINDS, button, refuse
 from incidents import audit
@@ -125,7 +126,7 @@ async def _fetch_news_file(
 ) -> StoredFile | None:
     """Check the file against the limits, then download it (a refusal leaves no file)."""
     runtime = context.runtime
-    limits = FileLimits.of(runtime.settings)
+    limits = FileLimits.of(runtime.core.rules)
     # Refuse before fetching anything: a refused file must leave no trace but the audit.
     async with audit.unit_of_work(runtime.db) as session:
         await runtime.thread.may_post_update(
@@ -152,7 +153,7 @@ async def _record_news(
     attachment_id: int | None = None
     async with audit.unit_of_work(runtime.db) as session:
         if incoming is not None:
-            FileLimits.of(runtime.settings).check(None, await news_files(session, incident_id))
+            FileLimits.of(runtime.core.rules).check(None, await news_files(session, incident_id))
             row = incoming_files.attachment_row(
                 incoming, stored, caption, now, incident_id=incident_id
             )
@@ -174,7 +175,7 @@ async def _record_news(
 
 def _file_refusal(refusal: FileRefusal, context: AppContext) -> str:
     """Why a news file was not sent, with the limit it broke."""
-    limits = FileLimits.of(context.runtime.settings)
+    limits = FileLimits.of(context.runtime.core.rules)
     if refusal is FileRefusal.TOO_LARGE:
         return report_texts.ATTACHMENT_TOO_LARGE.format(limit=f"{limits.max_mb:g}")
     return t.NEWS_FILES_TOO_MANY.format(limit=limits.max_count)
@@ -234,6 +235,8 @@ async def cancel_pending(context: AppContext) -> bool:
 def _input_error(error: parsing.InputError, context: AppContext) -> str:
     """The Thai message for refused text, its examples dated from the deployment's clock."""
     runtime = context.runtime
-    return report_texts.input_error(
-        error.reason, runtime.clock.now(), runtime.settings.tz, **error.details
+    return markup.html(
+        report_texts.input_error(
+            error.reason, runtime.clock.now(), runtime.settings.tz, **error.details
+        )
     )

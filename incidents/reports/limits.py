@@ -10,7 +10,7 @@ from enum import StrEnum
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.settings import Settings
+from incidents.config import Rules
 from storage.models import Attachment
 
 BYTES_PER_MB = 1024 * 1024
@@ -39,9 +39,9 @@ class FileLimits:
     max_mb: float
 
     @classmethod
-    def of(cls, settings: Settings) -> FileLimits:
-        """The limits as configured now."""
-        return cls(settings.max_attachments, settings.max_attachment_mb)
+    def of(cls, rules: Rules) -> FileLimits:
+        """The limits of a deployment's rules."""
+        return cls(rules.max_attachments, rules.max_attachment_mb)
 
     def check(self, size: int | None, kept: int) -> None:
         """Raise FileRefused unless one more file of `size` bytes (None: not known yet) may

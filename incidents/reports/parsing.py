@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
+from enum import StrEnum
 
 # Shared with the web log, which cleans its query strings and forms the same way.
 from incidents.textclean import ascii_digits
@@ -14,10 +15,28 @@ FUTURE_TOLERANCE = timedelta(minutes=2)
 OLDEST_ACCEPTED = timedelta(days=90)
 
 
-class InputError(ValueError):
-    """The input cannot be used; `reason` says why (a key into the Thai catalogue)."""
+class InputProblem(StrEnum):
+    """Why an answer cannot be used; the catalogue (incidents/text/report.py) says it in Thai."""
 
-    def __init__(self, reason: str, **details: object) -> None:
+    USE_BUTTONS = "use_buttons"
+    STALE_CHOICE = "stale_choice"
+    TOO_SHORT = "too_short"
+    TOO_LONG = "too_long"
+    TIME_FORMAT = "time_format"
+    TIME_INVALID = "time_invalid"
+    TIME_FUTURE = "time_future"
+    TIME_TOO_OLD = "time_too_old"
+    IMPACT_FORMAT = "impact_format"
+    IMPACT_REPEATED = "impact_repeated"
+    IMPACT_TOO_LARGE = "impact_too_large"
+    LOCATION_INVALID = "location_invalid"
+    NOT_TEXT = "not_text"
+
+
+class InputError(ValueError):
+    """The input cannot be used; `reason` says why."""
+
+    def __init__(self, reason: InputProblem, **details: object) -> None:
         super().__init__(reason)
         self.reason = reason
         self.details = details
@@ -27,9 +46,9 @@ def bounded_text(value: str, minimum: int, maximum: int) -> str:
     """Clean text and check its length (in characters) lies within bounds."""
     cleaned = clean_text(value)
     if len(cleaned) < minimum:
-        raise InputError("too_short", minimum=minimum, length=len(cleaned))
+        raise InputError(InputProblem.TOO_SHORT, minimum=minimum, length=len(cleaned))
     if len(cleaned) > maximum:
-        raise InputError("too_long", maximum=maximum, length=len(cleaned))
+        raise InputError(InputProblem.TOO_LONG, maximum=maximum, length=len(cleaned))
     return cleaned
 
 
@@ -56,7 +75,7 @@ def parse_occurred_at(text: str, now: datetime, tz: tzinfo) -> datetime:
     local_now = now.astimezone(tz)
     match = _TIME_ONLY_RE.match(cleaned) or _DATE_TIME_RE.match(cleaned)
     if match is None:
-        raise InputError("time_format")
+        raise InputError(InputProblem.TIME_FORMAT)
     parts = match.groupdict()
     try:
         clock = time(int(parts["hour"]), int(parts["minute"]))
@@ -67,15 +86,15 @@ def parse_occurred_at(text: str, now: datetime, tz: tzinfo) -> datetime:
         else:
             day = local_now.date()
     except ValueError:
-        raise InputError("time_invalid") from None
+        raise InputError(InputProblem.TIME_INVALID) from None
     moment = datetime.combine(day, clock, tzinfo=tz)
     if not parts.get("day") and moment > local_now + FUTURE_TOLERANCE:
         # A time of day still to come today is the most recent one: yesterday's.
         moment = datetime.combine(day - timedelta(days=1), clock, tzinfo=tz)
     if moment > local_now + FUTURE_TOLERANCE:
-        raise InputError("time_future")
+        raise InputError(InputProblem.TIME_FUTURE)
     if moment < local_now - OLDEST_ACCEPTED:
-        raise InputError("time_too_old")
+        raise InputError(InputProblem.TIME_TOO_OLD)
     return moment.astimezone(now.tzinfo)
 
 
@@ -108,10 +127,10 @@ def parse_impact(text: str) -> ImpactFigures:
         pattern = "|".join(sorted(map(re.escape, words), key=len, reverse=True))
         for match in re.finditer(rf"(?:{pattern}){_NUMBER_AFTER}", cleaned, re.IGNORECASE):
             if field in found:
-                raise InputError("impact_repeated")
+                raise InputError(InputProblem.IMPACT_REPEATED)
             found[field] = int(match.group(1))
     if not found:
-        raise InputError("impact_format")
+        raise InputError(InputProblem.IMPACT_FORMAT)
     if any(value > MAX_COUNT for value in found.values()):
-        raise InputError("impact_too_large")
+        raise InputError(InputProblem.IMPACT_TOO_LARGE)
     return ImpactFigures(**found)

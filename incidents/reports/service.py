@@ -66,21 +66,36 @@ class Opened(StrEnum):
     REPLACED = "replaced"  # the open one had expired: it is closed, and a new one started
 
 
+def untouched_since(now: datetime, ttl: timedelta) -> datetime:
+    """The draft-expiry rule: a draft untouched since before this moment has expired."""
+    return now - ttl
+
+
 def is_stale(draft: ReportDraft, now: datetime, ttl: timedelta) -> bool:
     """Whether the draft has been untouched for longer than `ttl`."""
-    return draft.updated_at < now - ttl
+    return draft.updated_at < untouched_since(now, ttl)
+
+
+async def live_draft(
+    session: AsyncSession, person_id: int, now: datetime, ttl: timedelta
+) -> tuple[ReportDraft | None, bool]:
+    """The person's open draft (locked) unless it has expired, and whether one just expired
+    (it is closed then)."""
+    existing = await open_draft(session, person_id, for_update=True)
+    if existing is None or not is_stale(existing, now, ttl):
+        return existing, False
+    close(existing, DraftStatus.EXPIRED, now)
+    await session.flush()  # the one-open-draft index must see it closed first
+    return None, True
 
 
 async def open_or_start(
     session: AsyncSession, person: Person, now: datetime, ttl: timedelta
 ) -> tuple[ReportDraft, Opened]:
     """The person's open draft (locked), or a new one when none is open or it expired."""
-    existing = await open_draft(session, person.id, for_update=True)
-    if existing is not None and not is_stale(existing, now, ttl):
-        return existing, Opened.CONTINUED
+    existing, expired = await live_draft(session, person.id, now, ttl)
     if existing is not None:
-        close(existing, DraftStatus.EXPIRED, now)
-        await session.flush()  # the one-open-draft index must see it closed first
+        return existing, Opened.CONTINUED
     draft = ReportDraft(
         person_id=person.id,
         token=secrets.token_hex(4),
@@ -93,7 +108,7 @@ async def open_or_start(
     )
     session.add(draft)
     await session.flush()
-    return draft, Opened.REPLACED if existing is not None else Opened.STARTED
+    return draft, Opened.REPLACED if expired else Opened.STARTED
 
 
 def close(draft: ReportDraft, status: DraftStatus, now: datetime) -> None:
@@ -108,7 +123,10 @@ async def stale_drafts(
     """Open drafts untouched for longer than `ttl`, locked for expiring."""
     result = await session.scalars(
         select(ReportDraft)
-        .where(ReportDraft.status == DraftStatus.OPEN, ReportDraft.updated_at < now - ttl)
+        .where(
+            ReportDraft.status == DraftStatus.OPEN,
+            ReportDraft.updated_at < untouched_since(now, ttl),
+        )
         .with_for_update(of=ReportDraft, skip_locked=True)
     )
     return result.all()

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, tzinfo
 from incidents.provinces import ProvinceData
 from incidents.reports import parsing
 from incidents.reports.draft import DraftData
-from incidents.reports.parsing import InputError
+from incidents.reports.parsing import InputError, InputProblem
 from incidents.text.fitting import TELEGRAM_TEXT_LIMIT
 from storage.models import Category, DdpmLevel, ReportStep, Urgency
 
@@ -58,7 +58,7 @@ def choose(
                 new.ddpm_answered = True
             case ReportStep.DISTRICT:
                 if province.district(value) is None:
-                    raise InputError("stale_choice")
+                    raise InputError(InputProblem.STALE_CHOICE)
                 new.district_code = value
             case ReportStep.LOCATION if value == "skip":
                 new.latitude = new.longitude = None
@@ -68,7 +68,7 @@ def choose(
             case ReportStep.OCCURRED_AT:
                 minutes = 0 if value == "now" else int(value)
                 if minutes != 0 and minutes not in OFFSETS_MINUTES:
-                    raise InputError("stale_choice")
+                    raise InputError(InputProblem.STALE_CHOICE)
                 new.occurred_at = now - timedelta(minutes=minutes)
             case ReportStep.IMPACT if value in ("none", "unknown"):
                 # "Nobody dead, injured or missing" says nothing about households affected.
@@ -82,11 +82,11 @@ def choose(
             case ReportStep.ATTACHMENTS if value == "done":
                 new.attachments_done = True
             case _:
-                raise InputError("stale_choice")
+                raise InputError(InputProblem.STALE_CHOICE)
     except ValueError as exc:
         if isinstance(exc, InputError):
             raise
-        raise InputError("stale_choice") from None
+        raise InputError(InputProblem.STALE_CHOICE) from None
     return _advance(new)
 
 
@@ -99,7 +99,7 @@ def _confirm_location(new: DraftData, value: str) -> Answer:
     elif value == "skip":
         new.latitude = new.longitude = None
     else:
-        raise InputError("stale_choice")
+        raise InputError(InputProblem.STALE_CHOICE)
     new.pending_latitude = new.pending_longitude = None
     new.location_answered = True
     return _advance(new)
@@ -144,7 +144,7 @@ def write(
             new.damage_note = parsing.bounded_text(text, *DAMAGE_LIMITS)
             new.damage_answered = True
         case _:
-            raise InputError("use_buttons")
+            raise InputError(InputProblem.USE_BUTTONS)
     return _advance(new)
 
 
@@ -154,7 +154,7 @@ def locate(
     """Apply a location pin sent at any step: it answers the location question, and the
     current step is asked again; one outside the province is held until the reporter confirms."""
     if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
-        raise InputError("location_invalid")
+        raise InputError(InputProblem.LOCATION_INVALID)
     new = _copy(data)
     if not province.bounds.contains(latitude, longitude):
         new.pending_latitude, new.pending_longitude = latitude, longitude

@@ -1,13 +1,13 @@
-"""Every Thai string the bot sends, in one catalogue (HTML parse mode; callers escape values).
+"""Every Thai string the bot sends, in one catalogue: plain strings, or `Text` where a part is
+styled (incidents/text/rich.py); each channel renders them its own way.
 
 Common texts live here; each feature has a module beside it (e.g. `incidents.text.report`).
 """
 
 from __future__ import annotations
 
-from html import escape
-
-from bot.commands import Command
+from incidents.text.commands import Command
+from incidents.text.rich import Text, b, code
 from storage.models import Role
 
 ROLE_NAMES: dict[Role, str] = {
@@ -30,6 +30,9 @@ STRANGER_REFUSAL = (
     "เพื่อขอรหัสเชิญเข้าใช้งาน"
 )
 STRANGER_BUTTON_REFUSAL = "ขออภัย บัญชีนี้ไม่มีสิทธิ์ใช้งานปุ่มนี้"
+# What a stranger sent, as the admins' notice says it when it is not text to quote.
+STRANGER_PRESSED_A_BUTTON = "กดปุ่ม"
+STRANGER_SENT_NO_TEXT = "ข้อความที่ไม่ใช่ตัวอักษร"
 
 JOIN_UNKNOWN = "รหัสเชิญนี้ไม่ถูกต้อง กรุณาตรวจสอบลิงก์ที่ได้รับ หรือขอรหัสเชิญใหม่จากสำนักงานจังหวัด"
 JOIN_USED = "รหัสเชิญนี้ถูกใช้ไปแล้ว รหัสแต่ละชุดใช้ได้ครั้งเดียว กรุณาขอรหัสเชิญใหม่จากสำนักงานจังหวัด"
@@ -45,11 +48,11 @@ INTERNAL_ERROR = (
     "ขออภัย ระบบขัดข้องชั่วคราวและยังดำเนินการนี้ไม่สำเร็จ กรุณาลองอีกครั้ง "
     "หากเป็นเหตุด่วน กรุณาโทรแจ้งผู้บริหารโดยตรงควบคู่ไปด้วย"
 )
-PUBLIC_HELP = (
-    "<b>ระบบรายงานเหตุการณ์สำคัญและเหตุด่วน</b>\n"
-    "ระบบนี้ใช้สำหรับหัวหน้าส่วนราชการและนายอำเภอ ในการรายงานเหตุการณ์สำคัญหรือเหตุด่วน"
+PUBLIC_HELP = Text(
+    b("ระบบรายงานเหตุการณ์สำคัญและเหตุด่วน"),
+    "\nระบบนี้ใช้สำหรับหัวหน้าส่วนราชการและนายอำเภอ ในการรายงานเหตุการณ์สำคัญหรือเหตุด่วน"
     "ถึงผู้ว่าราชการจังหวัดหรือรองผู้ว่าราชการจังหวัดทันที\n\n"
-    "การเข้าใช้งานต้องมีรหัสเชิญจากสำนักงานจังหวัด เมื่อได้รับลิงก์แล้ว กดลิงก์นั้นเพื่อเริ่มใช้งาน"
+    "การเข้าใช้งานต้องมีรหัสเชิญจากสำนักงานจังหวัด เมื่อได้รับลิงก์แล้ว กดลิงก์นั้นเพื่อเริ่มใช้งาน",
 )
 
 
@@ -63,7 +66,7 @@ def _can_lines(roles: frozenset[Role]) -> str:
 
 
 def _command_lines(commands: list[Command]) -> str:
-    return "\n".join(f"/{c.name} — {escape(c.description)}" for c in commands)
+    return "\n".join(f"/{c.name} — {c.description}" for c in commands)
 
 
 def welcome(
@@ -74,25 +77,26 @@ def welcome(
     commands: list[Command],
     *,
     again: bool = False,
-) -> str:
+) -> Text:
     """Greeting after joining (or opening the link again)."""
     opening = "ยินดีต้อนรับกลับ" if again else "ยินดีต้อนรับเข้าสู่ระบบรายงานเหตุการณ์"
-    return (
-        f"{opening} <b>{escape(name)}</b>\n"
-        f"{escape(position)} · {escape(agency)}\n\n"
+    return Text(
+        f"{opening} ",
+        b(name),
+        f"\n{position} · {agency}\n\n"
         f"บทบาทของท่าน: {roles_text(roles)}\n"
         f"ท่านสามารถ:\n{_can_lines(roles)}\n\n"
-        f"คำสั่งที่ใช้ได้:\n{_command_lines(commands)}"
+        f"คำสั่งที่ใช้ได้:\n{_command_lines(commands)}",
     )
 
 
-def help_text(roles: frozenset[Role], commands: list[Command]) -> str:
+def help_text(roles: frozenset[Role], commands: list[Command]) -> Text:
     """/help for a person on the roster."""
-    return (
-        "<b>วิธีใช้งานระบบรายงานเหตุการณ์</b>\n"
-        f"บทบาทของท่าน: {roles_text(roles)}\n"
+    return Text(
+        b("วิธีใช้งานระบบรายงานเหตุการณ์"),
+        f"\nบทบาทของท่าน: {roles_text(roles)}\n"
         f"{_can_lines(roles)}\n\n"
-        f"คำสั่ง:\n{_command_lines(commands)}"
+        f"คำสั่ง:\n{_command_lines(commands)}",
     )
 
 
@@ -104,50 +108,58 @@ def whoami(
     phone: str,
     roles: frozenset[Role],
     joined: str | None,
-) -> str:
+) -> Text:
     """/whoami: what the roster holds about the person."""
-    lines = [
-        "<b>ข้อมูลของท่านในทะเบียน</b>",
-        f"ชื่อ: {escape(name)}",
-        f"ตำแหน่ง: {escape(position)}",
-        f"หน่วยงาน: {escape(agency)}",
+    lines: list[str | Text] = [
+        Text(b("ข้อมูลของท่านในทะเบียน")),
+        f"ชื่อ: {name}",
+        f"ตำแหน่ง: {position}",
+        f"หน่วยงาน: {agency}",
     ]
     if district:
-        lines.append(f"อำเภอ: {escape(district)}")
-    lines.append(f"โทรศัพท์: {escape(phone) if phone else '-'}")
+        lines.append(f"อำเภอ: {district}")
+    lines.append(f"โทรศัพท์: {phone if phone else '-'}")
     lines.append(f"บทบาท: {roles_text(roles)}")
     if joined:
         lines.append(f"เข้าร่วมระบบเมื่อ: {joined}")
     lines.append("\nหากข้อมูลไม่ถูกต้อง กรุณาแจ้งสำนักงานจังหวัด")
-    return "\n".join(lines)
+    return Text.join("\n", lines)
 
 
 def admin_stranger_notice(
     display_name: str, username: str | None, telegram_id: int, what: str, when: str
-) -> str:
+) -> Text:
     """Told to admins when an account outside the roster tries the bot."""
-    handle = f" (@{escape(username)})" if username else ""
-    return (
-        "⚠️ <b>มีบัญชีที่ไม่อยู่ในทะเบียนพยายามใช้งานบอท</b>\n"
-        f"ชื่อที่แสดง: {escape(display_name)}{handle}\n"
-        f"Telegram ID: <code>{telegram_id}</code>\n"
-        f"สิ่งที่ส่งมา: {escape(what)}\n"
-        f"เวลา: {when}\n"
-        "หากเป็นผู้ที่ควรใช้งาน ให้เพิ่มในทะเบียนแล้วออกรหัสเชิญ (incident-bot roster invite)"
+    handle = f" (@{username})" if username else ""
+    return Text(
+        "⚠️ ",
+        b("มีบัญชีที่ไม่อยู่ในทะเบียนพยายามใช้งานบอท"),
+        f"\nชื่อที่แสดง: {display_name}{handle}\n",
+        "Telegram ID: ",
+        code(str(telegram_id)),
+        f"\nสิ่งที่ส่งมา: {what}\n",
+        f"เวลา: {when}\n",
+        "หากเป็นผู้ที่ควรใช้งาน ให้เพิ่มในทะเบียนแล้วออกรหัสเชิญ (incident-bot roster invite)",
     )
 
 
-def admin_stranger_backlog(contacts: list[tuple[int, int, str]]) -> str:
+def admin_stranger_backlog(contacts: list[tuple[int, int, str]]) -> Text:
     """Told to an admin who joins: strangers no admin could be told about before.
 
     `contacts` holds (Telegram id, attempts, when last seen) for each account.
     """
-    lines = "\n".join(
-        f"• Telegram ID <code>{telegram_id}</code> · {attempts} ครั้ง · ล่าสุด {when}"
-        for telegram_id, attempts, when in contacts
+    lines = Text.join(
+        "\n",
+        (
+            Text("• Telegram ID ", code(str(telegram_id)), f" · {attempts} ครั้ง · ล่าสุด {when}")
+            for telegram_id, attempts, when in contacts
+        ),
     )
-    return (
-        "⚠️ <b>ก่อนที่ท่านเข้าร่วม มีบัญชีที่ไม่อยู่ในทะเบียนพยายามใช้งานบอท</b>\n"
-        f"{lines}\n"
-        "หากเป็นผู้ที่ควรใช้งาน ให้เพิ่มในทะเบียนแล้วออกรหัสเชิญ (incident-bot roster invite)"
+    return Text(
+        "⚠️ ",
+        b("ก่อนที่ท่านเข้าร่วม มีบัญชีที่ไม่อยู่ในทะเบียนพยายามใช้งานบอท"),
+        "\n",
+        lines,
+        "\n",
+        "หากเป็นผู้ที่ควรใช้งาน ให้เพิ่มในทะเบียนแล้วออกรหัสเชิญ (incident-bot roster invite)",
     )

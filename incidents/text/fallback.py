@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from html import escape
-
 from incidents.text.report import REPORT_BUTTON
+from incidents.text.rich import Text
 from storage.models import Role
 
 # Openings people write to a bot; matched at the start of the message, case-insensitively.
@@ -28,14 +27,14 @@ WHAT_NEXT: dict[Role, tuple[str, ...]] = {
 HELP_LINE = "ดูวิธีใช้งานและคำสั่งทั้งหมด: พิมพ์ /help"
 
 
-def unknown_reply(name: str, roles: frozenset[Role], *, greeted: bool, thanked: bool) -> str:
+def unknown_reply(name: str, roles: frozenset[Role], *, greeted: bool, thanked: bool) -> Text:
     """The answer to a message no step or command took, for a person on the roster."""
     if greeted:
-        opening = f"สวัสดี {escape(name)} ระบบรายงานเหตุการณ์ยินดีให้บริการ"
+        opening = f"สวัสดี {name} ระบบรายงานเหตุการณ์ยินดีให้บริการ"
     elif thanked:
         opening = "ด้วยความยินดี"
     else:
         opening = "ขออภัย ระบบยังไม่เข้าใจข้อความนี้"
     steps = [line for role in Role if role in roles for line in WHAT_NEXT[role]]
     listed = "\n".join(f"• {line}" for line in [*steps, HELP_LINE])
-    return f"{opening}\n\nสิ่งที่ท่านทำได้ขณะนี้:\n{listed}"
+    return Text(f"{opening}\n\nสิ่งที่ท่านทำได้ขณะนี้:\n{listed}")

@@ -1,13 +1,14 @@
-"""Thai texts of the report conversation (HTML parse mode)."""
+"""Thai texts of the report conversation, as channel-neutral `Text` (incidents/text/rich.py)."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta, tzinfo
-from html import escape
 
+from incidents.reports.parsing import InputProblem
 from incidents.reports.view import ReportView
-from incidents.text.fitting import TELEGRAM_TEXT_LIMIT, fit
+from incidents.text.fitting import TELEGRAM_TEXT_LIMIT, fit_text
 from incidents.text.labels import UNKNOWN, count_text
+from incidents.text.rich import Text, b, code, i
 from incidents.thaidate import be_year, format_datetime
 from storage.models import AttachmentKind, Category, ReportStep, Urgency
 
@@ -77,39 +78,43 @@ STEP_NAMES: dict[ReportStep, str] = {
     ReportStep.ATTACHMENTS: "รูปภาพ/ไฟล์",
 }
 
-FOOTER = "\n\n<i>พิมพ์ /cancel เพื่อยกเลิกรายงานนี้</i>"
+FOOTER = Text("\n\n", i("พิมพ์ /cancel เพื่อยกเลิกรายงานนี้"))
 
-PROMPTS: dict[ReportStep, str] = {
-    ReportStep.CATEGORY: "<b>แจ้งเหตุ ขั้นที่ 1</b>\nเหตุที่เกิดเป็นเหตุประเภทใด",
-    ReportStep.URGENCY: "<b>ความเร่งด่วน</b>\nเลือกระดับความเร่งด่วนของเหตุนี้",
+# Each step's title and question; {today} and {yesterday_be} are filled in with dates.
+PROMPTS: dict[ReportStep, tuple[str, str | Text]] = {
+    ReportStep.CATEGORY: ("แจ้งเหตุ ขั้นที่ 1", "เหตุที่เกิดเป็นเหตุประเภทใด"),
+    ReportStep.URGENCY: ("ความเร่งด่วน", "เลือกระดับความเร่งด่วนของเหตุนี้"),
     ReportStep.DDPM_LEVEL: (
-        "<b>ระดับสาธารณภัย (ปภ.)</b>\nหากทราบ เลือกระดับตามเกณฑ์ ปภ. หากยังไม่ทราบ กด “ยังไม่ทราบ”"
+        "ระดับสาธารณภัย (ปภ.)",
+        "หากทราบ เลือกระดับตามเกณฑ์ ปภ. หากยังไม่ทราบ กด “ยังไม่ทราบ”",
     ),
-    ReportStep.DISTRICT: "<b>อำเภอ</b>\nเหตุเกิดในอำเภอใด",
-    ReportStep.PLACE: ("<b>สถานที่</b>\nพิมพ์สถานที่เกิดเหตุ เช่น หมู่บ้าน ตำบล ถนน หรือจุดสังเกต"),
-    ReportStep.LOCATION: (
-        "<b>พิกัด</b>\nกดปุ่ม “📍 ส่งตำแหน่งปัจจุบัน” หรือแนบตำแหน่งจากแผนที่ หากไม่สะดวก กด “ข้าม”"
-    ),
-    ReportStep.LOCATION_CONFIRM: (
-        "<b>ตรวจสอบพิกัด</b>\nตำแหน่งที่ส่งมาอยู่นอกเขตจังหวัด ต้องการใช้ตำแหน่งนี้หรือไม่"
-    ),
+    ReportStep.DISTRICT: ("อำเภอ", "เหตุเกิดในอำเภอใด"),
+    ReportStep.PLACE: ("สถานที่", "พิมพ์สถานที่เกิดเหตุ เช่น หมู่บ้าน ตำบล ถนน หรือจุดสังเกต"),
+    ReportStep.LOCATION: ("พิกัด", "กดปุ่ม “📍 ส่งตำแหน่งปัจจุบัน” หรือแนบตำแหน่งจากแผนที่ หากไม่สะดวก กด “ข้าม”"),
+    ReportStep.LOCATION_CONFIRM: ("ตรวจสอบพิกัด", "ตำแหน่งที่ส่งมาอยู่นอกเขตจังหวัด ต้องการใช้ตำแหน่งนี้หรือไม่"),
     ReportStep.OCCURRED_AT: (
-        "<b>เวลาเกิดเหตุ</b>\nเลือกจากปุ่ม หรือพิมพ์เวลา เช่น 14.30 หรือ {today} 14.30 "
+        "เวลาเกิดเหตุ",
+        "เลือกจากปุ่ม หรือพิมพ์เวลา เช่น 14.30 หรือ {today} 14.30 "
         "(ระบุปี พ.ศ. ได้ เช่น {yesterday_be} 23.50) "
-        "เวลาที่ยังมาไม่ถึงของวันนี้ ระบบจะบันทึกเป็นของเมื่อวาน"
+        "เวลาที่ยังมาไม่ถึงของวันนี้ ระบบจะบันทึกเป็นของเมื่อวาน",
     ),
     ReportStep.DESCRIPTION: (
-        "<b>รายละเอียด</b>\nพิมพ์รายละเอียดว่าเกิดอะไรขึ้น สถานการณ์ปัจจุบัน และการดำเนินการที่ทำไปแล้ว"
+        "รายละเอียด",
+        "พิมพ์รายละเอียดว่าเกิดอะไรขึ้น สถานการณ์ปัจจุบัน และการดำเนินการที่ทำไปแล้ว",
     ),
     ReportStep.IMPACT: (
-        "<b>ผู้ได้รับผลกระทบ</b>\nพิมพ์ตัวเลขที่ทราบ เช่น\n"
-        "<code>เสียชีวิต 0 บาดเจ็บ 3 สูญหาย 1 ครัวเรือน 120</code>\n"
-        "รายการที่ไม่ได้ระบุจะบันทึกว่า “ยังไม่ทราบ” (ไม่ใช่ศูนย์)"
+        "ผู้ได้รับผลกระทบ",
+        Text(
+            "พิมพ์ตัวเลขที่ทราบ เช่น\n",
+            code("เสียชีวิต 0 บาดเจ็บ 3 สูญหาย 1 ครัวเรือน 120"),
+            "\nรายการที่ไม่ได้ระบุจะบันทึกว่า “ยังไม่ทราบ” (ไม่ใช่ศูนย์)",
+        ),
     ),
-    ReportStep.DAMAGE: ("<b>ความเสียหาย</b>\nพิมพ์สรุปความเสียหาย เช่น บ้านเรือน ถนน พื้นที่เกษตร หรือกด “ข้าม”"),
+    ReportStep.DAMAGE: ("ความเสียหาย", "พิมพ์สรุปความเสียหาย เช่น บ้านเรือน ถนน พื้นที่เกษตร หรือกด “ข้าม”"),
     ReportStep.ATTACHMENTS: (
-        "<b>รูปภาพและไฟล์</b>\nส่งรูปภาพ เอกสาร ข้อความเสียง หรือวิดีโอได้หลายรายการ "
-        "เมื่อครบแล้วกด “เสร็จสิ้น” (ไม่มีก็กด “เสร็จสิ้น” ได้เลย)"
+        "รูปภาพและไฟล์",
+        "ส่งรูปภาพ เอกสาร ข้อความเสียง หรือวิดีโอได้หลายรายการ "
+        "เมื่อครบแล้วกด “เสร็จสิ้น” (ไม่มีก็กด “เสร็จสิ้น” ได้เลย)",
     ),
 }
 ATTACHMENTS_KEPT = "\nเก็บไว้กับรายงานนี้แล้ว {count} รายการ"
@@ -167,20 +172,22 @@ HELD_IN_NEW_REPORT = (
     "พิมพ์ /cancel แล้วพิมพ์ /update และส่งอีกครั้ง"
 )
 
-INPUT_ERRORS: dict[str, str] = {
-    "use_buttons": "กรุณาเลือกจากปุ่มด้านล่าง",
-    "stale_choice": "ตัวเลือกนี้ใช้ไม่ได้ กรุณาเลือกจากปุ่มของขั้นตอนปัจจุบัน",
-    "too_short": "ข้อความสั้นเกินไป (ต้องมีอย่างน้อย {minimum} ตัวอักษร)",
-    "too_long": "ข้อความยาวเกินไป ({length} ตัวอักษร เกินกำหนด {maximum}) กรุณาสรุปให้สั้นลง",
-    "time_format": "อ่านเวลาไม่ได้ กรุณาพิมพ์ เช่น 14.30 หรือ {today} 14.30 หรือเลือกจากปุ่ม",
-    "time_invalid": "วันที่หรือเวลาไม่ถูกต้อง กรุณาตรวจสอบอีกครั้ง เช่น {today} 14.30",
-    "time_future": "วันที่ที่ระบุยังมาไม่ถึง กรุณาตรวจสอบวันที่อีกครั้ง เช่น {yesterday} 23.50",
-    "time_too_old": "เวลาที่ระบุเก่าเกิน 90 วัน กรุณาตรวจสอบวันที่อีกครั้ง",
-    "impact_format": ("อ่านตัวเลขไม่ได้ กรุณาพิมพ์ เช่น <code>บาดเจ็บ 3 ครัวเรือน 20</code> หรือเลือกจากปุ่ม"),
-    "impact_repeated": "มีการระบุรายการเดียวกันซ้ำ กรุณาระบุแต่ละรายการครั้งเดียว",
-    "impact_too_large": "ตัวเลขสูงผิดปกติ กรุณาตรวจสอบอีกครั้ง",
-    "location_invalid": "พิกัดไม่ถูกต้อง กรุณาส่งตำแหน่งใหม่",
-    "not_text": "ขั้นตอนนี้ต้องการข้อความหรือการเลือกจากปุ่ม",
+INPUT_ERRORS: dict[InputProblem, str | Text] = {
+    InputProblem.USE_BUTTONS: "กรุณาเลือกจากปุ่มด้านล่าง",
+    InputProblem.STALE_CHOICE: "ตัวเลือกนี้ใช้ไม่ได้ กรุณาเลือกจากปุ่มของขั้นตอนปัจจุบัน",
+    InputProblem.TOO_SHORT: "ข้อความสั้นเกินไป (ต้องมีอย่างน้อย {minimum} ตัวอักษร)",
+    InputProblem.TOO_LONG: "ข้อความยาวเกินไป ({length} ตัวอักษร เกินกำหนด {maximum}) กรุณาสรุปให้สั้นลง",
+    InputProblem.TIME_FORMAT: "อ่านเวลาไม่ได้ กรุณาพิมพ์ เช่น 14.30 หรือ {today} 14.30 หรือเลือกจากปุ่ม",
+    InputProblem.TIME_INVALID: "วันที่หรือเวลาไม่ถูกต้อง กรุณาตรวจสอบอีกครั้ง เช่น {today} 14.30",
+    InputProblem.TIME_FUTURE: "วันที่ที่ระบุยังมาไม่ถึง กรุณาตรวจสอบวันที่อีกครั้ง เช่น {yesterday} 23.50",
+    InputProblem.TIME_TOO_OLD: "เวลาที่ระบุเก่าเกิน 90 วัน กรุณาตรวจสอบวันที่อีกครั้ง",
+    InputProblem.IMPACT_FORMAT: Text(
+        "อ่านตัวเลขไม่ได้ กรุณาพิมพ์ เช่น ", code("บาดเจ็บ 3 ครัวเรือน 20"), " หรือเลือกจากปุ่ม"
+    ),
+    InputProblem.IMPACT_REPEATED: "มีการระบุรายการเดียวกันซ้ำ กรุณาระบุแต่ละรายการครั้งเดียว",
+    InputProblem.IMPACT_TOO_LARGE: "ตัวเลขสูงผิดปกติ กรุณาตรวจสอบอีกครั้ง",
+    InputProblem.LOCATION_INVALID: "พิกัดไม่ถูกต้อง กรุณาส่งตำแหน่งใหม่",
+    InputProblem.NOT_TEXT: "ขั้นตอนนี้ต้องการข้อความหรือการเลือกจากปุ่ม",
 }
 
 
@@ -195,15 +202,22 @@ def date_examples(now: datetime, tz: tzinfo) -> dict[str, str]:
     }
 
 
-def input_error(reason: str, now: datetime, tz: tzinfo, **details: object) -> str:
+def input_error(reason: InputProblem, now: datetime, tz: tzinfo, **details: object) -> Text:
     """The Thai message for an input refusal, its examples dated from `now`."""
-    template = INPUT_ERRORS.get(reason, INPUT_ERRORS["use_buttons"])
-    return template.format(**date_examples(now, tz), **details)
+    template = INPUT_ERRORS[reason]
+    if isinstance(template, Text):
+        return template
+    return Text(template.format(**date_examples(now, tz), **details))
 
 
-def prompt(step: ReportStep, now: datetime, tz: tzinfo) -> str:
+def _question(step: ReportStep, now: datetime, tz: tzinfo) -> Text:
+    body = PROMPTS[step][1]
+    return body if isinstance(body, Text) else Text(body.format(**date_examples(now, tz)))
+
+
+def prompt(step: ReportStep, now: datetime, tz: tzinfo) -> Text:
     """The question of a step, its examples dated from `now`."""
-    return PROMPTS[step].format(**date_examples(now, tz))
+    return Text(b(PROMPTS[step][0]), "\n", _question(step, now, tz))
 
 
 def occurred_note(at: datetime, now: datetime, tz: tzinfo) -> str:
@@ -219,48 +233,50 @@ def attachment_too_many(limit: int, at_attachments_step: bool) -> str:
     return ATTACHMENT_TOO_MANY.format(limit=limit) + done
 
 
-def _impact_lines(view: ReportView) -> list[str]:
+def _impact_lines(view: ReportView) -> list[Text]:
     if not view.impact_answered:
         return []
     return [
-        f"เสียชีวิต {count_text(view.dead)} · บาดเจ็บ {count_text(view.injured)} · "
-        f"สูญหาย {count_text(view.missing)}",
-        f"ครัวเรือนได้รับผลกระทบ: {count_text(view.households)}",
+        Text(
+            f"เสียชีวิต {count_text(view.dead)} · บาดเจ็บ {count_text(view.injured)} · "
+            f"สูญหาย {count_text(view.missing)}"
+        ),
+        Text(f"ครัวเรือนได้รับผลกระทบ: {count_text(view.households)}"),
     ]
 
 
-def summary_lines(view: ReportView, tz: tzinfo) -> list[str]:
-    """The report's fields except the description, one per line, free text escaped."""
-    lines: list[str] = []
+def summary_lines(view: ReportView, tz: tzinfo) -> list[Text]:
+    """The report's fields except the description, one per line."""
+    lines: list[Text] = []
     if view.urgency:
-        lines.append(f"{URGENCY_ICONS[view.urgency]} <b>{URGENCY_LABELS[view.urgency]}</b>")
+        lines.append(Text(f"{URGENCY_ICONS[view.urgency]} ", b(URGENCY_LABELS[view.urgency])))
     if view.category:
-        lines.append(f"ประเภท: {CATEGORY_LABELS[view.category]}")
+        lines.append(Text(f"ประเภท: {CATEGORY_LABELS[view.category]}"))
     if view.ddpm_applies:
         level = DDPM_LABELS.get(view.ddpm_level or 0, UNKNOWN)
-        lines.append(f"ระดับสาธารณภัย: {level}")
+        lines.append(Text(f"ระดับสาธารณภัย: {level}"))
     if view.district_name:
-        lines.append(f"อำเภอ: {escape(view.district_name)}")
+        lines.append(Text(f"อำเภอ: {view.district_name}"))
     if view.place:
-        lines.append(f"สถานที่: {escape(view.place)}")
+        lines.append(Text(f"สถานที่: {view.place}"))
     if view.latitude is not None and view.longitude is not None:
-        lines.append(f"พิกัด: {view.latitude:.5f}, {view.longitude:.5f}")
+        lines.append(Text(f"พิกัด: {view.latitude:.5f}, {view.longitude:.5f}"))
     if view.occurred_at:
-        lines.append(f"เวลาเกิดเหตุ: {format_datetime(view.occurred_at, tz)}")
+        lines.append(Text(f"เวลาเกิดเหตุ: {format_datetime(view.occurred_at, tz)}"))
     lines.extend(_impact_lines(view))
     if view.damage_note:
-        lines.append(f"ความเสียหาย: {escape(view.damage_note)}")
+        lines.append(Text(f"ความเสียหาย: {view.damage_note}"))
     if view.attachment_count:
-        lines.append(f"ไฟล์แนบ: {view.attachment_count} รายการ")
+        lines.append(Text(f"ไฟล์แนบ: {view.attachment_count} รายการ"))
     return lines
 
 
-def _with_description(head: str, view: ReportView, tail: str) -> str:
+def _with_description(head: Text, view: ReportView, tail: Text) -> Text:
     """head, the description (cut to fit one Telegram message), tail."""
     if not view.description:
         return head + tail
-    return fit(
-        head + "\n\n<b>รายละเอียด</b>\n",
+    return fit_text(
+        Text(head, "\n\n", b("รายละเอียด"), "\n"),
         view.description,
         tail,
         TELEGRAM_TEXT_LIMIT,
@@ -268,22 +284,23 @@ def _with_description(head: str, view: ReportView, tail: str) -> str:
     )
 
 
-def review(view: ReportView, tz: tzinfo) -> str:
+def review(view: ReportView, tz: tzinfo) -> Text:
     """The review before confirming."""
-    head = "<b>ตรวจสอบรายงานก่อนส่ง</b>\n\n" + "\n".join(summary_lines(view, tz))
-    tail = "\n\nหากถูกต้อง กด “ยืนยันส่งรายงาน” หรือกดแก้ไขรายการที่ต้องการ"
+    head = Text(b("ตรวจสอบรายงานก่อนส่ง"), "\n\n", Text.join("\n", summary_lines(view, tz)))
+    tail = Text("\n\nหากถูกต้อง กด “ยืนยันส่งรายงาน” หรือกดแก้ไขรายการที่ต้องการ")
     return _with_description(head, view, tail)
 
 
-def filed(view: ReportView, tz: tzinfo) -> str:
+def filed(view: ReportView, tz: tzinfo) -> Text:
     """Told to the reporter once the report is filed."""
-    head = (
-        f"✅ <b>ส่งรายงานแล้ว เลขที่ {escape(view.reference or '')}</b>\n"
-        "ระบบกำลังแจ้งผู้ว่าราชการจังหวัดและรองผู้ว่าราชการจังหวัด\n\n" + "\n".join(summary_lines(view, tz))
+    head = Text(
+        b(f"✅ ส่งรายงานแล้ว เลขที่ {view.reference or ''}"),
+        "\nระบบกำลังแจ้งผู้ว่าราชการจังหวัดและรองผู้ว่าราชการจังหวัด\n\n",
+        Text.join("\n", summary_lines(view, tz)),
     )
-    return _with_description(head, view, "")
+    return _with_description(head, view, Text())
 
 
-def edit_prompt(step: ReportStep, now: datetime, tz: tzinfo) -> str:
+def edit_prompt(step: ReportStep, now: datetime, tz: tzinfo) -> Text:
     """Prompt for changing one field from the review."""
-    return f"<b>แก้ไข: {STEP_NAMES.get(step, '')}</b>\n" + prompt(step, now, tz).split("\n", 1)[-1]
+    return Text(b(f"แก้ไข: {STEP_NAMES.get(step, '')}"), "\n", _question(step, now, tz))

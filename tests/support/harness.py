@@ -13,7 +13,7 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.orm import aliased
 
 from bot.alerts.dispatcher import Dispatcher
-from bot.app import TelegramApp, serve
+from bot.app import TelegramApp, rules_of, serve
 from bot.runtime import Runtime
 from bot.settings import Settings
 from incidents import provinces
@@ -85,6 +85,12 @@ class Harness(Driver):
     def runtime(self) -> Runtime:
         assert self._runtime is not None, "the bot is not running"
         return self._runtime
+
+    def change_rules(self, **changes: Any) -> None:
+        """Change the running core's rules (and the settings they came from) from now on."""
+        for name, value in changes.items():
+            setattr(self.settings, name, value)
+        self.runtime.core.rules = rules_of(self.settings)
 
     @property
     def application(self) -> TelegramApp:

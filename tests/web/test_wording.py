@@ -95,7 +95,7 @@ def test_the_page_and_the_bots_review_name_the_fields_alike():
         attachment_count=0,
     )
 
-    review = "\n".join(summary_lines(view, UTC))
+    review = "\n".join(line.plain() for line in summary_lines(view, UTC))
 
     for name in (
         "category",

@@ -1,4 +1,4 @@
-"""Remembering which Telegram updates were handled, so a redelivered one is not acted on twice."""
+"""Remembering which channel updates were handled, so a redelivered one is not acted on twice."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from incidents.core import Core
 from storage.dialect import insert_or_ignore
 from storage.models import ProcessedUpdate
 
@@ -32,3 +33,9 @@ async def prune(session: AsyncSession, now: datetime) -> int:
         delete(ProcessedUpdate).where(ProcessedUpdate.at < now - KEEP_FOR)
     )
     return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def mark_handled(core: Core, update_id: int) -> None:
+    """Remember the update once every handler has run."""
+    async with core.unit() as uow:
+        await mark(uow.session, update_id, uow.now)

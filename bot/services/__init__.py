@@ -1,1 +1,0 @@
-"""Services: what the product does, independent of Telegram and the web."""

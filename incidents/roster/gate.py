@@ -1,0 +1,82 @@
+"""The gate in front of every update, as use cases: who sent it (or whether it was handled
+before), and what is owed to a stranger who tries the bot."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from incidents import throttle, updates
+from incidents.core import Core
+from incidents.roster import people, strangers
+from storage.models import Person, Role
+
+__all__ = ["Admin", "Seen", "Sender", "StrangerNoted", "identify", "note_stranger"]
+
+
+class Sender(StrEnum):
+    """Who an update comes from, as far as the gate is concerned."""
+
+    REPEAT = "repeat"  # delivered again: already handled
+    MEMBER = "member"  # an active person on the roster
+    STRANGER = "stranger"  # anyone else (not on the roster, or no longer active)
+
+
+@dataclass(frozen=True, slots=True)
+class Seen:
+    """The sender of an update, and the roster person when it is a member."""
+
+    sender: Sender
+    person: Person | None = None
+
+
+async def identify(core: Core, update_id: int, account_id: int) -> Seen:
+    """Identify the sender of an update, in the same read as checking it is not a repeat."""
+    async with core.reading() as session:
+        # An update delivered again (after a restart, say) was acted on already.
+        if await updates.seen(session, update_id):
+            return Seen(Sender.REPEAT)
+        person = await people.find_by_telegram_id(session, account_id)
+    if person is not None and person.active:
+        return Seen(Sender.MEMBER, person)
+    return Seen(Sender.STRANGER)
+
+
+@dataclass(frozen=True, slots=True)
+class Admin:
+    """An admin to tell, and where."""
+
+    person_id: int
+    chat_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class StrangerNoted:
+    """What is owed after a stranger's attempt: an answer (the first few times), and a notice
+    to these admins (at most once per interval; none when there are no admins to tell)."""
+
+    answer: bool
+    admins: tuple[Admin, ...]
+    at: datetime
+
+
+async def note_stranger(core: Core, account_id: int) -> StrangerNoted:
+    """Record and audit a stranger's attempt, and say who is owed what. The attempt is
+    recorded before anything is sent, so whoever sees the refusal can rely on the record."""
+    answer = await core.throttle.allow(throttle.STRANGER_ANSWERS, str(account_id))
+    async with core.unit() as uow:
+        admins = await people.reachable_with_role(uow.session, core.province_id, Role.ADMIN)
+        notify = await strangers.note_attempt(
+            uow.session,
+            account_id,
+            uow.now,
+            core.rules.stranger_notice_interval,
+            admins_to_tell=bool(admins),
+        )
+        told = tuple(
+            Admin(admin.id, admin.telegram_user_id)
+            for admin in admins
+            if notify and admin.telegram_user_id is not None
+        )
+    return StrangerNoted(answer, told, uow.now)
