@@ -9,13 +9,15 @@ from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 
 from bot.runtime import AppContext
+from handlers import codec
 from handlers.thread.menus import (
-    button,
     menu_markup,
     prompt_for,
     refuse,
+    thread_button,
 )
 from incidents import audit
+from incidents.actions import AcknowledgeInstruction, AnswerRequest, ThreadAction, ThreadVerb
 from incidents.policy import Action
 from incidents.text import thread as t
 from incidents.text.labels import STATUS_LABELS
@@ -26,26 +28,25 @@ log = logging.getLogger(__name__)
 
 
 async def on_thread_button(update: Update, context: AppContext) -> None:
-    """Menu, news, status, instruct, request, close and reopen buttons (`t|<id>|<action>`)."""
+    """Take a menu, news, status, instruct, request, close or reopen button."""
     query = update.callback_query
     assert query is not None
-    parts = (query.data or "").split("|")
-    if len(parts) != 3 or not parts[1].isdigit() or len(parts[1]) > 12:
+    action = codec.decode(query.data or "")
+    if not isinstance(action, ThreadAction):
         await query.answer(t.REFUSALS["not_found"], show_alert=True)
         return
-    incident_id, action = int(parts[1]), parts[2]
     person = context.require_person()
     runtime = context.runtime
     chat_id = person.telegram_user_id
     assert chat_id is not None
     try:
         async with audit.unit_of_work(runtime.db) as session:
-            reply, markup = await _thread_action(session, context, incident_id, action)
+            reply, markup = await _thread_action(session, context, action)
     except ThreadError as error:
         log.info(
             "thread %s on incident %s refused for person#%s: %s",
-            action,
-            incident_id,
+            action.verb,
+            action.incident_id,
             person.id,
             error.refusal,
         )
@@ -57,53 +58,49 @@ async def on_thread_button(update: Update, context: AppContext) -> None:
 
 
 async def _thread_action(
-    session: AsyncSession, context: AppContext, incident_id: int, action: str
+    session: AsyncSession, context: AppContext, action: ThreadAction
 ) -> tuple[str | None, InlineKeyboardMarkup | None]:
     """Take one thread button's action; return the reply for the person's chat."""
     person = context.require_person()
     thread = context.runtime.thread
     now = context.runtime.clock.now()
-    if action == "menu":
+    incident_id, verb = action.incident_id, action.verb
+    if verb is ThreadVerb.MENU:
         access = await thread.authorize(session, incident_id, person, Action.VIEW, now)
         status = STATUS_LABELS[access.incident.status]
         return f"<b>{access.incident.reference}</b> · {status}", menu_markup(access)
-    if action == "done":
+    if verb is ThreadVerb.DONE:
         await thread.clear(session, person)
         return t.NEWS_DONE, None
-    if action.startswith("st:"):
-        status = _status(action[3:])
+    if verb is ThreadVerb.STATUS:
+        # A status the codec could not name is refused by the service as not a reporter's.
+        status = action.status or IncidentStatus.CLOSED
         await thread.change_status(session, incident_id, person, status, now)
         return t.STATUS_OK.format(status=STATUS_LABELS[status]), None
-    if action in _INPUT_BUTTONS:
-        kind = _INPUT_BUTTONS[action]
+    if verb in _INPUT_BUTTONS:
+        kind = _INPUT_BUTTONS[verb]
         access = await thread.start_input(session, incident_id, person, kind, now)
         if kind is PendingInputKind.UPDATE:
-            markup = InlineKeyboardMarkup([[button(t.BUTTON_DONE, f"t|{incident_id}|done")]])
+            done = thread_button(t.BUTTON_DONE, incident_id, ThreadVerb.DONE)
+            markup = InlineKeyboardMarkup([[done]])
             return t.ASK_NEWS.format(reference=access.incident.reference), markup
         return prompt_for(kind, incident_id, access.incident.reference)
-    if action == "noq":
+    if verb is ThreadVerb.NO_QUESTION:
         await thread.request_info(session, incident_id, person, "", now)
         await thread.clear(session, person)
         return t.REQUEST_SENT, None
-    if action == "reopen":
+    if verb is ThreadVerb.REOPEN:
         incident = await thread.reopen(session, incident_id, person, now)
         return t.REOPENED_OK.format(reference=incident.reference), None
     return t.REFUSALS["not_found"], None
 
 
 _INPUT_BUTTONS = {
-    "news": PendingInputKind.UPDATE,
-    "close": PendingInputKind.CLOSE_SUMMARY,
-    "instruct": PendingInputKind.INSTRUCTION,
-    "info": PendingInputKind.INFO_QUESTION,
+    ThreadVerb.NEWS: PendingInputKind.UPDATE,
+    ThreadVerb.CLOSE: PendingInputKind.CLOSE_SUMMARY,
+    ThreadVerb.INSTRUCT: PendingInputKind.INSTRUCTION,
+    ThreadVerb.REQUEST_INFO: PendingInputKind.INFO_QUESTION,
 }
-
-
-def _status(value: str) -> IncidentStatus:
-    try:
-        return IncidentStatus(value)
-    except ValueError:
-        return IncidentStatus.CLOSED  # refused by the service as not a reporter status
 
 
 async def start_prompt(
@@ -128,11 +125,11 @@ async def start_prompt(
 
 
 async def on_instruction_ack(update: Update, context: AppContext) -> None:
-    """The reporter acknowledges an instruction (`i|<instruction id>`)."""
+    """The reporter acknowledges an instruction."""
     query = update.callback_query
     assert query is not None
-    raw = (query.data or "").removeprefix("i|")
-    if not raw.isdigit() or len(raw) > 12:
+    action = codec.decode(query.data or "")
+    if not isinstance(action, AcknowledgeInstruction):
         await query.answer(t.REFUSALS["not_found"], show_alert=True)
         return
     person = context.require_person()
@@ -140,7 +137,7 @@ async def on_instruction_ack(update: Update, context: AppContext) -> None:
     try:
         async with audit.unit_of_work(runtime.db) as session:
             await runtime.thread.acknowledge_instruction(
-                session, int(raw), person, runtime.clock.now()
+                session, action.instruction_id, person, runtime.clock.now()
             )
     except ThreadError as error:
         await refuse(None, query.answer, error)
@@ -150,11 +147,11 @@ async def on_instruction_ack(update: Update, context: AppContext) -> None:
 
 
 async def on_answer_button(update: Update, context: AppContext) -> None:
-    """The reporter starts answering a request for information (`q|<request id>`)."""
+    """The reporter starts answering a request for information."""
     query = update.callback_query
     assert query is not None
-    raw = (query.data or "").removeprefix("q|")
-    if not raw.isdigit() or len(raw) > 12:
+    action = codec.decode(query.data or "")
+    if not isinstance(action, AnswerRequest):
         await query.answer(t.REFUSALS["not_found"], show_alert=True)
         return
     person = context.require_person()
@@ -162,7 +159,7 @@ async def on_answer_button(update: Update, context: AppContext) -> None:
     now = runtime.clock.now()
     try:
         async with audit.unit_of_work(runtime.db) as session:
-            request = await runtime.thread.info_request(session, int(raw), person, now)
+            request = await runtime.thread.info_request(session, action.request_id, person, now)
             access = await runtime.thread.start_input(
                 session,
                 request.incident_id,

@@ -7,7 +7,9 @@ from collections.abc import Awaitable, Callable
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 from bot.runtime import AppContext
+from handlers.markup import inline_button
 from incidents.access import Access
+from incidents.actions import Button, ThreadAction, ThreadVerb
 from incidents.policy import Action
 from incidents.text import thread as t
 from incidents.text.fitting import TELEGRAM_TEXT_LIMIT, shorten
@@ -32,8 +34,12 @@ _STATUS_BUTTONS = (
 )
 
 
-def button(label: str, data: str) -> InlineKeyboardButton:
-    return InlineKeyboardButton(label, callback_data=data)
+def thread_button(
+    label: str, incident_id: int, verb: ThreadVerb, status: IncidentStatus | None = None
+) -> InlineKeyboardButton:
+    """A button of an incident's thread."""
+    action = ThreadAction(incident_id=incident_id, verb=verb, status=status)
+    return inline_button(Button(label=label, action=action))
 
 
 def menu_markup(access: Access) -> InlineKeyboardMarkup | None:
@@ -41,28 +47,28 @@ def menu_markup(access: Access) -> InlineKeyboardMarkup | None:
     i = access.incident.id
     rows: list[list[InlineKeyboardButton]] = []
     if access.permits(Action.REOPEN):
-        rows.append([button(t.BUTTON_REOPEN, f"t|{i}|reopen")])
+        rows.append([thread_button(t.BUTTON_REOPEN, i, ThreadVerb.REOPEN)])
     if access.permits(Action.POST_UPDATE):
-        rows.append([button(t.BUTTON_SEND_NEWS, f"t|{i}|news")])
+        rows.append([thread_button(t.BUTTON_SEND_NEWS, i, ThreadVerb.NEWS)])
     if access.permits(Action.CHANGE_STATUS):
         rows.append(
             [
-                button(icon + STATUS_LABELS[status], f"t|{i}|st:{status.value}")
+                thread_button(icon + STATUS_LABELS[status], i, ThreadVerb.STATUS, status)
                 for status, icon in _STATUS_BUTTONS
             ]
         )
     directing = [
-        button(label, f"t|{i}|{data}")
-        for action, label, data in (
-            (Action.INSTRUCT, t.BUTTON_INSTRUCT, "instruct"),
-            (Action.REQUEST_INFO, t.BUTTON_REQUEST, "info"),
+        thread_button(label, i, verb)
+        for action, label, verb in (
+            (Action.INSTRUCT, t.BUTTON_INSTRUCT, ThreadVerb.INSTRUCT),
+            (Action.REQUEST_INFO, t.BUTTON_REQUEST, ThreadVerb.REQUEST_INFO),
         )
         if access.permits(action)
     ]
     if directing:
         rows.append(directing)
     if access.permits(Action.CLOSE):
-        rows.append([button(t.BUTTON_CLOSE, f"t|{i}|close")])
+        rows.append([thread_button(t.BUTTON_CLOSE, i, ThreadVerb.CLOSE)])
     return InlineKeyboardMarkup(rows) if rows else None
 
 
@@ -86,7 +92,7 @@ def prompt_for(
     if kind is PendingInputKind.INSTRUCTION:
         return t.ASK_INSTRUCTION.format(reference=reference), None
     return t.ASK_QUESTION.format(reference=reference), InlineKeyboardMarkup(
-        [[button(t.BUTTON_NO_QUESTION, f"t|{incident_id}|noq")]]
+        [[thread_button(t.BUTTON_NO_QUESTION, incident_id, ThreadVerb.NO_QUESTION)]]
     )
 
 
@@ -114,7 +120,7 @@ async def open_command(update: Update, context: AppContext) -> None:
         for i in incidents
     ]
     shown = t.open_list(lines, TELEGRAM_TEXT_LIMIT)
-    buttons = [[button(f"{i.reference}", f"t|{i.id}|menu")] for i in incidents[:10]]
+    buttons = [[thread_button(i.reference, i.id, ThreadVerb.MENU)] for i in incidents[:10]]
     await message.reply_text(shown, reply_markup=InlineKeyboardMarkup(buttons))
 
 
@@ -134,7 +140,11 @@ async def update_command(update: Update, context: AppContext) -> None:
         await message.reply_text(t.NOTHING_FOR_YOU)
         return
     buttons = [
-        [button(f"{i.reference} · {shorten(i.place, BUTTON_PLACE_LIMIT)}", f"t|{i.id}|menu")]
+        [
+            thread_button(
+                f"{i.reference} · {shorten(i.place, BUTTON_PLACE_LIMIT)}", i.id, ThreadVerb.MENU
+            )
+        ]
         for i in incidents
     ]
     await message.reply_text(t.CHOOSE_INCIDENT, reply_markup=InlineKeyboardMarkup(buttons))

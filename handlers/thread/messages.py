@@ -8,8 +8,9 @@ from telegram import InlineKeyboardMarkup, Update
 
 from bot.runtime import AppContext
 from handlers.report import incoming as incoming_files
-from handlers.thread.menus import TEXT_KINDS, button, refuse
+from handlers.thread.menus import TEXT_KINDS, refuse, thread_button
 from incidents import audit
+from incidents.actions import ThreadVerb
 from incidents.files import StoredFile
 from incidents.policy import Action
 from incidents.reports import parsing
@@ -116,7 +117,7 @@ async def _post_news(update: Update, context: AppContext, incident_id: int) -> N
         await message.reply_text(_file_refusal(refused.refusal, context))
         return
     log.info("news about incident %s (file %s)", incident_id, attachment_id)
-    done = InlineKeyboardMarkup([[button(t.BUTTON_DONE, f"t|{incident_id}|done")]])
+    done = InlineKeyboardMarkup([[thread_button(t.BUTTON_DONE, incident_id, ThreadVerb.DONE)]])
     await message.reply_text(t.NEWS_SENT, reply_markup=done)
 
 

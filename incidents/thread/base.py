@@ -8,16 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from incidents import access
 from incidents.access import Access, AccessRefused
-from incidents.alerts.service import to_recipients
+from incidents.actions import Buttons
+from incidents.alerts.recipients import to_recipients
 from incidents.events import EventBus
+from incidents.outbox import params as outbox_params
 from incidents.outbox import queue as outbox
+from incidents.outbox.params import DeliveryParams
 from incidents.policy import Action, Refusal
 from incidents.roster import people as roster
 from storage.models import (
@@ -95,12 +97,7 @@ class ThreadBase:
     @staticmethod
     def request_in(delivery: Delivery) -> int | None:
         """The request for information a delivered message carried an answer button for."""
-        for row in delivery.params.get("buttons", []):
-            for button in row:
-                data = str(button.get("data", ""))
-                if data.startswith("q|") and data[2:].isdigit():
-                    return int(data[2:])
-        return None
+        return outbox_params.read(delivery).request_id()
 
     async def info_request(
         self, session: AsyncSession, request_id: int, person: Person, now: datetime
@@ -172,14 +169,14 @@ class ThreadBase:
         now: datetime,
         *,
         exclude_person: int | None = None,
-        extra: dict[str, Any] | None = None,
+        buttons: Buttons = (),
     ) -> None:
         """A message to every chat the alert went to, as a reply under its copy of the alert."""
         await to_recipients(
             session,
             incident.id,
             DeliveryKind.MESSAGE,
-            {"text": text, **(extra or {})},
+            DeliveryParams(text=text, buttons=buttons),
             now,
             exclude_person=exclude_person,
         )
@@ -190,7 +187,7 @@ class ThreadBase:
         incident: Incident,
         text: str,
         now: datetime,
-        buttons: list[list[dict[str, str]]] | None = None,
+        buttons: Buttons = (),
     ) -> None:
         """A message to the reporter, as a reply under their status message for the incident."""
         reporter = await session.get_one(Person, incident.reporter_id)
@@ -202,9 +199,6 @@ class ThreadBase:
                 Delivery.incident_id == incident.id, Delivery.kind == DeliveryKind.PROGRESS
             )
         )
-        params: dict[str, Any] = {"text": text}
-        if buttons:
-            params["buttons"] = buttons
         outbox.enqueue(
             session,
             DeliveryKind.MESSAGE,
@@ -213,5 +207,5 @@ class ThreadBase:
             person_id=reporter.id,
             incident_id=incident.id,
             reply_to=progress if progress is not None and progress.chat_id == chat else None,
-            params=params,
+            params=DeliveryParams(text=text, buttons=buttons),
         )

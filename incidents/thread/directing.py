@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from incidents import access
+from incidents.actions import AcknowledgeInstruction, AnswerRequest, Button, Buttons
 from incidents.policy import Action, Refusal
 from incidents.text import thread as t
 from incidents.thread.base import ThreadBase
@@ -16,6 +17,12 @@ from storage.models import (
     Instruction,
     Person,
 )
+
+
+def acknowledge_buttons(instruction_id: int) -> Buttons:
+    """The button the reporter's side confirms an instruction with."""
+    action = AcknowledgeInstruction(instruction_id=instruction_id)
+    return ((Button(label=t.BUTTON_ACK_INSTRUCTION, action=action),),)
 
 
 class ExecutiveActions(ThreadBase):
@@ -53,7 +60,7 @@ class ExecutiveActions(ThreadBase):
             incident,
             body,
             now,
-            buttons=[[{"label": t.BUTTON_ACK_INSTRUCTION, "data": f"i|{instruction.id}"}]],
+            buttons=acknowledge_buttons(instruction.id),
         )
         await self._to_recipients(
             session, incident, t.instruction_copy(body), now, exclude_person=person.id
@@ -117,7 +124,9 @@ class ExecutiveActions(ThreadBase):
             incident,
             t.info_requested(incident.reference, person.name, question),
             now,
-            buttons=[[{"label": t.BUTTON_ANSWER, "data": f"q|{request.id}"}]],
+            buttons=(
+                (Button(label=t.BUTTON_ANSWER, action=AnswerRequest(request_id=request.id)),),
+            ),
         )
         return request
 

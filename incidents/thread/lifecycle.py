@@ -7,9 +7,11 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from incidents.actions import Button, ThreadAction, ThreadVerb
 from incidents.policy import Action
 from incidents.text import thread as t
 from incidents.thread.base import ThreadBase
+from incidents.thread.directing import acknowledge_buttons
 from storage.models import (
     EventKind,
     Incident,
@@ -46,13 +48,14 @@ class LifecycleActions(ThreadBase):
             before=before.value,
         )
         notice = t.closed(incident.reference, person.name, summary)
+        reopen = ThreadAction(incident_id=incident.id, verb=ThreadVerb.REOPEN)
         await self._to_recipients(
             session,
             incident,
             notice,
             now,
             exclude_person=person.id,
-            extra={"buttons": [[{"label": t.BUTTON_REOPEN, "data": f"t|{incident.id}|reopen"}]]},
+            buttons=((Button(label=t.BUTTON_REOPEN, action=reopen),),),
         )
         if not allowed.standing.reporter_side:
             await self._to_reporter(session, incident, notice, now)
@@ -104,7 +107,7 @@ class LifecycleActions(ThreadBase):
                 incident,
                 t.instruction_reminder(incident.reference, instruction.text),
                 now,
-                buttons=[[{"label": t.BUTTON_ACK_INSTRUCTION, "data": f"i|{instruction.id}"}]],
+                buttons=acknowledge_buttons(instruction.id),
             )
         return len(due)
 

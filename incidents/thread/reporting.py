@@ -8,7 +8,8 @@ from html import escape
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from incidents import access
-from incidents.alerts.service import to_recipients
+from incidents.alerts.recipients import to_recipients
+from incidents.outbox.params import DeliveryParams
 from incidents.policy import Action, Refusal
 from incidents.text import thread as t
 from incidents.thread.base import REPORTER_STATUSES, ThreadBase
@@ -61,11 +62,15 @@ class ReporterActions(ThreadBase):
         await self._to_recipients(session, incident, body, now)
         if attachment_id is not None:
             await to_recipients(
-                session, incident.id, DeliveryKind.ATTACHMENT, {"attachment_id": attachment_id}, now
+                session,
+                incident.id,
+                DeliveryKind.ATTACHMENT,
+                DeliveryParams(attachment_id=attachment_id),
+                now,
             )
         if location is not None:
             await to_recipients(
-                session, incident.id, DeliveryKind.MESSAGE, {"location": list(location)}, now
+                session, incident.id, DeliveryKind.MESSAGE, DeliveryParams(location=location), now
             )
         incident.updated_at = now
         return incident
