@@ -39,7 +39,7 @@ from incidents.outbox import loop as delivery_loop
 from incidents.outbox.loop import DeliveryLoop
 from incidents.outbox.render import Renderer
 from incidents.roster.province import ensure_province
-from incidents.thread.service import Thread
+from incidents.thread.lifecycle import InstructionReminders
 from incidents.throttle import Throttle
 from storage import migrate
 from storage.db import Database
@@ -240,7 +240,6 @@ def _runtime(settings: Settings, db: Database, province_id: int, clock: Clock) -
         pseudonym=Pseudonymizer(settings.log_pseudonym_key.get_secret_value()),
         events=events,
         alerts=alerts,
-        thread=Thread(events, timedelta(minutes=settings.instruction_remind_minutes)),
         throttle=throttle,
         core=core,
     )
@@ -273,7 +272,7 @@ async def serve(
             runtime.alerts,
             Renderer(settings.tz, settings.public_base_url),
             # Everything with timers in the database: reminders, escalation, instructions.
-            timers=[runtime.alerts, runtime.thread],
+            timers=[runtime.alerts, InstructionReminders(runtime.core)],
         )
         # A unit of work that queued deliveries wakes the loop the moment it commits.
         db.after_commit(runtime.dispatcher.on_commit)

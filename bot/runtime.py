@@ -20,7 +20,6 @@ from storage.models import Person
 if TYPE_CHECKING:
     from incidents.alerts.service import Alerts
     from incidents.outbox.loop import DeliveryLoop
-    from incidents.thread.service import Thread
 
 RUNTIME_KEY = "runtime"
 
@@ -37,7 +36,6 @@ class Runtime:
     pseudonym: Pseudonymizer
     events: EventBus
     alerts: Alerts
-    thread: Thread
     throttle: Throttle
     # The core's use cases take this (db, clock, rules, province, events).
     core: Core

@@ -9,9 +9,9 @@ from telegram.ext import Application, CallbackQueryHandler
 
 from bot.runtime import AppContext
 from handlers import codec, thread
-from incidents import audit
 from incidents.access import AccessRefused
 from incidents.actions import AlertAction, AlertVerb
+from incidents.alerts import acknowledgement
 from incidents.alerts.acknowledgement import AckOutcome, AckResult
 from incidents.text import alert as t
 from incidents.text.thread import REFUSALS
@@ -33,11 +33,9 @@ async def on_alert_button(update: Update, context: AppContext) -> None:
         return
     incident_id = action.incident_id
     runtime = context.runtime
-    now = runtime.clock.now()
     if action.verb is AlertVerb.ACKNOWLEDGE:
         try:
-            async with audit.unit_of_work(runtime.db) as session:
-                result = await runtime.alerts.acknowledge(session, incident_id, person, now)
+            result = await acknowledgement.acknowledge_alert(runtime.core, person, incident_id)
         except AccessRefused as refusal:
             log.info("ack of incident %s by person#%s refused: %s", incident_id, person.id, refusal)
             await query.answer(REFUSALS[refusal.refusal.value], show_alert=True)

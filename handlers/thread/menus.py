@@ -8,13 +8,13 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 from bot.runtime import AppContext
 from handlers.markup import inline_button
-from incidents.access import Access
+from incidents.access import Access, AccessRefused
 from incidents.actions import Button, ThreadAction, ThreadVerb
 from incidents.policy import Action
 from incidents.text import thread as t
 from incidents.text.fitting import TELEGRAM_TEXT_LIMIT, shorten
 from incidents.text.labels import STATUS_LABELS
-from incidents.thread.service import ThreadError
+from incidents.thread import browsing
 from storage.models import IncidentStatus, PendingInputKind, Role
 
 TEXT_KINDS = {
@@ -75,7 +75,7 @@ def menu_markup(access: Access) -> InlineKeyboardMarkup | None:
 async def refuse(
     target: Message | None,
     query_answer: Callable[..., Awaitable[object]] | None,
-    error: ThreadError,
+    error: AccessRefused,
 ) -> None:
     text = t.REFUSALS[error.refusal.value]
     if query_answer is not None:
@@ -102,8 +102,7 @@ async def open_command(update: Update, context: AppContext) -> None:
     assert message is not None
     person = context.require_person()
     runtime = context.runtime
-    async with runtime.db.read() as session:
-        incidents = await runtime.thread.open_incidents(session, person)
+    incidents = await browsing.open_incidents(runtime.core, person)
     if not incidents:
         await message.reply_text(t.NO_OPEN_INCIDENTS)
         return
@@ -130,12 +129,11 @@ async def update_command(update: Update, context: AppContext) -> None:
     assert message is not None
     person = context.require_person()
     runtime = context.runtime
-    async with runtime.db.read() as session:
-        incidents = [
-            i
-            for i in await runtime.thread.open_incidents(session, person)
-            if i.agency_id == person.agency_id
-        ]
+    incidents = [
+        i
+        for i in await browsing.open_incidents(runtime.core, person)
+        if i.agency_id == person.agency_id
+    ]
     if not person.has_role(Role.REPORTER) or not incidents:
         await message.reply_text(t.NOTHING_FOR_YOU)
         return

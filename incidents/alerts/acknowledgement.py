@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from incidents import access
 from incidents.config import Rules
+from incidents.core import Core
 from incidents.events import EventBus
 from incidents.outbox import queue as outbox
 from incidents.outbox.params import DeliveryParams
@@ -41,6 +42,12 @@ class AckResult:
 
     outcome: AckOutcome
     incident: Incident
+
+
+async def acknowledge_alert(core: Core, person: Person, incident_id: int) -> AckResult:
+    """The person presses acknowledge under an alert or a reminder, in a unit of work."""
+    async with core.unit() as uow:
+        return await acknowledge(uow.session, incident_id, person, uow.now, core.rules, core.events)
 
 
 async def acknowledge(

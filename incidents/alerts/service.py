@@ -18,7 +18,7 @@ from incidents.alerts.recipients import to_recipients
 from incidents.config import Rules
 from incidents.core import Core
 from incidents.events import EventBus
-from storage.models import Delivery, IncidentEvent, Person
+from storage.models import Delivery, IncidentEvent
 
 __all__ = ["AckOutcome", "AckResult", "Alerts", "to_recipients"]
 
@@ -50,14 +50,6 @@ class Alerts:
         """Queue the alert to every executive (and the war room) with the incident itself."""
         await fanout.on_filed(
             session, event, self.rules, self.province_id, send_now=self.send_on_commit
-        )
-
-    async def acknowledge(
-        self, session: AsyncSession, incident_id: int, person: Person, now: datetime
-    ) -> AckResult:
-        """Record that `person` has the incident (refused, audited, unless they may)."""
-        return await acknowledgement.acknowledge(
-            session, incident_id, person, now, self.rules, self.bus
         )
 
     async def refresh_progress(
