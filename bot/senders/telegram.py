@@ -1,8 +1,8 @@
 """The Telegram sender: rendered deliveries as Bot API calls, its errors as the core's outcomes.
 
-Texts are Telegram HTML and buttons become inline keyboards through handlers/markup (whose
-callback data comes from the one codec). Flood limits are python-telegram-bot's
-AIORateLimiter; a `retry_after` it gives up on comes back as RETRY_AFTER.
+Texts become Telegram HTML (every run escaped) and buttons inline keyboards through
+handlers/markup, whose callback data comes from the one codec. Flood limits are
+python-telegram-bot's AIORateLimiter; a `retry_after` it gives up on comes back as RETRY_AFTER.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 from telegram import Bot, Message, ReplyParameters
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
-from handlers.markup import keyboard
+from handlers.markup import html, keyboard
 from incidents.outbox.delivery import OutcomeKind, SendOutcome
 from incidents.outbox.render import Method, Rendered
 
@@ -75,7 +75,7 @@ class TelegramSender:
             case Method.EDIT_TEXT:
                 assert target is not None
                 sent = await self.bot.edit_message_text(
-                    rendered.text,
+                    html(rendered.text),
                     chat_id=chat_id,
                     message_id=target,
                     reply_markup=markup,
@@ -85,7 +85,7 @@ class TelegramSender:
             case Method.TEXT:
                 sent = await self.bot.send_message(
                     chat_id,
-                    rendered.text,
+                    html(rendered.text),
                     reply_markup=markup,
                     reply_parameters=reply,
                     **SEND_TIMEOUTS,
@@ -107,7 +107,7 @@ class TelegramSender:
         self, chat_id: int, rendered: Rendered, reply: ReplyParameters | None
     ) -> Message:
         common: dict[str, Any] = {"reply_parameters": reply, **SEND_TIMEOUTS}
-        caption = rendered.text or None
+        caption = html(rendered.text) or None
         file_id = rendered.file_id
         assert file_id is not None
         match rendered.method:

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from incidents.outbox import queue as outbox
 from incidents.outbox.params import DeliveryParams
 from incidents.roster import people as roster
+from incidents.text.rich import Text
 from storage.models import (
     AlertRecipient,
     Delivery,
@@ -31,7 +32,7 @@ async def alert_chat(
     role: RecipientRole,
     now: datetime,
     *,
-    intro: str = "",
+    intro: Text | None = None,
     send_now: bool = False,
 ) -> None:
     """The alert to one chat, then its location and attachments as replies to it."""
@@ -42,7 +43,7 @@ async def alert_chat(
         now,
         person_id=person_id,
         incident=incident,
-        params=DeliveryParams(intro=intro),
+        params=DeliveryParams(intro=intro or Text()),
         send_now=send_now,
     )
     session.add(
@@ -124,7 +125,7 @@ async def to_recipients(
 async def notify_admins(
     session: AsyncSession,
     province_id: int,
-    text: str,
+    text: Text,
     now: datetime,
     exclude_chat: int | None = None,
 ) -> None:

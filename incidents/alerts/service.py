@@ -18,6 +18,7 @@ from incidents.alerts.recipients import to_recipients
 from incidents.config import Rules
 from incidents.core import Core
 from incidents.events import EventBus
+from incidents.text.rich import Text
 from storage.models import Delivery, IncidentEvent
 
 __all__ = ["AckOutcome", "AckResult", "Alerts", "to_recipients"]
@@ -69,7 +70,7 @@ class Alerts:
         await outcomes.on_unreachable(session, delivery, reason, now, self.province_id)
 
     async def notify_admins(
-        self, session: AsyncSession, text: str, now: datetime, exclude_chat: int | None = None
+        self, session: AsyncSession, text: Text, now: datetime, exclude_chat: int | None = None
     ) -> None:
         """Queue a notice to every admin who has joined."""
         await recipients.notify_admins(session, self.province_id, text, now, exclude_chat)

@@ -1,16 +1,18 @@
 """What an outbox row carries besides its kind and chat: one typed model, stored as JSON.
 
-Buttons are stored as the core's actions (incidents/actions.py), never as a channel's button
-data. Rows written before that stored Telegram callback strings ({"label", "data"}); they are
-still read, so a delivery queued before an upgrade goes out with working buttons.
+Texts are stored as `Text` JSON and buttons as the core's actions (incidents/actions.py), never
+as a channel's markup or button data. Rows written before stored Telegram HTML and callback
+strings ({"label", "data"}); they are still read, so a delivery queued before an upgrade goes
+out as it would have.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any
+from html.parser import HTMLParser
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, PlainValidator, field_validator
 
 from incidents.actions import (
     AcknowledgeInstruction,
@@ -20,6 +22,7 @@ from incidents.actions import (
     ThreadAction,
     ThreadVerb,
 )
+from incidents.text.rich import Span, Style, Text
 from storage.models import Delivery
 
 # The only button data outbox rows ever held before buttons were stored as actions.
@@ -28,17 +31,60 @@ _LEGACY_REQUEST = re.compile(r"^q\|(\d{1,12})$")
 _LEGACY_REOPEN = re.compile(r"^t\|(\d{1,12})\|reopen$")
 
 
+_TAG_STYLES = {"b": Style.BOLD, "strong": Style.BOLD, "i": Style.ITALIC, "em": Style.ITALIC}
+_TAG_STYLES |= {"code": Style.CODE, "pre": Style.CODE, "a": Style.LINK}
+
+
+class _LegacyHtml(HTMLParser):
+    """Reads the Telegram HTML that rows held before texts were stored as `Text`."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.spans: list[Span] = []
+        self._style = Style.PLAIN
+        self._url = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._style = _TAG_STYLES.get(tag, Style.PLAIN)
+        self._url = next((v or "" for k, v in attrs if k == "href"), "")
+
+    def handle_endtag(self, tag: str) -> None:
+        self._style, self._url = Style.PLAIN, ""
+
+    def handle_data(self, data: str) -> None:
+        url = self._url if self._style is Style.LINK else ""
+        self.spans.append(Span(data, self._style, url))
+
+
+def _read_text(value: Any) -> Text:
+    if isinstance(value, Text):
+        return value
+    if isinstance(value, str):
+        parser = _LegacyHtml()
+        parser.feed(value)
+        parser.close()
+        return Text(*parser.spans)
+    return Text.from_json(value)
+
+
+StoredText = Annotated[
+    Text,
+    PlainValidator(_read_text),
+    PlainSerializer(lambda text: text.to_json(), return_type=list),
+]
+
+
 class DeliveryParams(BaseModel):
     """The content of a delivery that is not read from the incident at send time."""
 
-    model_config = ConfigDict(frozen=True, populate_by_name=True)
+    model_config = ConfigDict(frozen=True, populate_by_name=True, arbitrary_types_allowed=True)
 
     # A fixed message (MESSAGE): its text, the buttons under it, or a location pin instead.
-    text: str = ""
+    text: StoredText = Text()
     buttons: Buttons = ()
     location: tuple[float, float] | None = None
     # The line above an escalated alert (ALERT).
-    intro: str = ""
+    intro: StoredText = Text()
     # The file sent (ATTACHMENT).
     attachment_id: int | None = None
     # A reminder's round and the minutes since filing (REMINDER).

@@ -7,10 +7,9 @@ a channel's sender turns it into its calls.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import tzinfo
 from enum import StrEnum
-from html import escape
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,10 +21,11 @@ from incidents.text import alert as t
 from incidents.text.fitting import (
     TELEGRAM_CAPTION_LIMIT,
     TELEGRAM_TEXT_LIMIT,
-    fit_html,
+    fit_rich,
+    measure,
     shorten,
-    visible_length,
 )
+from incidents.text.rich import Text
 from storage.models import (
     AlertRecipient,
     Attachment,
@@ -56,7 +56,7 @@ class Rendered:
     """One Bot API call's content."""
 
     method: Method
-    text: str = ""
+    text: Text = field(default_factory=Text)
     buttons: Buttons = ()
     latitude: float | None = None
     longitude: float | None = None
@@ -82,7 +82,7 @@ def _message(params: DeliveryParams) -> Rendered:
         latitude, longitude = params.location
         return Rendered(Method.LOCATION, latitude=float(latitude), longitude=float(longitude))
     # News may be as long as the reporter's own message, and comes after a heading.
-    text = fit_html(params.text, TELEGRAM_TEXT_LIMIT, t.MORE_ON_WEB)
+    text = fit_rich(params.text, TELEGRAM_TEXT_LIMIT, t.MORE_ON_WEB)
     return Rendered(Method.TEXT, text=text, buttons=params.buttons)
 
 
@@ -112,7 +112,7 @@ class Renderer:
                 attachment = await session.get_one(Attachment, attachment_id)
                 return Rendered(
                     _ATTACHMENT_METHODS[attachment.kind],
-                    text=escape(shorten(attachment.caption, TELEGRAM_CAPTION_LIMIT)),
+                    text=Text(shorten(attachment.caption, TELEGRAM_CAPTION_LIMIT)),
                     file_id=attachment.telegram_file_id,
                 )
             case DeliveryKind.REMINDER:
@@ -144,7 +144,7 @@ class Renderer:
         assert delivery.incident is not None
         return self.alert(delivery.incident, outbox_params.read(delivery).intro, edit=False)
 
-    def alert(self, incident: Incident, intro: str, *, edit: bool) -> Rendered:
+    def alert(self, incident: Incident, intro: Text, *, edit: bool) -> Rendered:
         """The alert as it stands: status line, buttons, and the intro of an escalation."""
         if incident.acknowledged_at is not None and incident.acknowledged_by is not None:
             status = t.acknowledged_line(
@@ -159,10 +159,10 @@ class Renderer:
         extra = t.attachments_line(
             photos, len(incident.attachments) - photos, incident.latitude is not None
         )
-        limit = TELEGRAM_TEXT_LIMIT - (visible_length(intro) + 2 if intro else 0)
+        limit = TELEGRAM_TEXT_LIMIT - (measure(intro.plain()) + 2 if intro else 0)
         text = t.alert(incident, self.tz, status, extra, limit)
         if intro:
-            text = f"{intro}\n\n{text}"
+            text = Text(intro, "\n\n", text)
         buttons: list[tuple[Button, ...]] = []
         if incident.acknowledged_at is None:
             buttons.append((_alert_button(t.BUTTON_ACK, incident.id, AlertVerb.ACKNOWLEDGE),))

@@ -16,13 +16,14 @@ from incidents.alerts import recipients
 from incidents.outbox import queue as outbox
 from incidents.outbox.params import DeliveryParams
 from incidents.roster import people as roster
+from incidents.text.rich import Text
 from storage.models import Delivery, DeliveryKind, Incident, Person
 
 
 async def to_recipients(
     session: AsyncSession,
     incident: Incident,
-    text: str,
+    text: Text,
     now: datetime,
     *,
     exclude_person: int | None = None,
@@ -42,7 +43,7 @@ async def to_recipients(
 async def to_reporter(
     session: AsyncSession,
     incident: Incident,
-    text: str,
+    text: Text,
     now: datetime,
     buttons: Buttons = (),
 ) -> None:

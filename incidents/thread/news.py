@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from html import escape
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -14,6 +13,7 @@ from incidents.outbox.params import DeliveryParams
 from incidents.policy import Action, Refusal
 from incidents.reports.limits import FileLimits, news_files
 from incidents.text import thread as t
+from incidents.text.rich import Text
 from incidents.thread import fanout, inputs
 from storage.models import Attachment, DeliveryKind, EventKind, Incident, IncidentStatus, Person
 
@@ -91,7 +91,7 @@ async def post_update(
         location=list(location) if location else None,
     )
     heading = t.update_heading(incident.reference, person.name)
-    body = f"{heading}\n{escape(text)}" if text else heading
+    body = Text(heading, "\n", text) if text else heading
     await fanout.to_recipients(session, incident, body, now)
     if attachment_id is not None:
         await queue_to_recipients(

@@ -14,6 +14,7 @@ from incidents.outbox.delivery import OutcomeKind, SendOutcome
 from incidents.outbox.loop import MAX_ATTEMPTS_FOR_BUGS, DeliveryLoop
 from incidents.outbox.params import DeliveryParams
 from incidents.outbox.render import Method, Rendered, Renderer
+from incidents.text.rich import Text
 from storage.db import Database
 from storage.models import Delivery, DeliveryKind, DeliveryStatus
 from tests.support.clock import ManualClock
@@ -71,7 +72,11 @@ def loop(db: Database, sender: FakeSender, hooks: FakeHooks, clock: ManualClock)
 async def queue(db: Database, clock: ManualClock, text: str, chat_id: int = CHAT) -> None:
     async with db.write() as session:
         outbox.enqueue(
-            session, DeliveryKind.MESSAGE, chat_id, clock.now(), params=DeliveryParams(text=text)
+            session,
+            DeliveryKind.MESSAGE,
+            chat_id,
+            clock.now(),
+            params=DeliveryParams(text=Text(text)),
         )
 
 
@@ -91,7 +96,7 @@ async def test_a_sent_delivery_records_its_message_and_tells_the_core(
     assert (row.status, row.telegram_message_id, row.attempts) == (DeliveryStatus.SENT, 101, 1)
     assert row.claim_token is None and row.sent_at is not None
     assert sender.sent[0][0] == CHAT
-    assert (sender.sent[0][1].method, sender.sent[0][1].text) == (Method.TEXT, "ข่าว")
+    assert (sender.sent[0][1].method, sender.sent[0][1].text) == (Method.TEXT, Text("ข่าว"))
     assert hooks.delivered == [row.id]
 
 
@@ -101,9 +106,9 @@ async def test_messages_to_one_chat_go_one_at_a_time_in_order(db, loop, sender, 
     await queue(db, clock, "อื่น", chat_id=OTHER_CHAT)
 
     await loop.run_once()
-    assert [r.text for _, r in sender.sent] == ["หนึ่ง", "อื่น"]
+    assert [r.text.plain() for _, r in sender.sent] == ["หนึ่ง", "อื่น"]
     await loop.run_once()
-    assert [r.text for _, r in sender.sent] == ["หนึ่ง", "อื่น", "สอง"]
+    assert [r.text.plain() for _, r in sender.sent] == ["หนึ่ง", "อื่น", "สอง"]
 
 
 async def test_a_flood_limit_puts_the_row_back_for_the_delay_asked(db, loop, sender, clock):

@@ -45,7 +45,7 @@ async def test_an_instruction_reaches_the_reporter_with_a_button_to_acknowledge_
     to_reporter = [m for m in messages if m.chat_id == JOINED["D6604"]]
     [button] = [b for row in to_reporter[0].params.buttons for b in row]
     assert button.action == AcknowledgeInstruction(instruction_id=made.id)
-    assert "อพยพประชาชน" in to_reporter[0].params.text
+    assert "อพยพประชาชน" in to_reporter[0].params.text.plain()
     # A copy to the other recipient, not back to the Governor.
     assert {m.chat_id for m in messages} == {JOINED["D6604"], JOINED["DGOV1"]}
     assert (await events(core, incident_id))[-1] is EventKind.INSTRUCTION
@@ -103,7 +103,9 @@ async def test_an_answer_goes_to_everyone_the_alert_reached(core: Core, incident
     answered = await directing.answer_info(core, reporter, request.id, "ไม่มี")
 
     assert answered.answer == "ไม่มี"
-    answers = [m for m in await queued(core, DeliveryKind.MESSAGE) if "ไม่มี" in m.params.text]
+    answers = [
+        m for m in await queued(core, DeliveryKind.MESSAGE) if "ไม่มี" in m.params.text.plain()
+    ]
     assert {m.chat_id for m in answers} == {JOINED["GOV"], JOINED["DGOV1"]}
     assert await inputs.awaited(core, reporter) is None
 

@@ -25,7 +25,7 @@ async def test_news_reaches_every_recipient_under_their_copy_of_the_alert(
     await news.post_news(core, reporter, incident_id, text="น้ำเริ่มลด", location=(16.2, 100.4))
 
     messages = await queued(core, DeliveryKind.MESSAGE)
-    texts = [m for m in messages if "น้ำเริ่มลด" in m.params.text]
+    texts = [m for m in messages if "น้ำเริ่มลด" in m.params.text.plain()]
     pins = [m for m in messages if m.params.location == (16.2, 100.4)]
     assert (
         {m.chat_id for m in texts}
