@@ -24,10 +24,9 @@ from telegram.ext import (
 
 import handlers
 from bot import commands, maintenance
-from bot.alerts import dispatcher
-from bot.alerts.dispatcher import Dispatcher
 from bot.logs import Pseudonymizer
 from bot.runtime import RUNTIME_KEY, AppContext, Runtime
+from bot.senders.telegram import TelegramSender
 from bot.settings import Settings, SettingsError
 from bot.update_processor import PerUserUpdateProcessor
 from incidents import files, provinces
@@ -36,13 +35,15 @@ from incidents.clock import Clock, SystemClock
 from incidents.config import Rules
 from incidents.core import Core
 from incidents.events import EventBus
+from incidents.outbox import loop as delivery_loop
+from incidents.outbox.loop import DeliveryLoop
 from incidents.outbox.render import Renderer
 from incidents.roster.province import ensure_province
-from incidents.thread.service import Thread
+from incidents.thread.lifecycle import InstructionReminders
 from incidents.throttle import Throttle
 from storage import migrate
 from storage.db import Database
-from storage.models import Urgency
+from storage.models import EventKind, Urgency
 from web import server as web_server
 from web.app import create_app
 
@@ -227,6 +228,9 @@ def _runtime(settings: Settings, db: Database, province_id: int, clock: Clock) -
     throttle = Throttle()
     province = provinces.load(settings.province)
     core = Core(db, clock, rules_of(settings), province, province_id, events, throttle)
+    alerts = Alerts(core)
+    # Filing a report queues its alerts in the same transaction.
+    events.subscribe(EventKind.FILED, alerts.on_filed)
     return Runtime(
         settings=settings,
         db=db,
@@ -235,8 +239,7 @@ def _runtime(settings: Settings, db: Database, province_id: int, clock: Clock) -
         province_id=province_id,
         pseudonym=Pseudonymizer(settings.log_pseudonym_key.get_secret_value()),
         events=events,
-        alerts=Alerts(settings, province_id, events),
-        thread=Thread(events, timedelta(minutes=settings.instruction_remind_minutes)),
+        alerts=alerts,
         throttle=throttle,
         core=core,
     )
@@ -262,14 +265,17 @@ async def serve(
         province_id = await _unless_stopped(stop, load_database(db, settings))
         runtime = _runtime(settings, db, province_id, clock or SystemClock())
         application = build_application(runtime, token)
-        runtime.dispatcher = Dispatcher(
+        runtime.dispatcher = DeliveryLoop(
             db,
-            application.bot,
+            TelegramSender(application.bot),
             runtime.clock,
             runtime.alerts,
             Renderer(settings.tz, settings.public_base_url),
-            timers=[runtime.thread],
+            # Everything with timers in the database: reminders, escalation, instructions.
+            timers=[runtime.alerts, InstructionReminders(runtime.core)],
         )
+        # A unit of work that queued deliveries wakes the loop the moment it commits.
+        db.after_commit(runtime.dispatcher.on_commit)
         health = Health()
         async with contextlib.AsyncExitStack() as stack:
             if settings.web_port is not None:
@@ -277,7 +283,7 @@ async def serve(
             await stack.enter_async_context(_telegram(application, stop, health))
             log.info("bot @%s running for %s", application.bot.username, runtime.province.name_en)
             # Pending deliveries from before a restart go out as soon as this starts.
-            await stack.enter_async_context(dispatcher.running(runtime.dispatcher))
+            await stack.enter_async_context(delivery_loop.running(runtime.dispatcher))
             if maintenance_interval is not None:
                 await stack.enter_async_context(
                     maintenance.running(runtime, application.bot, maintenance_interval)

@@ -18,9 +18,8 @@ from storage.db import Database
 from storage.models import Person
 
 if TYPE_CHECKING:
-    from bot.alerts.dispatcher import Dispatcher
     from incidents.alerts.service import Alerts
-    from incidents.thread.service import Thread
+    from incidents.outbox.loop import DeliveryLoop
 
 RUNTIME_KEY = "runtime"
 
@@ -37,12 +36,11 @@ class Runtime:
     pseudonym: Pseudonymizer
     events: EventBus
     alerts: Alerts
-    thread: Thread
     throttle: Throttle
     # The core's use cases take this (db, clock, rules, province, events).
     core: Core
-    # Set once the Telegram application (whose bot it sends with) exists.
-    dispatcher: Dispatcher | None = None
+    # The delivery loop, set once the Telegram application (whose bot it sends with) exists.
+    dispatcher: DeliveryLoop | None = None
     # Where the web log listens (e.g. http://127.0.0.1:8080), once it does; empty when off.
     web_url: str = ""
 

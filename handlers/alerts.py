@@ -8,11 +8,11 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler
 
 from bot.runtime import AppContext
-from handlers import thread
-from incidents import audit
+from handlers import codec, thread
 from incidents.access import AccessRefused
-from incidents.alerts.service import AckOutcome, AckResult
-from incidents.outbox.render import ALERT_PREFIX
+from incidents.actions import AlertAction, AlertVerb
+from incidents.alerts import acknowledgement
+from incidents.alerts.acknowledgement import AckOutcome, AckResult
 from incidents.text import alert as t
 from incidents.text.thread import REFUSALS
 from incidents.thaidate import format_time
@@ -20,35 +20,22 @@ from storage.models import PendingInputKind
 
 log = logging.getLogger(__name__)
 
-ACTIONS = ("ack", "instruct", "info")
-
-
-def _parse(data: str) -> tuple[int, str] | None:
-    parts = data.split("|")
-    if len(parts) != 3 or parts[0] != ALERT_PREFIX or parts[2] not in ACTIONS:
-        return None
-    if not parts[1].isdigit() or len(parts[1]) > 12:
-        return None
-    return int(parts[1]), parts[2]
-
 
 async def on_alert_button(update: Update, context: AppContext) -> None:
     """Acknowledge, or answer the instruct and request buttons, for alert recipients only."""
     query = update.callback_query
     assert query is not None
     person = context.require_person()
-    parsed = _parse(query.data or "")
-    if parsed is None:
+    action = codec.decode(query.data or "")
+    if not isinstance(action, AlertAction):
         log.info("malformed alert button from person#%s", person.id)
         await query.answer(REFUSALS["not_found"], show_alert=True)
         return
-    incident_id, action = parsed
+    incident_id = action.incident_id
     runtime = context.runtime
-    now = runtime.clock.now()
-    if action == "ack":
+    if action.verb is AlertVerb.ACKNOWLEDGE:
         try:
-            async with audit.unit_of_work(runtime.db) as session:
-                result = await runtime.alerts.acknowledge(session, incident_id, person, now)
+            result = await acknowledgement.acknowledge_alert(runtime.core, person, incident_id)
         except AccessRefused as refusal:
             log.info("ack of incident %s by person#%s refused: %s", incident_id, person.id, refusal)
             await query.answer(REFUSALS[refusal.refusal.value], show_alert=True)
@@ -56,7 +43,11 @@ async def on_alert_button(update: Update, context: AppContext) -> None:
         await query.answer(_ack_answer(result, context), show_alert=True)
         log.info("ack of incident %s by person#%s: %s", incident_id, person.id, result.outcome)
         return
-    kind = PendingInputKind.INSTRUCTION if action == "instruct" else PendingInputKind.INFO_QUESTION
+    kind = (
+        PendingInputKind.INSTRUCTION
+        if action.verb is AlertVerb.INSTRUCT
+        else PendingInputKind.INFO_QUESTION
+    )
     await thread.start_prompt(update, context, incident_id, kind)
 
 
@@ -72,4 +63,6 @@ def _ack_answer(result: AckResult, context: AppContext) -> str:
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
     """Add the alert buttons."""
-    application.add_handler(CallbackQueryHandler(on_alert_button, pattern=rf"^{ALERT_PREFIX}\|"))
+    application.add_handler(
+        CallbackQueryHandler(on_alert_button, pattern=codec.pattern(AlertAction))
+    )

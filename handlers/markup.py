@@ -16,11 +16,13 @@ _TAGS = {Style.BOLD: "b", Style.ITALIC: "i", Style.CODE: "code"}
 
 def html(text: Text | str) -> str:
     """Telegram HTML for a text (plain strings are escaped as they are)."""
+    # Quotes are escaped too, as every text was before it became `Text`: what reaches the Bot
+    # API stays byte for byte the same.
     if isinstance(text, str):
-        return escape(text, quote=False)
+        return escape(text)
     out: list[str] = []
     for span in text:
-        body = escape(span.text, quote=False)
+        body = escape(span.text)
         if span.style is Style.LINK:
             out.append(f'<a href="{escape(span.url, quote=True)}">{body}</a>')
         elif span.style in _TAGS:

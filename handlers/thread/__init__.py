@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
+from handlers import codec
 from handlers.thread.buttons import (
     on_answer_button,
     on_instruction_ack,
@@ -16,6 +17,7 @@ from handlers.thread.buttons import (
 )
 from handlers.thread.menus import open_command, update_command
 from handlers.thread.messages import cancel_pending, handle_message, handle_reply
+from incidents.actions import AcknowledgeInstruction, AnswerRequest, ThreadAction
 
 __all__ = ["cancel_pending", "handle_message", "handle_reply", "register", "start_prompt"]
 
@@ -25,6 +27,10 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
     private = filters.ChatType.PRIVATE
     application.add_handler(CommandHandler("update", update_command, filters=private))
     application.add_handler(CommandHandler("open", open_command, filters=private))
-    application.add_handler(CallbackQueryHandler(on_thread_button, pattern=r"^t\|"))
-    application.add_handler(CallbackQueryHandler(on_instruction_ack, pattern=r"^i\|"))
-    application.add_handler(CallbackQueryHandler(on_answer_button, pattern=r"^q\|"))
+    buttons = (
+        (on_thread_button, ThreadAction),
+        (on_instruction_ack, AcknowledgeInstruction),
+        (on_answer_button, AnswerRequest),
+    )
+    for callback, family in buttons:
+        application.add_handler(CallbackQueryHandler(callback, pattern=codec.pattern(family)))

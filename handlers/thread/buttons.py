@@ -4,48 +4,52 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 
 from bot.runtime import AppContext
+from handlers import codec
 from handlers.thread.menus import (
-    button,
     menu_markup,
     prompt_for,
     refuse,
+    thread_button,
 )
-from incidents import audit
-from incidents.policy import Action
+from incidents.access import AccessRefused
+from incidents.actions import AcknowledgeInstruction, AnswerRequest, ThreadAction, ThreadVerb
 from incidents.text import thread as t
 from incidents.text.labels import STATUS_LABELS
-from incidents.thread.service import ThreadError
+from incidents.thread import browsing, directing, inputs, lifecycle, news
 from storage.models import IncidentStatus, PendingInputKind
 
 log = logging.getLogger(__name__)
 
+_INPUT_BUTTONS = {
+    ThreadVerb.NEWS: PendingInputKind.UPDATE,
+    ThreadVerb.CLOSE: PendingInputKind.CLOSE_SUMMARY,
+    ThreadVerb.INSTRUCT: PendingInputKind.INSTRUCTION,
+    ThreadVerb.REQUEST_INFO: PendingInputKind.INFO_QUESTION,
+}
+
 
 async def on_thread_button(update: Update, context: AppContext) -> None:
-    """Menu, news, status, instruct, request, close and reopen buttons (`t|<id>|<action>`)."""
+    """Take a menu, news, status, instruct, request, close or reopen button."""
     query = update.callback_query
     assert query is not None
-    parts = (query.data or "").split("|")
-    if len(parts) != 3 or not parts[1].isdigit() or len(parts[1]) > 12:
+    action = codec.decode(query.data or "")
+    if not isinstance(action, ThreadAction):
         await query.answer(t.REFUSALS["not_found"], show_alert=True)
         return
-    incident_id, action = int(parts[1]), parts[2]
     person = context.require_person()
-    runtime = context.runtime
     chat_id = person.telegram_user_id
     assert chat_id is not None
     try:
-        async with audit.unit_of_work(runtime.db) as session:
-            reply, markup = await _thread_action(session, context, incident_id, action)
-    except ThreadError as error:
+        reply, markup = await _thread_action(context, action)
+    except AccessRefused as error:
         log.info(
             "thread %s on incident %s refused for person#%s: %s",
-            action,
-            incident_id,
+            action.verb,
+            action.incident_id,
             person.id,
             error.refusal,
         )
@@ -57,53 +61,40 @@ async def on_thread_button(update: Update, context: AppContext) -> None:
 
 
 async def _thread_action(
-    session: AsyncSession, context: AppContext, incident_id: int, action: str
+    context: AppContext, action: ThreadAction
 ) -> tuple[str | None, InlineKeyboardMarkup | None]:
     """Take one thread button's action; return the reply for the person's chat."""
     person = context.require_person()
-    thread = context.runtime.thread
-    now = context.runtime.clock.now()
-    if action == "menu":
-        access = await thread.authorize(session, incident_id, person, Action.VIEW, now)
+    core = context.runtime.core
+    incident_id, verb = action.incident_id, action.verb
+    if verb is ThreadVerb.MENU:
+        access = await browsing.menu(core, person, incident_id)
         status = STATUS_LABELS[access.incident.status]
         return f"<b>{access.incident.reference}</b> · {status}", menu_markup(access)
-    if action == "done":
-        await thread.clear(session, person)
+    if verb is ThreadVerb.DONE:
+        await news.done(core, person)
         return t.NEWS_DONE, None
-    if action.startswith("st:"):
-        status = _status(action[3:])
-        await thread.change_status(session, incident_id, person, status, now)
+    if verb is ThreadVerb.STATUS:
+        # A status the codec could not name is refused by the core as not a reporter's.
+        status = action.status or IncidentStatus.CLOSED
+        await news.change_status(core, person, incident_id, status)
         return t.STATUS_OK.format(status=STATUS_LABELS[status]), None
-    if action in _INPUT_BUTTONS:
-        kind = _INPUT_BUTTONS[action]
-        access = await thread.start_input(session, incident_id, person, kind, now)
+    if verb in _INPUT_BUTTONS:
+        kind = _INPUT_BUTTONS[verb]
+        access = await inputs.start_input(core, person, incident_id, kind)
         if kind is PendingInputKind.UPDATE:
-            markup = InlineKeyboardMarkup([[button(t.BUTTON_DONE, f"t|{incident_id}|done")]])
-            return t.ASK_NEWS.format(reference=access.incident.reference), markup
+            done = thread_button(t.BUTTON_DONE, incident_id, ThreadVerb.DONE)
+            return t.ASK_NEWS.format(reference=access.incident.reference), (
+                InlineKeyboardMarkup([[done]])
+            )
         return prompt_for(kind, incident_id, access.incident.reference)
-    if action == "noq":
-        await thread.request_info(session, incident_id, person, "", now)
-        await thread.clear(session, person)
+    if verb is ThreadVerb.NO_QUESTION:
+        await directing.request_info(core, person, incident_id, "")
         return t.REQUEST_SENT, None
-    if action == "reopen":
-        incident = await thread.reopen(session, incident_id, person, now)
+    if verb is ThreadVerb.REOPEN:
+        incident = await lifecycle.reopen(core, person, incident_id)
         return t.REOPENED_OK.format(reference=incident.reference), None
     return t.REFUSALS["not_found"], None
-
-
-_INPUT_BUTTONS = {
-    "news": PendingInputKind.UPDATE,
-    "close": PendingInputKind.CLOSE_SUMMARY,
-    "instruct": PendingInputKind.INSTRUCTION,
-    "info": PendingInputKind.INFO_QUESTION,
-}
-
-
-def _status(value: str) -> IncidentStatus:
-    try:
-        return IncidentStatus(value)
-    except ValueError:
-        return IncidentStatus.CLOSED  # refused by the service as not a reporter status
 
 
 async def start_prompt(
@@ -113,12 +104,9 @@ async def start_prompt(
     query = update.callback_query
     assert query is not None
     person = context.require_person()
-    runtime = context.runtime
-    now = runtime.clock.now()
     try:
-        async with audit.unit_of_work(runtime.db) as session:
-            access = await runtime.thread.start_input(session, incident_id, person, kind, now)
-    except ThreadError as error:
+        access = await inputs.start_input(context.runtime.core, person, incident_id, kind)
+    except AccessRefused as error:
         await refuse(None, query.answer, error)
         return
     await query.answer()
@@ -128,21 +116,17 @@ async def start_prompt(
 
 
 async def on_instruction_ack(update: Update, context: AppContext) -> None:
-    """The reporter acknowledges an instruction (`i|<instruction id>`)."""
+    """The reporter acknowledges an instruction."""
     query = update.callback_query
     assert query is not None
-    raw = (query.data or "").removeprefix("i|")
-    if not raw.isdigit() or len(raw) > 12:
+    action = codec.decode(query.data or "")
+    if not isinstance(action, AcknowledgeInstruction):
         await query.answer(t.REFUSALS["not_found"], show_alert=True)
         return
     person = context.require_person()
-    runtime = context.runtime
     try:
-        async with audit.unit_of_work(runtime.db) as session:
-            await runtime.thread.acknowledge_instruction(
-                session, int(raw), person, runtime.clock.now()
-            )
-    except ThreadError as error:
+        await directing.acknowledge_instruction(context.runtime.core, person, action.instruction_id)
+    except AccessRefused as error:
         await refuse(None, query.answer, error)
         return
     await query.answer(t.INSTRUCTION_ACK_OK)
@@ -150,35 +134,23 @@ async def on_instruction_ack(update: Update, context: AppContext) -> None:
 
 
 async def on_answer_button(update: Update, context: AppContext) -> None:
-    """The reporter starts answering a request for information (`q|<request id>`)."""
+    """The reporter starts answering a request for information."""
     query = update.callback_query
     assert query is not None
-    raw = (query.data or "").removeprefix("q|")
-    if not raw.isdigit() or len(raw) > 12:
+    action = codec.decode(query.data or "")
+    if not isinstance(action, AnswerRequest):
         await query.answer(t.REFUSALS["not_found"], show_alert=True)
         return
     person = context.require_person()
-    runtime = context.runtime
-    now = runtime.clock.now()
     try:
-        async with audit.unit_of_work(runtime.db) as session:
-            request = await runtime.thread.info_request(session, int(raw), person, now)
-            access = await runtime.thread.start_input(
-                session,
-                request.incident_id,
-                person,
-                PendingInputKind.INFO_ANSWER,
-                now,
-                request_id=request.id,
-            )
-            reference = access.incident.reference
-    except ThreadError as error:
+        access = await inputs.start_answer(context.runtime.core, person, action.request_id)
+    except AccessRefused as error:
         await refuse(None, query.answer, error)
         return
     await query.answer()
     assert person.telegram_user_id is not None
     await context.bot.send_message(
-        person.telegram_user_id, t.ASK_ANSWER.format(reference=reference)
+        person.telegram_user_id, t.ASK_ANSWER.format(reference=access.incident.reference)
     )
 
 

@@ -7,12 +7,14 @@ from collections.abc import Awaitable, Callable
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 from bot.runtime import AppContext
-from incidents.access import Access
+from handlers.markup import inline_button
+from incidents.access import Access, AccessRefused
+from incidents.actions import Button, ThreadAction, ThreadVerb
 from incidents.policy import Action
 from incidents.text import thread as t
 from incidents.text.fitting import TELEGRAM_TEXT_LIMIT, shorten
 from incidents.text.labels import STATUS_LABELS
-from incidents.thread.service import ThreadError
+from incidents.thread import browsing
 from storage.models import IncidentStatus, PendingInputKind, Role
 
 TEXT_KINDS = {
@@ -32,8 +34,12 @@ _STATUS_BUTTONS = (
 )
 
 
-def button(label: str, data: str) -> InlineKeyboardButton:
-    return InlineKeyboardButton(label, callback_data=data)
+def thread_button(
+    label: str, incident_id: int, verb: ThreadVerb, status: IncidentStatus | None = None
+) -> InlineKeyboardButton:
+    """A button of an incident's thread."""
+    action = ThreadAction(incident_id=incident_id, verb=verb, status=status)
+    return inline_button(Button(label=label, action=action))
 
 
 def menu_markup(access: Access) -> InlineKeyboardMarkup | None:
@@ -41,35 +47,35 @@ def menu_markup(access: Access) -> InlineKeyboardMarkup | None:
     i = access.incident.id
     rows: list[list[InlineKeyboardButton]] = []
     if access.permits(Action.REOPEN):
-        rows.append([button(t.BUTTON_REOPEN, f"t|{i}|reopen")])
+        rows.append([thread_button(t.BUTTON_REOPEN, i, ThreadVerb.REOPEN)])
     if access.permits(Action.POST_UPDATE):
-        rows.append([button(t.BUTTON_SEND_NEWS, f"t|{i}|news")])
+        rows.append([thread_button(t.BUTTON_SEND_NEWS, i, ThreadVerb.NEWS)])
     if access.permits(Action.CHANGE_STATUS):
         rows.append(
             [
-                button(icon + STATUS_LABELS[status], f"t|{i}|st:{status.value}")
+                thread_button(icon + STATUS_LABELS[status], i, ThreadVerb.STATUS, status)
                 for status, icon in _STATUS_BUTTONS
             ]
         )
     directing = [
-        button(label, f"t|{i}|{data}")
-        for action, label, data in (
-            (Action.INSTRUCT, t.BUTTON_INSTRUCT, "instruct"),
-            (Action.REQUEST_INFO, t.BUTTON_REQUEST, "info"),
+        thread_button(label, i, verb)
+        for action, label, verb in (
+            (Action.INSTRUCT, t.BUTTON_INSTRUCT, ThreadVerb.INSTRUCT),
+            (Action.REQUEST_INFO, t.BUTTON_REQUEST, ThreadVerb.REQUEST_INFO),
         )
         if access.permits(action)
     ]
     if directing:
         rows.append(directing)
     if access.permits(Action.CLOSE):
-        rows.append([button(t.BUTTON_CLOSE, f"t|{i}|close")])
+        rows.append([thread_button(t.BUTTON_CLOSE, i, ThreadVerb.CLOSE)])
     return InlineKeyboardMarkup(rows) if rows else None
 
 
 async def refuse(
     target: Message | None,
     query_answer: Callable[..., Awaitable[object]] | None,
-    error: ThreadError,
+    error: AccessRefused,
 ) -> None:
     text = t.REFUSALS[error.refusal.value]
     if query_answer is not None:
@@ -86,7 +92,7 @@ def prompt_for(
     if kind is PendingInputKind.INSTRUCTION:
         return t.ASK_INSTRUCTION.format(reference=reference), None
     return t.ASK_QUESTION.format(reference=reference), InlineKeyboardMarkup(
-        [[button(t.BUTTON_NO_QUESTION, f"t|{incident_id}|noq")]]
+        [[thread_button(t.BUTTON_NO_QUESTION, incident_id, ThreadVerb.NO_QUESTION)]]
     )
 
 
@@ -96,8 +102,7 @@ async def open_command(update: Update, context: AppContext) -> None:
     assert message is not None
     person = context.require_person()
     runtime = context.runtime
-    async with runtime.db.read() as session:
-        incidents = await runtime.thread.open_incidents(session, person)
+    incidents = await browsing.open_incidents(runtime.core, person)
     if not incidents:
         await message.reply_text(t.NO_OPEN_INCIDENTS)
         return
@@ -114,7 +119,7 @@ async def open_command(update: Update, context: AppContext) -> None:
         for i in incidents
     ]
     shown = t.open_list(lines, TELEGRAM_TEXT_LIMIT)
-    buttons = [[button(f"{i.reference}", f"t|{i.id}|menu")] for i in incidents[:10]]
+    buttons = [[thread_button(i.reference, i.id, ThreadVerb.MENU)] for i in incidents[:10]]
     await message.reply_text(shown, reply_markup=InlineKeyboardMarkup(buttons))
 
 
@@ -124,17 +129,20 @@ async def update_command(update: Update, context: AppContext) -> None:
     assert message is not None
     person = context.require_person()
     runtime = context.runtime
-    async with runtime.db.read() as session:
-        incidents = [
-            i
-            for i in await runtime.thread.open_incidents(session, person)
-            if i.agency_id == person.agency_id
-        ]
+    incidents = [
+        i
+        for i in await browsing.open_incidents(runtime.core, person)
+        if i.agency_id == person.agency_id
+    ]
     if not person.has_role(Role.REPORTER) or not incidents:
         await message.reply_text(t.NOTHING_FOR_YOU)
         return
     buttons = [
-        [button(f"{i.reference} · {shorten(i.place, BUTTON_PLACE_LIMIT)}", f"t|{i.id}|menu")]
+        [
+            thread_button(
+                f"{i.reference} · {shorten(i.place, BUTTON_PLACE_LIMIT)}", i.id, ThreadVerb.MENU
+            )
+        ]
         for i in incidents
     ]
     await message.reply_text(t.CHOOSE_INCIDENT, reply_markup=InlineKeyboardMarkup(buttons))

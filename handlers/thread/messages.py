@@ -9,15 +9,16 @@ from telegram import InlineKeyboardMarkup, Update
 from bot.runtime import AppContext
 from handlers import markup
 from handlers.report import incoming as incoming_files
-from handlers.thread.menus import TEXT_KINDS, button, refuse
-from incidents import audit
+from handlers.thread.menus import TEXT_KINDS, refuse, thread_button
+from incidents.access import AccessRefused
+from incidents.actions import ThreadVerb
 from incidents.files import StoredFile
 from incidents.policy import Action
 from incidents.reports import parsing
-from incidents.reports.limits import FileLimits, FileRefusal, FileRefused, news_files
+from incidents.reports.limits import FileLimits, FileRefusal, FileRefused
 from incidents.text import report as report_texts
 from incidents.text import thread as t
-from incidents.thread.service import ThreadError
+from incidents.thread import browsing, inputs, news, prompts
 from storage.models import PendingInputKind
 
 log = logging.getLogger(__name__)
@@ -27,17 +28,10 @@ async def handle_message(update: Update, context: AppContext) -> bool:
     """Take a message that answers a prompt or replies to an incident's thread; False if not."""
     message = update.effective_message
     assert message is not None
-    person = context.require_person()
-    runtime = context.runtime
-    now = runtime.clock.now()
-    async with audit.unit_of_work(runtime.db) as session:
-        pending = await runtime.thread.pending(session, person, now)
-        kind = pending.kind if pending else None
-        incident_id = pending.incident_id if pending else None
-        request_id = pending.request_id if pending else None
-    if kind is None:
+    awaited = await inputs.awaited(context.runtime.core, context.require_person())
+    if awaited is None:
         return await handle_reply(update, context)
-    assert incident_id is not None
+    kind, incident_id, request_id = awaited.kind, awaited.incident_id, awaited.request_id
     if kind is PendingInputKind.UPDATE:
         await _post_news(update, context, incident_id)
         return True
@@ -64,31 +58,24 @@ async def _act_on_text(
     message = update.effective_message
     assert message is not None
     person = context.require_person()
-    runtime = context.runtime
-    now = runtime.clock.now()
-    thread = runtime.thread
     try:
-        async with audit.unit_of_work(runtime.db) as session:
-            if kind is PendingInputKind.INSTRUCTION:
-                await thread.instruct(session, incident_id, person, text, now)
-                reply = t.INSTRUCTION_SENT
-            elif kind is PendingInputKind.INFO_QUESTION:
-                await thread.request_info(session, incident_id, person, text, now)
-                reply = t.REQUEST_SENT
-            elif kind is PendingInputKind.INFO_ANSWER:
-                assert request_id is not None
-                await thread.answer_info(session, request_id, person, text, now)
-                reply = t.ANSWER_SENT
-            else:
-                incident = await thread.close(session, incident_id, person, text, now)
-                reply = t.CLOSED_OK.format(reference=incident.reference)
-            await thread.clear(session, person)
-    except ThreadError as error:
-        async with audit.unit_of_work(runtime.db) as session:
-            await thread.clear(session, person)
+        done = await prompts.answer(
+            context.runtime.core, person, kind, incident_id, request_id, text
+        )
+    except AccessRefused as error:
         await refuse(message, None, error)
         return
-    await message.reply_text(reply)
+    if done.kind is PendingInputKind.CLOSE_SUMMARY:
+        await message.reply_text(t.CLOSED_OK.format(reference=done.reference))
+    else:
+        await message.reply_text(_SENT[done.kind])
+
+
+_SENT = {
+    PendingInputKind.INSTRUCTION: t.INSTRUCTION_SENT,
+    PendingInputKind.INFO_QUESTION: t.REQUEST_SENT,
+    PendingInputKind.INFO_ANSWER: t.ANSWER_SENT,
+}
 
 
 async def _post_news(update: Update, context: AppContext, incident_id: int) -> None:
@@ -110,14 +97,14 @@ async def _post_news(update: Update, context: AppContext, incident_id: int) -> N
         attachment_id = await _record_news(
             context, incident_id, incoming, stored, text, location, message.caption
         )
-    except ThreadError as error:
+    except AccessRefused as error:
         await refuse(message, None, error)
         return
     except FileRefused as refused:
         await message.reply_text(_file_refusal(refused.refusal, context))
         return
     log.info("news about incident %s (file %s)", incident_id, attachment_id)
-    done = InlineKeyboardMarkup([[button(t.BUTTON_DONE, f"t|{incident_id}|done")]])
+    done = InlineKeyboardMarkup([[thread_button(t.BUTTON_DONE, incident_id, ThreadVerb.DONE)]])
     await message.reply_text(t.NEWS_SENT, reply_markup=done)
 
 
@@ -128,11 +115,7 @@ async def _fetch_news_file(
     runtime = context.runtime
     limits = FileLimits.of(runtime.core.rules)
     # Refuse before fetching anything: a refused file must leave no trace but the audit.
-    async with audit.unit_of_work(runtime.db) as session:
-        await runtime.thread.may_post_update(
-            session, incident_id, context.require_person(), runtime.clock.now()
-        )
-        kept = await news_files(session, incident_id)
+    kept = await news.news_files_kept(runtime.core, context.require_person(), incident_id)
     limits.check(incoming.size, kept)
     # Fetch the file before the transaction: no network wait while holding a write lock.
     return await incoming_files.download(context, incoming, limits, kept)
@@ -149,28 +132,21 @@ async def _record_news(
 ) -> int | None:
     """Keep the file (counted again) and hand the news to the thread in one unit of work."""
     runtime = context.runtime
-    now = runtime.clock.now()
-    attachment_id: int | None = None
-    async with audit.unit_of_work(runtime.db) as session:
-        if incoming is not None:
-            FileLimits.of(runtime.core.rules).check(None, await news_files(session, incident_id))
-            row = incoming_files.attachment_row(
-                incoming, stored, caption, now, incident_id=incident_id
-            )
-            session.add(row)
-            await session.flush()
-            attachment_id = row.id
-        # The whole text: what one Telegram message carries, cut only where it is shown.
-        await runtime.thread.post_update(
-            session,
-            incident_id,
-            context.require_person(),
-            now,
-            text=text,
-            attachment_id=attachment_id,
-            location=location,
+    row = None
+    if incoming is not None:
+        row = incoming_files.attachment_row(
+            incoming, stored, caption, runtime.clock.now(), incident_id=incident_id
         )
-    return attachment_id
+    # The whole text: what one Telegram message carries, cut only where it is shown.
+    return await news.post_news(
+        runtime.core,
+        context.require_person(),
+        incident_id,
+        text=text,
+        location=location,
+        attachment=row,
+        limits=FileLimits.of(runtime.core.rules),
+    )
 
 
 def _file_refusal(refusal: FileRefusal, context: AppContext) -> str:
@@ -190,22 +166,16 @@ async def handle_reply(update: Update, context: AppContext) -> bool:
     if replied is None or replied.from_user is None or not replied.from_user.is_bot:
         return False
     person = context.require_person()
-    runtime = context.runtime
-    now = runtime.clock.now()
     try:
-        async with audit.unit_of_work(runtime.db) as session:
-            found = await runtime.thread.delivery_of_message(
-                session, message.chat_id, replied.message_id
-            )
-            if found is None or found.incident_id is None:
-                return False
-            access = await runtime.thread.authorize(
-                session, found.incident_id, person, Action.VIEW, now
-            )
-    except ThreadError as error:
+        found = await browsing.reply_target(
+            context.runtime.core, person, message.chat_id, replied.message_id
+        )
+    except AccessRefused as error:
         await refuse(message, None, error)
         return True
-    request_id = runtime.thread.request_in(found)
+    if found is None:
+        return False
+    access, request_id = found.access, found.request_id
     if access.permits(Action.INSTRUCT) and not access.standing.reporter_side:
         kind = PendingInputKind.INSTRUCTION
     elif request_id is not None:
@@ -228,8 +198,7 @@ async def handle_reply(update: Update, context: AppContext) -> bool:
 
 async def cancel_pending(context: AppContext) -> bool:
     """Forget a pending prompt (for /cancel); True if there was one."""
-    async with audit.unit_of_work(context.runtime.db) as session:
-        return await context.runtime.thread.clear(session, context.require_person())
+    return await inputs.clear(context.runtime.core, context.require_person())
 
 
 def _input_error(error: parsing.InputError, context: AppContext) -> str:

@@ -1,6 +1,6 @@
 """The transactional outbox: deliveries are rows written with the decision to send them.
 
-A dispatcher claims due rows, sends them and records the outcome. Claims are leases: a row
+The delivery loop claims due rows, sends them and records the outcome. Claims are leases: a row
 claimed by a process that died becomes claimable again when its lease runs out, and a row is
 only ever completed by the claim that holds it.
 """
@@ -10,16 +10,16 @@ from __future__ import annotations
 import secrets
 from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import and_, exists, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from incidents.outbox.params import DeliveryParams, stored
 from storage.dialect import insert_or_ignore
 from storage.models import Delivery, DeliveryKind, DeliveryStatus, Incident
 
-# Set on a session that enqueued something, so the dispatcher is woken after commit.
+# Set on a session that enqueued something, so the delivery loop is woken after commit.
 WAKE_FLAG = "outbox_wake"
 # Deliveries claimed by the transaction that wrote them, for this process to send at once.
 SEND_NOW = "outbox_send_now"
@@ -38,7 +38,7 @@ def enqueue(
     incident_id: int | None = None,
     reply_to: Delivery | None = None,
     edit_of_id: int | None = None,
-    params: dict[str, Any] | None = None,
+    params: DeliveryParams | None = None,
     incident: Incident | None = None,
     send_now: bool = False,
 ) -> Delivery:
@@ -46,7 +46,7 @@ def enqueue(
 
     With `send_now` the row is written already claimed by this process, which sends it the
     moment the transaction commits, skipping a claim round trip; should the process die
-    first, the claim expires and any dispatcher sends it.
+    first, the claim expires and any delivery loop sends it.
     """
     delivery = Delivery(
         kind=kind,
@@ -56,7 +56,7 @@ def enqueue(
         incident_id=incident_id,
         reply_to=reply_to,
         edit_of_id=edit_of_id,
-        params=params or {},
+        params=stored(params),
         attempts=0,
         next_attempt_at=now,
         created_at=now,

@@ -2,7 +2,7 @@
 
 Rendering at send time means an alert sent late, or an edit, always shows the latest state
 (who acknowledged), and a burst of edits collapses into one. The result is chat-neutral:
-the dispatcher turns it into Bot API calls.
+a channel's sender turns it into its calls.
 """
 
 from __future__ import annotations
@@ -10,20 +10,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import tzinfo
 from enum import StrEnum
-from html import escape
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from incidents.actions import AlertAction, AlertVerb, Button, Buttons
+from incidents.outbox import params as outbox_params
+from incidents.outbox.params import DeliveryParams
 from incidents.text import alert as t
 from incidents.text.fitting import (
     TELEGRAM_CAPTION_LIMIT,
     TELEGRAM_TEXT_LIMIT,
-    fit_html,
+    fit_rich,
+    measure,
     shorten,
-    visible_length,
 )
+from incidents.text.rich import Text
 from storage.models import (
     AlertRecipient,
     Attachment,
@@ -34,8 +36,6 @@ from storage.models import (
     Incident,
     RecipientRole,
 )
-
-ALERT_PREFIX = "a"
 
 
 class Method(StrEnum):
@@ -51,30 +51,20 @@ class Method(StrEnum):
     AUDIO = "audio"
 
 
-@dataclass(frozen=True, slots=True)
-class Button:
-    """An inline button: callback data or a URL."""
-
-    label: str
-    callback_data: str | None = None
-    url: str | None = None
-
-
 @dataclass(slots=True)
 class Rendered:
     """One Bot API call's content."""
 
     method: Method
-    text: str = ""
-    buttons: list[list[Button]] = field(default_factory=list)
+    text: Text = field(default_factory=Text)
+    buttons: Buttons = ()
     latitude: float | None = None
     longitude: float | None = None
     file_id: str | None = None
 
 
-def alert_callback(incident_id: int, action: str) -> str:
-    """Button data of an alert action (`a|<incident id>|ack`)."""
-    return f"{ALERT_PREFIX}|{incident_id}|{action}"
+def _alert_button(label: str, incident_id: int, verb: AlertVerb) -> Button:
+    return Button(label=label, action=AlertAction(incident_id=incident_id, verb=verb))
 
 
 _ATTACHMENT_METHODS = {
@@ -86,18 +76,14 @@ _ATTACHMENT_METHODS = {
 }
 
 
-def _message(params: dict[str, Any]) -> Rendered:
+def _message(params: DeliveryParams) -> Rendered:
     """A fixed message: text with optional buttons, or a location pin."""
-    if "location" in params:
-        latitude, longitude = params["location"]
+    if params.location is not None:
+        latitude, longitude = params.location
         return Rendered(Method.LOCATION, latitude=float(latitude), longitude=float(longitude))
-    buttons = [
-        [Button(str(b["label"]), callback_data=str(b["data"])) for b in row]
-        for row in params.get("buttons", [])
-    ]
     # News may be as long as the reporter's own message, and comes after a heading.
-    text = fit_html(str(params["text"]), TELEGRAM_TEXT_LIMIT, t.MORE_ON_WEB)
-    return Rendered(Method.TEXT, text=text, buttons=buttons)
+    text = fit_rich(params.text, TELEGRAM_TEXT_LIMIT, t.MORE_ON_WEB)
+    return Rendered(Method.TEXT, text=text, buttons=params.buttons)
 
 
 class Renderer:
@@ -122,16 +108,17 @@ class Renderer:
                     Method.LOCATION, latitude=incident.latitude, longitude=incident.longitude
                 )
             case DeliveryKind.ATTACHMENT:
-                attachment = await session.get_one(Attachment, delivery.params["attachment_id"])
+                attachment_id = outbox_params.read(delivery).attachment_id
+                attachment = await session.get_one(Attachment, attachment_id)
                 return Rendered(
                     _ATTACHMENT_METHODS[attachment.kind],
-                    text=escape(shorten(attachment.caption, TELEGRAM_CAPTION_LIMIT)),
+                    text=Text(shorten(attachment.caption, TELEGRAM_CAPTION_LIMIT)),
                     file_id=attachment.telegram_file_id,
                 )
             case DeliveryKind.REMINDER:
                 return await self._reminder(session, delivery)
             case DeliveryKind.MESSAGE:
-                return _message(delivery.params)
+                return _message(outbox_params.read(delivery))
         return None
 
     async def _reminder(self, session: AsyncSession, delivery: Delivery) -> Rendered | None:
@@ -139,9 +126,10 @@ class Renderer:
         incident = await session.get_one(Incident, delivery.incident_id)
         if incident.acknowledged_at is not None:
             return None
-        text = t.reminder(incident, int(delivery.params["minutes"]), int(delivery.params["round"]))
-        ack = [Button(t.BUTTON_ACK, alert_callback(incident.id, "ack"))]
-        return Rendered(Method.TEXT, text=text, buttons=[ack])
+        params = outbox_params.read(delivery)
+        text = t.reminder(incident, params.minutes, params.reminder_round)
+        ack = (_alert_button(t.BUTTON_ACK, incident.id, AlertVerb.ACKNOWLEDGE),)
+        return Rendered(Method.TEXT, text=text, buttons=(ack,))
 
     async def _alert(self, session: AsyncSession, delivery: Delivery) -> Rendered:
         incident = await session.get_one(Incident, delivery.incident_id)
@@ -149,14 +137,14 @@ class Renderer:
         if delivery.kind is DeliveryKind.ALERT_EDIT and delivery.edit_of_id is not None:
             target = await session.get_one(Delivery, delivery.edit_of_id)
         edit = delivery.kind is DeliveryKind.ALERT_EDIT
-        return self.alert(incident, str(target.params.get("intro", "")), edit=edit)
+        return self.alert(incident, outbox_params.read(target).intro, edit=edit)
 
     def fresh_alert(self, delivery: Delivery) -> Rendered:
         """A just-filed alert from the objects its transaction wrote (nothing to load)."""
         assert delivery.incident is not None
-        return self.alert(delivery.incident, str(delivery.params.get("intro", "")), edit=False)
+        return self.alert(delivery.incident, outbox_params.read(delivery).intro, edit=False)
 
-    def alert(self, incident: Incident, intro: str, *, edit: bool) -> Rendered:
+    def alert(self, incident: Incident, intro: Text, *, edit: bool) -> Rendered:
         """The alert as it stands: status line, buttons, and the intro of an escalation."""
         if incident.acknowledged_at is not None and incident.acknowledged_by is not None:
             status = t.acknowledged_line(
@@ -171,23 +159,24 @@ class Renderer:
         extra = t.attachments_line(
             photos, len(incident.attachments) - photos, incident.latitude is not None
         )
-        limit = TELEGRAM_TEXT_LIMIT - (visible_length(intro) + 2 if intro else 0)
+        limit = TELEGRAM_TEXT_LIMIT - (measure(intro.plain()) + 2 if intro else 0)
         text = t.alert(incident, self.tz, status, extra, limit)
         if intro:
-            text = f"{intro}\n\n{text}"
-        buttons: list[list[Button]] = []
+            text = Text(intro, "\n\n", text)
+        buttons: list[tuple[Button, ...]] = []
         if incident.acknowledged_at is None:
-            buttons.append([Button(t.BUTTON_ACK, alert_callback(incident.id, "ack"))])
+            buttons.append((_alert_button(t.BUTTON_ACK, incident.id, AlertVerb.ACKNOWLEDGE),))
         buttons.append(
-            [
-                Button(t.BUTTON_INSTRUCT, alert_callback(incident.id, "instruct")),
-                Button(t.BUTTON_REQUEST_INFO, alert_callback(incident.id, "info")),
-            ]
+            (
+                _alert_button(t.BUTTON_INSTRUCT, incident.id, AlertVerb.INSTRUCT),
+                _alert_button(t.BUTTON_REQUEST_INFO, incident.id, AlertVerb.REQUEST_INFO),
+            )
         )
         if self.public_base_url:
             url = f"{self.public_base_url}/incidents/{incident.reference}"
-            buttons.append([Button(t.BUTTON_OPEN_WEB, url=url)])
-        return Rendered(Method.EDIT_TEXT if edit else Method.TEXT, text=text, buttons=buttons)
+            buttons.append((Button(label=t.BUTTON_OPEN_WEB, url=url),))
+        method = Method.EDIT_TEXT if edit else Method.TEXT
+        return Rendered(method, text=text, buttons=tuple(buttons))
 
     async def _progress(self, session: AsyncSession, delivery: Delivery) -> Rendered:
         incident = await session.get_one(Incident, delivery.incident_id)

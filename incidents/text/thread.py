@@ -1,4 +1,7 @@
-"""Thai texts of the conversation after an alert (HTML parse mode; values escaped here)."""
+"""Thai texts of the conversation after an alert.
+
+What goes out through the outbox is channel-neutral `Text`; the replies and prompts the Telegram
+handlers send themselves are still Telegram HTML (values escaped here)."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from html import escape
 from incidents.text import report as r
 from incidents.text.fitting import visible_length
 from incidents.text.labels import STATUS_LABELS
+from incidents.text.rich import Text, b, i
 from storage.models import IncidentStatus, Urgency
 
 BUTTON_SEND_NEWS = "📝 ส่งความคืบหน้า (ข้อความ/รูป/พิกัด)"
@@ -61,64 +65,58 @@ REFUSALS: dict[str, str] = {
 }
 
 
-def update_heading(reference: str, name: str) -> str:
+def update_heading(reference: str, name: str) -> Text:
     """Heads a reporter's news in the executives' thread."""
-    return f"📰 <b>ความคืบหน้า {escape(reference)}</b> จาก {escape(name)}"
+    return Text("📰 ", b(f"ความคืบหน้า {reference}"), f" จาก {name}")
 
 
-def status_changed(reference: str, status: IncidentStatus, name: str) -> str:
+def status_changed(reference: str, status: IncidentStatus, name: str) -> Text:
     """A status change, told in the thread."""
-    return (
-        f"🔄 <b>{escape(reference)}</b> สถานะ: <b>{STATUS_LABELS[status]}</b> (โดย {escape(name)})"
-    )
+    return Text("🔄 ", b(reference), " สถานะ: ", b(STATUS_LABELS[status]), f" (โดย {name})")
 
 
-def instruction(reference: str, name: str, position: str, text: str) -> str:
+def instruction(reference: str, name: str, position: str, text: str) -> Text:
     """An instruction as the reporter receives it."""
-    return (
-        f"📝 <b>ข้อสั่งการ เหตุ {escape(reference)}</b>\n"
-        f"จาก {escape(name)} ({escape(position)})\n\n{escape(text)}"
-    )
+    return Text("📝 ", b(f"ข้อสั่งการ เหตุ {reference}"), f"\nจาก {name} ({position})\n\n{text}")
 
 
-def instruction_copy(body: str) -> str:
+def instruction_copy(body: Text) -> Text:
     """The same instruction, for the other executives."""
-    return f"{body}\n\n<i>(ส่งถึงผู้รายงานแล้ว)</i>"
+    return Text(body, "\n\n", i("(ส่งถึงผู้รายงานแล้ว)"))
 
 
-def instruction_acknowledged(reference: str, name: str) -> str:
+def instruction_acknowledged(reference: str, name: str) -> Text:
     """Told to the thread when the reporter acknowledges an instruction."""
-    return f"✅ {escape(name)} รับทราบข้อสั่งการเหตุ <b>{escape(reference)}</b> แล้ว"
+    return Text(f"✅ {name} รับทราบข้อสั่งการเหตุ ", b(reference), " แล้ว")
 
 
-def instruction_reminder(reference: str, text: str) -> str:
+def instruction_reminder(reference: str, text: str) -> Text:
     """The one reminder of an instruction not yet acknowledged."""
-    return f"🔔 <b>เตือน: ข้อสั่งการเหตุ {escape(reference)} ยังไม่ได้รับทราบ</b>\n\n{escape(text)}"
+    return Text("🔔 ", b(f"เตือน: ข้อสั่งการเหตุ {reference} ยังไม่ได้รับทราบ"), f"\n\n{text}")
 
 
-def info_requested(reference: str, name: str, question: str) -> str:
+def info_requested(reference: str, name: str, question: str) -> Text:
     """A request for information as the reporter receives it."""
-    asked = escape(question) if question else "กรุณาส่งข้อมูลสถานการณ์ล่าสุด"
-    return f"❓ <b>ขอข้อมูลเพิ่มเติม เหตุ {escape(reference)}</b>\nจาก {escape(name)}\n\n{asked}"
+    asked = question or "กรุณาส่งข้อมูลสถานการณ์ล่าสุด"
+    return Text("❓ ", b(f"ขอข้อมูลเพิ่มเติม เหตุ {reference}"), f"\nจาก {name}\n\n{asked}")
 
 
-def info_answered(reference: str, name: str, asker: str, question: str, answer: str) -> str:
+def info_answered(reference: str, name: str, asker: str, question: str, answer: str) -> Text:
     """The reporter's answer in the executives' thread."""
-    asked = f"\nคำถาม: {escape(question)}" if question else ""
-    return (
-        f"💬 <b>ข้อมูลเพิ่มเติม {escape(reference)}</b> จาก {escape(name)} "
-        f"(ตอบ {escape(asker)}){asked}\n\n{escape(answer)}"
+    asked = f"\nคำถาม: {question}" if question else ""
+    return Text(
+        "💬 ", b(f"ข้อมูลเพิ่มเติม {reference}"), f" จาก {name} (ตอบ {asker}){asked}\n\n{answer}"
     )
 
 
-def closed(reference: str, name: str, summary: str) -> str:
+def closed(reference: str, name: str, summary: str) -> Text:
     """Told to everyone when an incident is closed."""
-    return f"🔒 <b>ปิดเหตุการณ์ {escape(reference)}</b> โดย {escape(name)}\nสรุป: {escape(summary)}"
+    return Text("🔒 ", b(f"ปิดเหตุการณ์ {reference}"), f" โดย {name}\nสรุป: {summary}")
 
 
-def reopened(reference: str, name: str) -> str:
+def reopened(reference: str, name: str) -> Text:
     """Told to everyone when an incident is reopened."""
-    return f"🔓 <b>เปิดเหตุการณ์ {escape(reference)} อีกครั้ง</b> โดย {escape(name)}"
+    return Text("🔓 ", b(f"เปิดเหตุการณ์ {reference} อีกครั้ง"), f" โดย {name}")
 
 
 def _acknowledgement(status: IncidentStatus, acknowledged: bool) -> str:

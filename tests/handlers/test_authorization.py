@@ -58,7 +58,7 @@ async def press(bot: Harness, user: FakeUser, data: str) -> bool:
 async def escalated_incident(bot: Harness) -> dict[str, FakeUser]:
     """An incident of Taphan Hin escalated to the ปลัดจังหวัด, with one instruction and one
     request from the Governor, and a deputy who joined only afterwards."""
-    bot.settings.escalation_roster_ids = ["PAL"]
+    bot.configure(escalation_roster_ids=["PAL"])
     users = {}
     for roster_id in ("GOV", "D6604", "D6605", "PAL", "ADMIN1"):
         users[roster_id] = await bot.join(PEOPLE[roster_id][0], roster_id)

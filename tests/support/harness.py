@@ -12,12 +12,12 @@ from typing import Any
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import aliased
 
-from bot.alerts.dispatcher import Dispatcher
 from bot.app import TelegramApp, rules_of, serve
 from bot.runtime import Runtime
 from bot.settings import Settings
 from incidents import provinces
 from incidents.audit import CLI_ACTOR
+from incidents.outbox.loop import DeliveryLoop
 from incidents.roster import csv as roster_csv
 from incidents.roster import invites
 from incidents.roster import people as roster
@@ -86,12 +86,6 @@ class Harness(Driver):
         assert self._runtime is not None, "the bot is not running"
         return self._runtime
 
-    def change_rules(self, **changes: Any) -> None:
-        """Change the running core's rules (and the settings they came from) from now on."""
-        for name, value in changes.items():
-            setattr(self.settings, name, value)
-        self.runtime.core.rules = rules_of(self.settings)
-
     @property
     def application(self) -> TelegramApp:
         assert self._application is not None, "the bot is not running"
@@ -123,6 +117,13 @@ class Harness(Driver):
             waiter.cancel()
             self._task.result()  # re-raise what stopped it
         assert waiter in done, "the application did not start within 30 s"
+
+    def configure(self, **values: Any) -> None:
+        """Change settings, and the core's rules built from them, of the running application."""
+        for name, value in values.items():
+            setattr(self.settings, name, value)
+        if self._runtime is not None:
+            self._runtime.core.rules = rules_of(self.settings)
 
     async def stop(self) -> None:
         """Stop the application and surface any error it ended with."""
@@ -175,7 +176,7 @@ class Harness(Driver):
         return [await self.join(1001 + i, roster_id, roster_id) for i, roster_id in enumerate(ids)]
 
     @property
-    def dispatcher(self) -> Dispatcher:
+    def dispatcher(self) -> DeliveryLoop:
         assert self.runtime.dispatcher is not None
         return self.runtime.dispatcher
 

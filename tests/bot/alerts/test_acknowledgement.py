@@ -96,7 +96,7 @@ async def test_acknowledging_twice_is_idempotent_and_names_the_first(bot: Harnes
 
 async def test_someone_the_alert_was_not_meant_for_is_refused_and_audited(bot: Harness):
     bot.api.add_group(WAR_ROOM, "ห้องสถานการณ์")
-    bot.settings.war_room_chat_id = WAR_ROOM
+    bot.configure(war_room_chat_id=WAR_ROOM)
     executives, _reporter = await filed_with_executives(bot)
     other_reporter = await bot.join(2002, "D6605")
 
@@ -127,7 +127,7 @@ async def test_someone_the_alert_was_not_meant_for_is_refused_and_audited(bot: H
 
 async def test_a_stranger_pressing_an_alert_button_in_the_war_room_is_refused(bot: Harness):
     bot.api.add_group(WAR_ROOM, "ห้องสถานการณ์")
-    bot.settings.war_room_chat_id = WAR_ROOM
+    bot.configure(war_room_chat_id=WAR_ROOM)
     await filed_with_executives(bot)
     stranger = bot.api.add_user(6001, "ไม่รู้จัก")
 
@@ -160,8 +160,8 @@ async def test_forged_and_stale_alert_buttons_are_answered_gracefully(bot: Harne
 
 
 async def test_reminders_then_escalation_until_the_round_limit(bot: Harness):
-    bot.settings.escalation_roster_ids = ["PAL", "SNJ"]
-    bot.settings.escalation_max_rounds = 3
+    bot.configure(escalation_roster_ids=["PAL", "SNJ"])
+    bot.configure(escalation_max_rounds=3)
     palat = await bot.join(4001, "PAL")
     head_office = await bot.join(4002, "SNJ")
     admin = await bot.join(3001, "ADMIN1")
@@ -203,7 +203,7 @@ async def test_reminders_then_escalation_until_the_round_limit(bot: Harness):
 
 
 async def test_an_escalation_contact_may_acknowledge_and_that_stops_the_rounds(bot: Harness):
-    bot.settings.escalation_roster_ids = ["PAL"]
+    bot.configure(escalation_roster_ids=["PAL"])
     palat = await bot.join(4001, "PAL")
     executives, _reporter = await filed_with_executives(bot)
     await bot.advance(timedelta(minutes=5))
@@ -220,7 +220,7 @@ async def test_an_escalation_contact_may_acknowledge_and_that_stops_the_rounds(b
 
 
 async def test_after_downtime_only_the_current_round_fires(bot: Harness):
-    bot.settings.escalation_roster_ids = ["PAL"]
+    bot.configure(escalation_roster_ids=["PAL"])
     palat = await bot.join(4001, "PAL")
     admin = await bot.join(3001, "ADMIN1")
     executives, _reporter = await filed_with_executives(bot)

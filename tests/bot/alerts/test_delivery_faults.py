@@ -9,10 +9,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.alerts import dispatcher as dispatcher_module
-from bot.alerts.dispatcher import Dispatcher
+from bot.senders import telegram as telegram_sender
+from bot.senders.telegram import TelegramSender
 from incidents.alerts.service import Alerts
-from incidents.events import EventBus
+from incidents.outbox.loop import DeliveryLoop
 from incidents.outbox.render import Renderer
 from storage.db import Database
 from storage.models import Delivery, DeliveryStatus
@@ -91,7 +91,7 @@ async def test_a_request_that_times_out_is_retried_so_the_alert_is_not_lost(
     # When no answer comes within the read timeout, nobody can know whether Telegram took the
     # message; the dispatcher sends again, preferring a rare duplicate to a lost alert.
     monkeypatch.setattr(
-        dispatcher_module,
+        telegram_sender,
         "SEND_TIMEOUTS",
         {"read_timeout": 0.5, "write_timeout": 5, "connect_timeout": 5},
     )
@@ -185,11 +185,11 @@ async def test_two_dispatchers_never_send_the_same_delivery(bot: Harness, databa
     try:
         bots = [bot.application.bot, bot.application.bot]
         racers = [
-            Dispatcher(
+            DeliveryLoop(
                 db,
-                b,
+                TelegramSender(b),
                 bot.clock,
-                Alerts(bot.settings, bot.runtime.province_id, EventBus()),
+                Alerts(bot.runtime.core),
                 Renderer(bot.settings.tz),
             )
             for db, b in zip((first, second), bots, strict=True)

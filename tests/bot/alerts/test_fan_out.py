@@ -14,7 +14,7 @@ REFERENCE = "PCT-2569-0001"
 
 async def test_every_executive_and_the_war_room_get_the_alert_with_replies(bot: Harness):
     bot.api.add_group(WAR_ROOM, "ห้องสถานการณ์ จ.พิจิตร")
-    bot.settings.war_room_chat_id = WAR_ROOM
+    bot.configure(war_room_chat_id=WAR_ROOM)
     executives = await bot.join_executives()
     reporter = await bot.join(2001, "D6604")
 

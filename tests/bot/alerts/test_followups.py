@@ -7,6 +7,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from incidents.audit import CLI_ACTOR
+from incidents.outbox import params as outbox_params
 from incidents.roster import people as roster
 from storage.models import Delivery, DeliveryStatus, Province
 from tests.fakes import FakeUser, SentMessage
@@ -49,7 +50,7 @@ async def deliveries_to(bot: Harness, person_roster_id: str, text: str) -> list[
         rows = (
             await session.scalars(select(Delivery).where(Delivery.person_id == person.id))
         ).all()
-    return [d for d in rows if text in str(d.params.get("text", ""))]
+    return [d for d in rows if text in outbox_params.read(d).text.plain()]
 
 
 async def test_a_deactivated_executive_gets_nothing_more_and_queued_rows_are_skipped(

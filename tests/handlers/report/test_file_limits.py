@@ -24,7 +24,7 @@ def kept_copies(bot: Harness) -> list[str]:
 
 
 async def test_the_count_limit_holds_for_files_sent_before_the_photo_step(bot: Harness):
-    bot.change_rules(max_attachments=2)
+    bot.configure(max_attachments=2)
     user = await bot.join(9201, "D6601")
     await bot.say(user, "/report", expect=has("ประเภทใด"))
 
@@ -43,7 +43,7 @@ async def test_the_count_limit_holds_for_files_sent_before_the_photo_step(bot: H
 
 
 async def test_a_file_over_the_size_limit_is_refused_before_it_is_downloaded(bot: Harness):
-    bot.change_rules(max_attachment_mb=0.004)  # about 4 KB
+    bot.configure(max_attachment_mb=0.004)  # about 4 KB
     user = await bot.join(9202, "D6602")
     await bot.say(user, "/report", expect=has("ประเภทใด"))
 
@@ -58,7 +58,7 @@ async def test_a_file_over_the_size_limit_is_refused_before_it_is_downloaded(bot
 
 
 async def test_a_file_of_undeclared_size_is_measured_once_downloaded(bot: Harness):
-    bot.change_rules(max_attachment_mb=0.004)
+    bot.configure(max_attachment_mb=0.004)
     user = await bot.join(9203, "D6603")
     await bot.say(user, "/report", expect=has("ประเภทใด"))
     mark = bot.api.mark()
@@ -92,7 +92,7 @@ async def test_files_sent_as_news_count_against_the_incident_not_the_report(bot:
     await bot.join_executives()
     reporter = await bot.join(9204, "D6604")
     await news_prompt(bot, reporter)
-    bot.change_rules(max_attachments=2)
+    bot.configure(max_attachments=2)
 
     for index in range(2):
         mark = bot.api.mark()
@@ -113,7 +113,7 @@ async def test_files_sent_as_news_count_against_the_incident_not_the_report(bot:
 async def test_a_news_file_over_the_size_limit_is_refused_and_not_fetched(bot: Harness):
     reporter = await bot.join(9205, "D6605")
     await news_prompt(bot, reporter)
-    bot.change_rules(max_attachment_mb=0.004)
+    bot.configure(max_attachment_mb=0.004)
     before = await attachment_count(bot)
 
     mark = bot.api.mark()

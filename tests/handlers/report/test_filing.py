@@ -237,8 +237,8 @@ async def test_albums_and_documents_are_kept_with_their_hashes(bot: Harness):
 
 
 async def test_files_over_the_count_or_size_limit_are_refused(bot: Harness):
-    bot.change_rules(max_attachment_mb=0.004)  # about 4 KB
-    bot.change_rules(max_attachments=2)
+    bot.configure(max_attachment_mb=0.004)  # about 4 KB
+    bot.configure(max_attachments=2)
     user = await bot.join(8011, "A-PWA")
     review = await fill_report(bot, user, ReportAnswers(photos=1))
     await bot.press(user, review, button_data(review, "รูปภาพ"), expect=has("รูปภาพและไฟล์"))

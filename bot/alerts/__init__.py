@@ -1,1 +1,0 @@
-"""Alerts: the outbox, fan-out to executives, acknowledgement, reminders and escalation."""

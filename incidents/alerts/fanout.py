@@ -1,0 +1,80 @@
+"""Fan-out on filing: the alert to every executive and the war room, the reporter's status."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from incidents.alerts import recipients
+from incidents.config import Rules
+from incidents.outbox import queue as outbox
+from incidents.roster import people as roster
+from incidents.text import alert as t
+from storage.models import DeliveryKind, Incident, IncidentEvent, RecipientRole
+
+log = logging.getLogger(__name__)
+
+
+async def on_filed(
+    session: AsyncSession,
+    event: IncidentEvent,
+    rules: Rules,
+    province_id: int,
+    *,
+    send_now: bool,
+) -> None:
+    """Queue the alert to every executive (and the war room) with the incident itself.
+
+    With `send_now` the alerts are claimed by the filing transaction, for this process to send
+    the moment it commits.
+    """
+    incident = await session.get_one(Incident, event.incident_id)
+    now = event.at
+    executives = await recipients.executives(session, province_id)
+    joined = [p for p in executives if p.telegram_user_id is not None]
+    missing = [p for p in executives if p.telegram_user_id is None]
+    for person in joined:
+        assert person.telegram_user_id is not None
+        await recipients.alert_chat(
+            session,
+            incident,
+            person.telegram_user_id,
+            person.id,
+            RecipientRole.EXECUTIVE,
+            now,
+            send_now=send_now,
+        )
+    if rules.war_room_chat_id is not None:
+        await recipients.alert_chat(
+            session,
+            incident,
+            rules.war_room_chat_id,
+            None,
+            RecipientRole.WAR_ROOM,
+            now,
+            send_now=send_now,
+        )
+    reporter_chat = roster.reachable_chat(incident.reporter)
+    if reporter_chat is not None:
+        outbox.enqueue(
+            session,
+            DeliveryKind.PROGRESS,
+            reporter_chat,
+            now,
+            person_id=incident.reporter_id,
+            incident_id=incident.id,
+        )
+    if missing:
+        names = [f"{p.name} ({p.position})" for p in missing]
+        await recipients.notify_admins(
+            session, province_id, t.executives_not_joined(incident.reference, names), now
+        )
+    incident.next_reminder_at = now + rules.ack_deadline(incident.urgency)
+    incident.reminder_round = 0
+    log.info(
+        "incident %s: alert queued for %d executives%s",
+        incident.reference,
+        len(joined),
+        " and the war room" if rules.war_room_chat_id else "",
+    )

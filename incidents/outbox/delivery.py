@@ -1,0 +1,121 @@
+"""What the delivery loop and a channel's sender agree on, and the loop's small rules.
+
+A sender (one per channel: Telegram now) makes the channel's calls for a rendered delivery
+and says how it went as a `SendOutcome` of a kind the core knows; the loop decides what that
+means for the row (sent, retried later, given up, the chat unreachable). The core never sees
+a channel's error classes.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Protocol
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from incidents.outbox.render import Rendered
+from incidents.roster import people as roster
+from storage.models import Delivery, Person
+
+MAX_BACKOFF_S = 300.0
+
+
+class OutcomeKind(StrEnum):
+    """How one send went, as far as the outbox is concerned."""
+
+    SENT = "sent"
+    # The channel had nothing to change (an edit of an unchanged or vanished message).
+    UNCHANGED = "unchanged"
+    # A flood limit: try again after the delay the channel asked for.
+    RETRY_AFTER = "retry_after"
+    # Timeouts, network and server errors: try again with back-off.
+    TRANSIENT = "transient"
+    # The chat refused for good (blocked, deleted, kicked): the recipient is unreachable.
+    UNREACHABLE = "unreachable"
+    # The channel refused this message itself: retrying would not help.
+    REFUSED = "refused"
+    # Anything else the channel raised: retried a few times, then given up as a bug.
+    UNEXPECTED = "unexpected"
+
+
+@dataclass(frozen=True, slots=True)
+class SendOutcome:
+    """A send's outcome: its kind, the message id it made, an error, a delay asked for."""
+
+    kind: OutcomeKind
+    message_id: int | None = None
+    error: str = ""
+    retry_after: timedelta = timedelta(0)
+
+
+class Sender(Protocol):
+    """A channel's side of delivering: one call (or a few) per rendered delivery."""
+
+    async def send(
+        self, chat_id: int, rendered: Rendered, reply_to: int | None, target: int | None
+    ) -> SendOutcome:
+        """Send `rendered` to the chat (as a reply to `reply_to`, or an edit of `target`)."""
+        ...
+
+
+class TimerSource(Protocol):
+    """Something that fires timers kept in the database."""
+
+    async def fire_due(self, session: AsyncSession, now: datetime) -> int:
+        """Act on every timer due at `now`; return how many fired."""
+        ...
+
+    async def next_due(self, session: AsyncSession) -> datetime | None:
+        """When the next timer is due."""
+        ...
+
+
+class DeliveryHooks(Protocol):
+    """What the rest of the core does once a delivery has settled."""
+
+    async def on_delivered(self, session: AsyncSession, delivery: Delivery, now: datetime) -> None:
+        """After a delivery settled, whatever its outcome."""
+        ...
+
+    async def on_unreachable(
+        self, session: AsyncSession, delivery: Delivery, reason: str, now: datetime
+    ) -> None:
+        """The channel refused the delivery's chat for good."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A claimed delivery made ready to send: its content, the chat it goes to now and the
+    message ids it refers to; `skip` says why it is not sent at all."""
+
+    rendered: Rendered | None
+    reply_to: int | None
+    target: int | None
+    chat_id: int
+    error: str = ""
+    skip: str = ""
+
+
+async def current_chat(session: AsyncSession, delivery: Delivery) -> tuple[int, str]:
+    """The chat a delivery goes to now, and why not when it must be skipped: its person may
+    have been deactivated, or bound to another account since it was queued (an edit of a
+    message on the old account is not made)."""
+    if delivery.person_id is None:
+        return delivery.chat_id, ""
+    person = await session.get(Person, delivery.person_id)
+    chat = roster.reachable_chat(person)
+    if chat is None:
+        return delivery.chat_id, "recipient deactivated or not joined"
+    if chat != delivery.chat_id and delivery.edit_of_id is not None:
+        return delivery.chat_id, "recipient moved to another account"
+    return chat, ""
+
+
+def backoff(attempts: int) -> timedelta:
+    """Exponential back-off with jitter: about 1, 2, 4 … seconds, at most five minutes."""
+    base = min(MAX_BACKOFF_S, 2.0 ** min(attempts, 10))
+    return timedelta(seconds=base * random.uniform(0.5, 1.0))  # noqa: S311 - jitter, not crypto

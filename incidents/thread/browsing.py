@@ -1,0 +1,69 @@
+"""Finding one's way in the thread: open incidents, one incident's menu, what a reply is to."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from incidents import access
+from incidents.access import Access
+from incidents.core import Core
+from incidents.outbox import params as outbox_params
+from incidents.policy import Action
+from storage.models import Delivery, Incident, IncidentStatus, Person
+
+OPEN_LIST_LIMIT = 30
+
+
+async def open_incidents(core: Core, person: Person) -> Sequence[Incident]:
+    """Open incidents the person may see: their agency's, or all for executives/admins."""
+    query = select(Incident).where(
+        Incident.status != IncidentStatus.CLOSED,
+        *access.visible_incidents(person.id, person.agency_id, person.roles),
+    )
+    async with core.reading() as session:
+        found = await session.scalars(
+            query.order_by(Incident.created_at.desc()).limit(OPEN_LIST_LIMIT)
+        )
+        return found.all()
+
+
+async def menu(core: Core, person: Person, incident_id: int) -> Access:
+    """The incident and what the person may do with it (refused, audited, if they may not see
+    it)."""
+    async with core.unit() as uow:
+        return await access.authorize(uow.session, incident_id, person, Action.VIEW, uow.now)
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyTarget:
+    """The incident a reply was to, the replier's access, and the request it may answer."""
+
+    access: Access
+    request_id: int | None
+
+    @property
+    def incident_id(self) -> int:
+        """The incident replied about."""
+        return self.access.incident.id
+
+
+async def reply_target(
+    core: Core, person: Person, chat_id: int, message_id: int
+) -> ReplyTarget | None:
+    """What a reply to the bot's message `message_id` in `chat_id` is about; None when that
+    message belongs to no incident. Refused (audited) unless the person may see the incident."""
+    async with core.unit() as uow:
+        found = await uow.session.scalar(
+            select(Delivery).where(
+                Delivery.chat_id == chat_id, Delivery.telegram_message_id == message_id
+            )
+        )
+        if found is None or found.incident_id is None:
+            return None
+        allowed = await access.authorize(
+            uow.session, found.incident_id, person, Action.VIEW, uow.now
+        )
+    return ReplyTarget(allowed, outbox_params.read(found).request_id())
