@@ -50,6 +50,7 @@ def take_notes(info: MutableMapping[Any, Any]) -> CommitNotes:
     notes = info.pop(_NOTES, None)
     return notes if isinstance(notes, CommitNotes) else CommitNotes()
 
+
 # Longer than any one send may take (timeouts plus flood waits), so a live claim never
 # expires under a send; short enough that a crashed process's claims come back soon.
 LEASE = timedelta(minutes=2)
