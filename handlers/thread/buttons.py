@@ -17,6 +17,7 @@ from handlers.thread.menus import (
 )
 from incidents.access import AccessRefused
 from incidents.actions import AcknowledgeInstruction, AnswerRequest, ThreadAction, ThreadVerb
+from incidents.policy import Refusal
 from incidents.text import thread as t
 from incidents.text.labels import STATUS_LABELS
 from incidents.text.rich import Text, b
@@ -39,7 +40,7 @@ async def on_thread_button(update: Update, context: AppContext) -> None:
     assert query is not None
     action = codec.decode(query.data or "")
     if not isinstance(action, ThreadAction):
-        await query.answer(t.REFUSALS["not_found"], show_alert=True)
+        await query.answer(t.REFUSALS[Refusal.NOT_FOUND], show_alert=True)
         return
     person = context.require_person()
     chat_id = person.telegram_user_id
@@ -95,7 +96,7 @@ async def _thread_action(
     if verb is ThreadVerb.REOPEN:
         incident = await lifecycle.reopen(core, person, incident_id)
         return markup.html(t.reopened_ok(incident.reference)), None
-    return t.REFUSALS["not_found"], None
+    return t.REFUSALS[Refusal.NOT_FOUND], None
 
 
 async def start_prompt(
@@ -122,7 +123,7 @@ async def on_instruction_ack(update: Update, context: AppContext) -> None:
     assert query is not None
     action = codec.decode(query.data or "")
     if not isinstance(action, AcknowledgeInstruction):
-        await query.answer(t.REFUSALS["not_found"], show_alert=True)
+        await query.answer(t.REFUSALS[Refusal.NOT_FOUND], show_alert=True)
         return
     person = context.require_person()
     try:
@@ -140,7 +141,7 @@ async def on_answer_button(update: Update, context: AppContext) -> None:
     assert query is not None
     action = codec.decode(query.data or "")
     if not isinstance(action, AnswerRequest):
-        await query.answer(t.REFUSALS["not_found"], show_alert=True)
+        await query.answer(t.REFUSALS[Refusal.NOT_FOUND], show_alert=True)
         return
     person = context.require_person()
     try:

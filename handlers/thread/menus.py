@@ -78,7 +78,7 @@ async def refuse(
     query_answer: Callable[..., Awaitable[object]] | None,
     error: AccessRefused,
 ) -> None:
-    text = t.REFUSALS[error.refusal.value]
+    text = t.REFUSALS[error.refusal]
     if query_answer is not None:
         await query_answer(text, show_alert=True)
     elif target is not None:

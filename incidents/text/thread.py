@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from incidents.policy import Refusal
 from incidents.text import report as r
 from incidents.text.fitting import measure
 from incidents.text.labels import STATUS_LABELS
@@ -97,13 +98,14 @@ SUMMARY_LIMITS = (5, 1000)
 # As much as one Telegram message carries; longer copies are cut with a pointer to the web.
 INSTRUCTION_LIMITS = (2, 4096)
 
-REFUSALS: dict[str, str] = {
-    "not_found": "ไม่พบเหตุการณ์นี้ หรือท่านไม่มีสิทธิ์เข้าถึง",
-    "not_allowed": "ขออภัย ท่านไม่มีสิทธิ์ดำเนินการนี้กับเหตุการณ์นี้",
-    "not_recipient": "ขออภัย ท่านไม่ได้อยู่ในรายชื่อผู้รับการแจ้งเตือนเหตุนี้ จึงดำเนินการนี้ไม่ได้",
-    "closed": "เหตุการณ์นี้ปิดแล้ว จึงรับความคืบหน้าหรือคำสั่งเพิ่มไม่ได้ หากจำเป็น ผู้บริหารเปิดใหม่ได้",
-    "not_closed": "เหตุการณ์นี้ยังไม่ได้ปิด",
-    "same_status": "เหตุการณ์อยู่ในสถานะนี้อยู่แล้ว",
+# One message per reason a thread or alert action is refused.
+REFUSALS: dict[Refusal, str] = {
+    Refusal.NOT_FOUND: "ไม่พบเหตุการณ์นี้ หรือท่านไม่มีสิทธิ์เข้าถึง",
+    Refusal.NOT_ALLOWED: "ขออภัย ท่านไม่มีสิทธิ์ดำเนินการนี้กับเหตุการณ์นี้",
+    Refusal.NOT_RECIPIENT: ("ขออภัย ท่านไม่ได้อยู่ในรายชื่อผู้รับการแจ้งเตือนเหตุนี้ จึงดำเนินการนี้ไม่ได้"),
+    Refusal.CLOSED: ("เหตุการณ์นี้ปิดแล้ว จึงรับความคืบหน้าหรือคำสั่งเพิ่มไม่ได้ หากจำเป็น ผู้บริหารเปิดใหม่ได้"),
+    Refusal.NOT_CLOSED: "เหตุการณ์นี้ยังไม่ได้ปิด",
+    Refusal.SAME_STATUS: "เหตุการณ์อยู่ในสถานะนี้อยู่แล้ว",
 }
 
 
