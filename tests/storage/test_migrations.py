@@ -20,9 +20,10 @@ def _head() -> str | None:
     return ScriptDirectory.from_config(migrate.alembic_config("sqlite://")).get_current_head()
 
 
-async def test_upgrade_downgrade_upgrade(database_url: str):
-    db = Database(database_url)
+async def test_upgrade_downgrade_upgrade(bare_database_url: str):
+    db = Database(bare_database_url)
     try:
+        assert await migrate.current_revision(db) is None
         await migrate.upgrade(db)
         assert await migrate.current_revision(db) == _head()
         assert {"web_login_token", "web_session"} <= await _tables(db)
@@ -52,7 +53,7 @@ async def _downgrade_to_base(db: Database) -> None:
 
 # The expression index of migration 0005 cannot be reflected; it is compared by name only.
 @pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
-async def test_the_models_and_the_migrations_agree(database_url: str):
+async def test_the_models_and_the_migrations_agree(bare_database_url: str):
     from alembic.autogenerate import compare_metadata
     from alembic.runtime.migration import MigrationContext
     from sqlalchemy.engine import Connection
@@ -67,7 +68,7 @@ async def test_the_models_and_the_migrations_agree(database_url: str):
         unmodelled = ("incident_text", "ix_incident_ack_delay")
         return [d for d in found if not any(name in repr(d) for name in unmodelled)]
 
-    db = Database(database_url)
+    db = Database(bare_database_url)
     try:
         await migrate.upgrade(db)
         async with db.engine.connect() as connection:
