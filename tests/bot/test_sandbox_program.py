@@ -8,6 +8,7 @@ import asyncio
 import json
 import re
 from pathlib import Path
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -26,10 +27,11 @@ def _links(page: str, base: str) -> set[str]:
     return {link for link in found if link.startswith(base)}
 
 
-async def _chat(client: httpx.AsyncClient, user_id: int) -> dict:
+async def _chat(client: httpx.AsyncClient, user_id: int) -> dict[str, Any]:
     answer = await client.get(f"/sandbox/api/chat/{user_id}")
     assert answer.status_code == 200
-    return answer.json()
+    chat: dict[str, Any] = answer.json()
+    return chat
 
 
 async def _sign_in_from_phone(
