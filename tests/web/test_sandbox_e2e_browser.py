@@ -168,8 +168,9 @@ async def test_a_report_from_a_district_chief_to_the_governor_and_back(
                 await box.get_by_role("button", name="ตกลง").click()
                 await box.wait_for(state="hidden")
                 await alert.locator(".text").click()  # tap the alert to reply to it
-                await type_in(gov, INSTRUCTION, "ส่งข้อสั่งการ")
+                # Taken first: the reporter may get the instruction before its sender hears so.
                 after = await newest(reporter)
+                await type_in(gov, INSTRUCTION, "ส่งข้อสั่งการ")
                 await screenshot("instruction-sent")
 
                 await page.locator(f"button[data-show='{chief.user_id}']").click()
