@@ -46,6 +46,7 @@ from storage.db import Database
 from storage.models import EventKind, Urgency
 from web import server as web_server
 from web.app import create_app
+from web.phones import Phones
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -190,11 +191,11 @@ async def _telegram(
 
 
 @contextlib.asynccontextmanager
-async def _web_log(runtime: Runtime, health: Health) -> AsyncIterator[str]:
+async def _web_log(runtime: Runtime, health: Health, phones: Phones | None) -> AsyncIterator[str]:
     """Serve the web log in this event loop until the block ends; yield its address."""
     settings = runtime.settings
     assert settings.web_port is not None
-    app = create_app(runtime.core, health=health.report)
+    app = create_app(runtime.core, health=health.report, phones=phones)
     try:
         async with web_server.running(app, settings.web_host, settings.web_port) as url:
             yield url
@@ -252,11 +253,13 @@ async def serve(
     clock: Clock | None = None,
     on_ready: Callable[[Runtime, TelegramApp], Awaitable[None]] | None = None,
     maintenance_interval: float | None = maintenance.INTERVAL_S,
+    phones: Phones | None = None,
 ) -> None:
     """Run the bot and the web log until `stop` is set, which may come in any phase.
 
     Migrations first; then the web log, at once; then the bot, once the Bot API answers.
     `maintenance_interval=None` leaves the periodic jobs to the caller (tests drive them).
+    `phones` makes the web log the sandbox's, with its phone pages.
     """
     token = settings.require_token()
     await asyncio.to_thread(files.secure_tree, settings.data_dir)
@@ -279,7 +282,7 @@ async def serve(
         health = Health()
         async with contextlib.AsyncExitStack() as stack:
             if settings.web_port is not None:
-                runtime.web_url = await stack.enter_async_context(_web_log(runtime, health))
+                runtime.web_url = await stack.enter_async_context(_web_log(runtime, health, phones))
             await stack.enter_async_context(_telegram(application, stop, health))
             log.info("bot @%s running for %s", application.bot.username, runtime.province.name_en)
             # Pending deliveries from before a restart go out as soon as this starts.

@@ -1,4 +1,4 @@
-"""The `incident-bot` command line: run the bot, migrate the database, manage the roster.
+"""The `incident-bot` command line: run the bot or the sandbox, migrate, manage the roster.
 
 Each command parses its arguments, calls the core's use cases and prints what they return;
 none of them opens a database session itself.
@@ -10,6 +10,7 @@ import click
 
 from bot.cli.database import db
 from bot.cli.roster import roster_group
+from bot.cli.sandbox import sandbox
 from bot.cli.serve import run
 
 
@@ -21,3 +22,4 @@ def main() -> None:
 main.add_command(run)
 main.add_command(db)
 main.add_command(roster_group)
+main.add_command(sandbox)

@@ -7,6 +7,7 @@ import logging
 import os
 import signal
 import sys
+from collections.abc import Awaitable, Callable
 
 import click
 
@@ -23,6 +24,12 @@ def run() -> None:
     """Run the bot (and apply migrations first)."""
     settings = common.settings()
     logs.configure(settings.log_level)
+    run_until_signalled(lambda stop: serve(settings, stop))
+
+
+def run_until_signalled(work: Callable[[asyncio.Event], Awaitable[None]]) -> None:
+    """Do `work` until its stop event is set by SIGINT or SIGTERM; an unexpected error is
+    logged (redacted, as every line) and exits with 1."""
 
     async def _serve() -> None:
         stop = asyncio.Event()
@@ -30,7 +37,7 @@ def run() -> None:
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, _on_signal, sig, stop)
         try:
-            await serve(settings, stop)
+            await work(stop)
         finally:
             await _cancel_leftovers()
 

@@ -43,3 +43,29 @@ SCRIPT_TEXTS: dict[str, str] = {
     "spoiler": "แตะเพื่อดูข้อความที่ซ่อนไว้",
     "new": "มีข้อความใหม่",
 }
+
+
+# The chooser's groups of people (the phones' owners), and how the sample roster's positions
+# tell the Governor and the deputies from the other executives.
+GOVERNOR_POSITION = "ผู้ว่าราชการจังหวัด"
+DEPUTY_POSITION = "รองผู้ว่าราชการจังหวัด"
+ROLE_GOVERNOR = "ผู้ว่าราชการจังหวัด"
+ROLE_DEPUTY = "รองผู้ว่าราชการจังหวัด"
+ROLE_DISTRICT_CHIEF = "นายอำเภอ"
+ROLE_AGENCY_HEAD = "หัวหน้าส่วนราชการ"
+ROLE_ADMIN = "ผู้ดูแลระบบ"
+
+# The sample files a phone can attach.
+SAMPLE_PHOTO = "ภาพตัวอย่าง: น้ำท่วมถนน"
+SAMPLE_DOCUMENT = "เอกสารตัวอย่าง: บันทึกข้อความ (PDF)"
+
+# Printed when the sandbox is up: where to open it, and how to go live instead.
+STARTED = "โหมดทดลอง: เปิด {url}/sandbox"
+GO_LIVE = "ใช้งานจริง: ใส่ TELEGRAM_BOT_TOKEN ใน .env (คัดลอกจาก .env.example) แล้วรัน ./scripts/run.sh"
+
+# Sample past incidents, filed through the real conversation when the sandbox starts; the
+# mark says in their own text that they are samples.
+SAMPLE_MARK = "[ตัวอย่าง]"
+
+# The simulated bot's name, above its messages on the phones.
+BOT_NAME = "แจ้งเหตุด่วน (ทดลอง)"

@@ -2,7 +2,7 @@
 list, opens an incident and downloads the CSV; screenshots go to test-artifacts/web/.
 
 Needs Debian's chromium and a Thai font (scripts/setup-browser.sh installs both); runs on
-SQLite only (the pages are the same on PostgreSQL, and the route tests cover both).
+SQLite and on PostgreSQL (TEST_DATABASE_URL), as every database test does.
 """
 
 from __future__ import annotations
@@ -37,8 +37,6 @@ pytestmark = pytest.mark.slow
 
 
 def _skip_reason(database_url: str) -> str | None:
-    if not database_url.startswith("sqlite"):
-        return "the browser test runs on SQLite only"
     if not CHROMIUM.exists():
         return "no /usr/bin/chromium: scripts/setup-browser.sh could not install it"
     try:

@@ -2,8 +2,8 @@
 Telegram draws it, tap a button, type a reply, attach a sample and share a place, switch
 phones; screenshots at phone width go to test-artifacts/sandbox/.
 
-Needs Debian's chromium and a Thai font (scripts/setup-browser.sh); SQLite only, as the other
-browser test.
+Needs Debian's chromium and a Thai font (scripts/setup-browser.sh); runs on SQLite and on
+PostgreSQL, as the other browser tests.
 """
 
 from __future__ import annotations

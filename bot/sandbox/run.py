@@ -1,0 +1,144 @@
+"""Run the sandbox: the simulated Telegram in a thread of this process, the real program
+against it, over a database and files of its own.
+
+Every start is a clean sandbox: the phones' chats live in the simulator's memory, so a kept
+database would hold people and incidents whose messages no phone shows. Its folder
+(`data/sandbox` unless told) is emptied first, and a database given instead is emptied too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import secrets
+import shutil
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete
+
+from bot.app import TelegramApp, serve
+from bot.runtime import Runtime
+from bot.sandbox import seeding
+from bot.sandbox.people import sample_people
+from bot.sandbox.phones import SandboxPhones
+from bot.settings import Settings, SettingsError, load_settings
+from incidents import provinces
+from incidents.text import sandbox as texts
+from simulator.telegram import FakeBotAPI
+from storage import migrate
+from storage.db import Database
+from storage.models import Base
+
+log = logging.getLogger(__name__)
+
+DEFAULT_DATA_DIR = Path("data") / "sandbox"
+# Left in the sandbox's folder, so that emptying it can never empty another folder.
+MARKER = "SANDBOX-DATA-MAY-BE-DELETED"
+
+
+@dataclass(frozen=True)
+class SandboxOptions:
+    host: str = "127.0.0.1"
+    port: int = 8080
+    data_dir: Path = DEFAULT_DATA_DIR
+    # A throwaway database instead of SQLite in `data_dir` (tests on PostgreSQL); emptied.
+    database_url: str = ""
+
+
+def _token() -> str:
+    """A token of the real form, for this run only (hex: never reads as a placeholder)."""
+    return f"{1_000_000_000 + secrets.randbelow(10**9)}:{secrets.token_hex(20)}"
+
+
+def sandbox_settings(options: SandboxOptions, api: FakeBotAPI) -> Settings:
+    """The deployment's settings with everything live replaced: token, Bot API, data, web."""
+    overrides: dict[str, Any] = {
+        "telegram_bot_token": api.token,
+        "telegram_api_base_url": api.base_url,
+        "telegram_file_base_url": api.base_file_url,
+        "telegram_bot_username": api.bot_username,
+        "data_dir": options.data_dir,
+        "database_url": options.database_url,
+        "web_host": options.host,
+        "web_port": options.port,
+        # Sign-in links and the alerts' web buttons go to where the sandbox listens.
+        "public_base_url": "",
+        "war_room_chat_id": None,
+        "escalation_roster_ids": [],
+    }
+    return load_settings(**overrides)
+
+
+def empty_folder(folder: Path) -> None:
+    """Remove the sandbox's folder (only one marked as the sandbox's), and mark it anew."""
+    if folder.exists():
+        if not (folder / MARKER).exists() and any(folder.iterdir()):
+            raise SettingsError(
+                f"{folder} is not empty and not a sandbox folder: choose another --data-dir"
+            )
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    (folder / MARKER).write_text("incident-bot sandbox: emptied at every start\n")
+
+
+async def empty_database(url: str) -> None:
+    """Bring a given database to head and delete every row."""
+    db = Database(url)
+    try:
+        await migrate.upgrade(db)
+        async with db.write() as session:
+            for table in reversed(Base.metadata.sorted_tables):
+                await session.execute(delete(table))
+    finally:
+        await db.dispose()
+
+
+async def _unless(stop: asyncio.Event, work: Awaitable[None]) -> None:
+    """Do `work`, cut short when `stop` is set first."""
+    task = asyncio.ensure_future(work)
+    stopping = asyncio.ensure_future(stop.wait())
+    try:
+        await asyncio.wait({task, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        stopping.cancel()
+        if not task.done():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+    if not task.cancelled():
+        task.result()
+
+
+async def run_sandbox(
+    options: SandboxOptions, stop: asyncio.Event, announce: Callable[[str], None]
+) -> None:
+    """Serve the sandbox until `stop` is set; `announce` the address once everyone joined."""
+    await asyncio.to_thread(empty_folder, options.data_dir)
+    if options.database_url:
+        await empty_database(options.database_url)
+    api = FakeBotAPI(token=_token(), bot_first_name=texts.BOT_NAME)
+    await asyncio.to_thread(api.start)
+    try:
+        settings = sandbox_settings(options, api)
+        people = sample_people(settings.province)
+        phones = SandboxPhones(api, people, provinces.load(settings.province), settings.tz)
+
+        async def prepare(runtime: Runtime) -> None:
+            api.disable_rate_limits()  # seeding is many people at once; phones are not
+            await seeding.import_and_join(runtime.core, api, people)
+            await seeding.file_samples(api, people)
+            api.enforce_rate_limits()
+
+        async def ready(runtime: Runtime, _application: TelegramApp) -> None:
+            await _unless(stop, prepare(runtime))
+            if not stop.is_set():
+                announce(texts.STARTED.format(url=runtime.web_url))
+                announce(texts.GO_LIVE)
+
+        await serve(settings, stop, on_ready=ready, phones=phones)
+    finally:
+        await asyncio.to_thread(api.stop)
