@@ -55,6 +55,9 @@ class DraftData(BaseModel):
     damage_answered: bool = False
     attachments_done: bool = False
     last_media_group: str | None = None
+    # Filed as a drill's incident (การฝึกซ้อม) only when set to a drill the reporter takes part
+    # in and still running; otherwise, and whenever unclear, the report is real.
+    drill_id: int | None = None
 
     def answered(self, step: ReportStep) -> bool:
         """Whether the step has its answer (or does not apply)."""

@@ -80,6 +80,7 @@ AUDIT_LABELS: dict[AuditAction, str] = {
 # An incident's fields, as its page labels them and the CSV export names its columns (keys
 # are the JSON export's), in the bot's words (its report review says the same).
 FIELD_LABELS: dict[str, str] = {
+    "drill": "การฝึกซ้อม",
     "reference": "เลขที่",
     "occurred_at": "เวลาเกิดเหตุ",
     "reported_at": "เวลารับแจ้ง",

@@ -49,11 +49,14 @@ def upgrade() -> None:
         sa.Column("year_be", sa.Integer(), primary_key=True, autoincrement=False),
         sa.Column("last_value", sa.Integer(), nullable=False),
     )
-    # Adding a column never rebuilds the table on SQLite, so 0005's index and triggers stay.
-    # (SQLite cannot add a foreign key without a rebuild; the model declares it for PostgreSQL.)
-    with op.batch_alter_table("incident") as batch:
-        batch.add_column(
-            sa.Column("drill_id", sa.Integer(), sa.ForeignKey("drill.id"), nullable=True)
+    # A plain ADD COLUMN with REFERENCES inline: never a rebuild of the incident table on
+    # SQLite, which would lose 0005's expression index and search triggers.
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute("ALTER TABLE incident ADD COLUMN drill_id INTEGER REFERENCES drill (id)")
+    else:
+        op.add_column("incident", sa.Column("drill_id", sa.Integer(), nullable=True))
+        op.create_foreign_key(
+            "fk_incident_drill_id_drill", "incident", "drill", ["drill_id"], ["id"]
         )
     op.create_index("ix_incident_drill_id", "incident", ["drill_id"])
 
