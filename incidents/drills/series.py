@@ -17,6 +17,13 @@ def reference(prefix: str, year_be: int, number: int) -> str:
     return f"{prefix}-{SERIES}-{year_be}-{number:04d}"
 
 
+async def running(session: AsyncSession, province_id: int) -> Drill | None:
+    """The province's running drill, if any."""
+    return await session.scalar(
+        select(Drill).where(Drill.province_id == province_id, Drill.status == DrillStatus.RUNNING)
+    )
+
+
 async def participant_ids(session: AsyncSession, drill_id: int) -> set[int]:
     """The people taking part in a drill."""
     rows = await session.scalars(

@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from incidents.core import Core
-from incidents.drills.series import participant_ids
+from incidents.drills.series import participant_ids, running
 from incidents.outbox import queue as outbox
 from incidents.outbox.params import DeliveryParams
 from incidents.text import drill as t
@@ -30,13 +30,6 @@ from storage.models import (
     PersonRole,
     Role,
 )
-
-
-async def running(session: AsyncSession, province_id: int) -> Drill | None:
-    """The province's running drill, if any."""
-    return await session.scalar(
-        select(Drill).where(Drill.province_id == province_id, Drill.status == DrillStatus.RUNNING)
-    )
 
 
 class StartOutcome(StrEnum):
@@ -117,14 +110,8 @@ async def start(
         ids = sorted(set(person_ids))
         session.add_all(DrillParticipant(drill_id=drill.id, person_id=i) for i in ids)
         text = t.started(title, drill.ends_at, core.rules.tz, len(ids))
-        await _tell(session, ids, Text(text), uow.now)
+        await tell(session, ids, Text(text), uow.now)
         return Started(StartOutcome.STARTED, drill.id, title)
-
-
-async def end(core: Core, drill_id: int | None = None) -> Drill | None:
-    """End the drill (the running one when no id is given); None if there is none running."""
-    async with core.unit() as uow:
-        return await end_in(uow.session, core.province_id, uow.now, drill_id)
 
 
 async def end_in(
@@ -139,20 +126,10 @@ async def end_in(
     await session.execute(
         update(Incident).where(Incident.drill_id == drill.id).values(next_reminder_at=None)
     )
-    await _tell(
+    await tell(
         session, sorted(await participant_ids(session, drill.id)), Text(t.ended(drill.title)), now
     )
     return drill
-
-
-async def end_due(core: Core) -> list[int]:
-    """End every drill past its end time (the maintenance loop asks): the ids ended."""
-    async with core.unit() as uow:
-        drill = await running(uow.session, core.province_id)
-        if drill is None or drill.ends_at > uow.now:
-            return []
-        await end_in(uow.session, core.province_id, uow.now, drill.id)
-        return [drill.id]
 
 
 async def listing(core: Core) -> Sequence[Drill]:
@@ -164,9 +141,7 @@ async def listing(core: Core) -> Sequence[Drill]:
         return rows.all()
 
 
-async def _tell(
-    session: AsyncSession, person_ids: Sequence[int], text: Text, now: datetime
-) -> None:
+async def tell(session: AsyncSession, person_ids: Sequence[int], text: Text, now: datetime) -> None:
     for person in await session.scalars(select(Person).where(Person.id.in_(list(person_ids)))):
         if person.active and person.telegram_user_id is not None:
             outbox.enqueue(
