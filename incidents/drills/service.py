@@ -79,6 +79,12 @@ async def people_for(
     return sorted(found.values(), key=lambda p: p.id)
 
 
+async def choose(core: Core, roster_ids: Sequence[str], roles: Sequence[Role]) -> list[int]:
+    """The ids of the active people named by roster id or holding one of the roles."""
+    async with core.reading() as session:
+        return [p.id for p in await people_for(session, core.province_id, roster_ids, roles)]
+
+
 async def start(
     core: Core,
     title: str,
