@@ -26,6 +26,8 @@ def step_buttons(
 
     rows: list[tuple[Button, ...]] = []
     match step:
+        case ReportStep.DRILL:
+            rows = [(choice(t.BUTTON_DRILL, "drill"),), (choice(t.BUTTON_REAL, "real"),)]
         case ReportStep.CATEGORY:
             rows = _rows([choice(t.CATEGORY_LABELS[c], c.value) for c in Category], 2)
         case ReportStep.URGENCY:
@@ -83,6 +85,8 @@ def review_buttons(token: str, data: DraftData) -> Buttons:
 def labels_for(step: ReportStep, province: ProvinceData) -> dict[str, str]:
     """Button labels a reporter might type instead of pressing, by choice key."""
     match step:
+        case ReportStep.DRILL:
+            return {"drill": t.BUTTON_DRILL, "real": t.BUTTON_REAL}
         case ReportStep.CATEGORY:
             return {c.value: t.CATEGORY_LABELS[c] for c in Category}
         case ReportStep.URGENCY:

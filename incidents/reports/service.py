@@ -97,12 +97,14 @@ async def open_or_start(
     existing, expired = await live_draft(session, person.id, now, ttl)
     if existing is not None:
         return existing, Opened.CONTINUED
+    drill = await series.drill_of(session, person)
+    data = DraftData(drill_offered=drill.id if drill is not None else None)
     draft = ReportDraft(
         person_id=person.id,
         token=secrets.token_hex(4),
         status=DraftStatus.OPEN,
-        step=ReportStep.CATEGORY,
-        data=DraftData().model_dump(mode="json"),
+        step=data.next_step(),
+        data=data.model_dump(mode="json"),
         created_at=now,
         updated_at=now,
         attachments=[],

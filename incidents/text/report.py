@@ -64,6 +64,9 @@ OFFSET_LABELS: dict[int, str] = {
     360: "6 ชั่วโมงที่แล้ว",
 }
 
+BUTTON_DRILL = "🧪 การฝึกซ้อม"
+BUTTON_REAL = "🚨 เหตุจริง"
+
 STEP_NAMES: dict[ReportStep, str] = {
     ReportStep.CATEGORY: "ประเภทเหตุ",
     ReportStep.URGENCY: "ความเร่งด่วน",
@@ -82,6 +85,10 @@ FOOTER = Text("\n\n", i("พิมพ์ /cancel เพื่อยกเลิ�
 
 # Each step's title and question; {today} and {yesterday_be} are filled in with dates.
 PROMPTS: dict[ReportStep, tuple[str, str | Text]] = {
+    ReportStep.DRILL: (
+        "🧪 ขณะนี้มีการฝึกซ้อม",
+        "เหตุที่จะแจ้งนี้เป็นการฝึกซ้อม หรือเหตุจริง หากเป็นเหตุจริง กด “เหตุจริง” ระบบจะแจ้งผู้บริหารทุกคนตามปกติ",
+    ),
     ReportStep.CATEGORY: ("แจ้งเหตุ ขั้นที่ 1", "เหตุที่เกิดเป็นเหตุประเภทใด"),
     ReportStep.URGENCY: ("ความเร่งด่วน", "เลือกระดับความเร่งด่วนของเหตุนี้"),
     ReportStep.DDPM_LEVEL: (
