@@ -6,6 +6,7 @@ from datetime import datetime, timedelta, tzinfo
 
 from incidents.reports.parsing import InputProblem
 from incidents.reports.view import ReportView
+from incidents.text import drill
 from incidents.text.fitting import TELEGRAM_TEXT_LIMIT, fit_text
 from incidents.text.labels import UNKNOWN, count_text
 from incidents.text.rich import Text, b, code, i
@@ -294,6 +295,7 @@ def _with_description(head: Text, view: ReportView, tail: Text) -> Text:
 def review(view: ReportView, tz: tzinfo) -> Text:
     """The review before confirming."""
     head = Text(b("ตรวจสอบรายงานก่อนส่ง"), "\n\n", Text.join("\n", summary_lines(view, tz)))
+    head = _drill_marked(head, view)
     tail = Text("\n\nหากถูกต้อง กด “ยืนยันส่งรายงาน” หรือกดแก้ไขรายการที่ต้องการ")
     return _with_description(head, view, tail)
 
@@ -305,7 +307,12 @@ def filed(view: ReportView, tz: tzinfo) -> Text:
         "\nระบบกำลังแจ้งผู้ว่าราชการจังหวัดและรองผู้ว่าราชการจังหวัด\n\n",
         Text.join("\n", summary_lines(view, tz)),
     )
-    return _with_description(head, view, Text())
+    return _with_description(_drill_marked(head, view), view, Text())
+
+
+def _drill_marked(text: Text, view: ReportView) -> Text:
+    """A drill's review or receipt leads with the drill mark."""
+    return Text(drill.MARK, "\n", text) if view.drill else text
 
 
 def edit_prompt(step: ReportStep, now: datetime, tz: tzinfo) -> Text:

@@ -32,6 +32,7 @@ async def test_a_drill_pages_only_its_participants_and_ends_with_a_report(bot: H
     await bot.press(reporter, question, button_data(question, "การฝึกซ้อม"), expect=has("ประเภทใด"))
     filed = await file_report(bot, reporter)
     assert REFERENCE in (filed.text or "")
+    assert (filed.text or "").startswith(drill_text.MARK)
     await bot.drain()
 
     [alert] = alerts_in(bot, governor.id, REFERENCE)
