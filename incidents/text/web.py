@@ -7,7 +7,7 @@ Telegram adapter renders the /web reply.
 from __future__ import annotations
 
 from incidents.audit import ActorSource
-from incidents.records.filters import SortKey, SortOrder
+from incidents.records.filters import DrillFilter, SortKey, SortOrder
 from incidents.text.rich import Text, b, link
 from storage.models import (
     AttachmentKind,
@@ -221,6 +221,13 @@ FILTER_LABELS: dict[str, str] = {
     "sort": "เรียงตาม",
     "order": "ลำดับ",
     "page": "หน้า",
+    "drills": "การฝึกซ้อม",
+}
+
+DRILL_FILTER_LABELS: dict[DrillFilter, str] = {
+    DrillFilter.EXCLUDE: "ไม่รวมการฝึกซ้อม",
+    DrillFilter.INCLUDE: "รวมการฝึกซ้อม",
+    DrillFilter.ONLY: "เฉพาะการฝึกซ้อม",
 }
 DAY_FILTERS = ("date_from", "date_to")
 
