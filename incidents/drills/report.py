@@ -146,7 +146,7 @@ async def _unanswered(session: AsyncSession, incident: Incident) -> list[str]:
     return found
 
 
-def _average(values: Sequence[float | None]) -> float | None:
+def average(values: Sequence[float | None]) -> float | None:
     known = [v for v in values if v is not None]
     return sum(known) / len(known) if known else None
 
@@ -161,15 +161,15 @@ def as_text(report: DrillReport) -> Text:
         Text(b(t.REPORT_EXECUTIVES)),
     ]
     for e in report.executives:
-        received = _average(e.received)
-        acknowledged = _average(e.acknowledged)
+        received = average(e.received)
+        acknowledged = average(e.acknowledged)
         lines.append(
             f"• {e.name} ({e.position}): "
             f"{t.minutes(received) if received is not None else t.NEVER} / "
             f"{t.minutes(acknowledged) if acknowledged is not None else t.NOT_ACKNOWLEDGED}"
         )
     lines += ["", Text(b(t.REPORT_REPORTERS))]
-    lines += [f"• {r.name}: {t.minutes(_average(r.filed))}" for r in report.reporters]
+    lines += [f"• {r.name}: {t.minutes(average(r.filed))}" for r in report.reporters]
     lines += ["", Text(b(t.REPORT_UNANSWERED))]
     lines += [f"• {u}" for u in report.unanswered] or [t.REPORT_NOTHING_UNANSWERED]
     return Text.join("\n", lines)

@@ -74,6 +74,7 @@ AUDIT_LABELS: dict[AuditAction, str] = {
     AuditAction.WEB_STATISTICS_VIEWED: "ดูสถิติ",
     AuditAction.WEB_EXPORTED: "ส่งออกข้อมูล",
     AuditAction.WEB_AUDIT_VIEWED: "ดูบันทึกการใช้งาน",
+    AuditAction.WEB_DRILL_VIEWED: "ดูรายงานผลการฝึกซ้อม",
     AuditAction.WEB_ACCESS_REFUSED: "ปฏิเสธการเข้าถึงข้อมูลในเว็บ",
 }
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from incidents.drills import scenarios, service
 from incidents.drills.inject import inject
 from incidents.text.drill import MARK
-from storage.models import Person
+from storage.models import AuditAction, AuditEvent, Person
 from tests.web.conftest import Site
 
 DRILL = "PCT-DRILL-2569-0001"
@@ -54,3 +54,19 @@ async def test_a_drill_incident_page_and_cap_say_it_is_a_drill(site: Site):
     assert page.text.index(MARK) < page.text.index("<h1>")
     cap = await browser.get(f"/incidents/{DRILL}/cap.xml")
     assert "<status>Exercise</status>" in cap.text and MARK in cap.text
+
+
+async def test_the_drill_report_page_is_for_admins_and_audited(site: Site):
+    await add_drill_incident(site)
+    admin = await site.client("ADMIN1")
+    governor = await site.client("GOV")
+
+    page = await admin.get("/drills/1")
+    assert page.status_code == 200
+    assert MARK in page.text and "รายงานผลการฝึกซ้อม" in page.text and DRILL in page.text
+    assert "ยังไม่มีผู้บริหารรับทราบ" in page.text
+    assert (await governor.get("/drills/1")).status_code == 404
+    assert (await admin.get("/drills/99")).status_code == 404
+    async with site.db.read() as session:
+        actions = (await session.scalars(select(AuditEvent.action))).all()
+    assert AuditAction.WEB_DRILL_VIEWED in actions
