@@ -50,3 +50,14 @@ REPORT_NOTHING_UNANSWERED = "ไม่มี"
 UNACKNOWLEDGED_ALERT = "เหตุ {reference} ยังไม่มีผู้บริหารรับทราบ"
 UNANSWERED_INSTRUCTION = "ข้อสั่งการในเหตุ {reference} ยังไม่มีผู้รับทราบ"
 UNANSWERED_REQUEST = "คำขอข้อมูลในเหตุ {reference} ยังไม่มีคำตอบ"
+
+# The /drill console of the bot (admins).
+ADMINS_ONLY = "คำสั่งนี้สำหรับผู้ดูแลระบบเท่านั้น"
+CONSOLE_IDLE = "ยังไม่มีการฝึกซ้อม เลือกผู้เข้าร่วมและระยะเวลาเพื่อเริ่มการฝึกซ้อม"
+CONSOLE_RUNNING = "กำลังฝึกซ้อม: {title}\nผู้เข้าร่วม {people} คน สิ้นสุด {ends}"
+GROUP_LABELS = {"all": "ทุกคน", "exec": "ผู้บริหาร"}
+START_BUTTON = "{group} {minutes} นาที"
+END_BUTTON = "⏹ สิ้นสุดการฝึกซ้อม"
+REPORT_BUTTON = "📋 รายงานผล"
+ENDED_BY_ADMIN = "สิ้นสุดการฝึกซ้อมแล้ว รายงานผลจะส่งถึงผู้ดูแลระบบ"
+BOT_TITLE = "การฝึกซ้อม {date}"

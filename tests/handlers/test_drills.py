@@ -83,3 +83,30 @@ async def test_a_real_report_during_a_drill_pages_everyone(bot: Harness):
     for executive in executives:
         [alert] = alerts_in(bot, executive.id, "PCT-2569-0001")
         assert drill_text.MARK not in (alert.text or "")
+
+
+async def test_an_admin_runs_a_drill_from_the_bot(bot: Harness):
+    governor, *_ = await bot.join_executives()
+    admin = await bot.join(3001, "ADMIN1")
+    reporter = await bot.join(2001, "D6604")
+    refused = await bot.say(reporter, "/drill", expect=has("สำหรับผู้ดูแลระบบเท่านั้น"))
+    assert refused.buttons == []
+
+    idle = await bot.say(admin, "/drill", expect=has("ยังไม่มีการฝึกซ้อม"))
+    running = await bot.press(
+        admin, idle, button_data(idle, "ผู้บริหาร 30 นาที"), expect=has("กำลังฝึกซ้อม")
+    )
+    assert (running.text or "").startswith(drill_text.MARK)
+    await bot.drain()
+    assert any("เริ่มการฝึกซ้อม" in (m.text or "") for m in bot.api.sent_messages(governor.id))
+    assert not any("เริ่มการฝึกซ้อม" in (m.text or "") for m in bot.api.sent_messages(reporter.id))
+    again = await bot.press(admin, idle, button_data(idle, "ทุกคน 60 นาที"), expect=has("ยังไม่สิ้นสุด"))
+    assert "กรุณาสิ้นสุด" in (again.text or "")
+
+    report = await bot.press(
+        admin, running, button_data(running, "รายงานผล"), expect=has("รายงานผลการฝึกซ้อม")
+    )
+    assert "นายสมมติ ตัวอย่างดี" in (report.text or "")
+    await bot.press(admin, running, button_data(running, "สิ้นสุด"), expect=has("สิ้นสุดการฝึกซ้อมแล้ว"))
+    await bot.drain()
+    assert (await bot.say(admin, "/drill", expect=has("ยังไม่มีการฝึกซ้อม"))).buttons
