@@ -13,6 +13,7 @@ from incidents.access import AccessRefused
 from incidents.actions import AlertAction, AlertVerb
 from incidents.alerts import acknowledgement
 from incidents.alerts.acknowledgement import AckOutcome, AckResult
+from incidents.policy import Refusal
 from incidents.text import alert as t
 from incidents.text.thread import REFUSALS
 from incidents.thaidate import format_time
@@ -29,7 +30,7 @@ async def on_alert_button(update: Update, context: AppContext) -> None:
     action = codec.decode(query.data or "")
     if not isinstance(action, AlertAction):
         log.info("malformed alert button from person#%s", person.id)
-        await query.answer(REFUSALS["not_found"], show_alert=True)
+        await query.answer(REFUSALS[Refusal.NOT_FOUND], show_alert=True)
         return
     incident_id = action.incident_id
     runtime = context.runtime
@@ -38,7 +39,7 @@ async def on_alert_button(update: Update, context: AppContext) -> None:
             result = await acknowledgement.acknowledge_alert(runtime.core, person, incident_id)
         except AccessRefused as refusal:
             log.info("ack of incident %s by person#%s refused: %s", incident_id, person.id, refusal)
-            await query.answer(REFUSALS[refusal.refusal.value], show_alert=True)
+            await query.answer(REFUSALS[refusal.refusal], show_alert=True)
             return
         await query.answer(_ack_answer(result, context), show_alert=True)
         log.info("ack of incident %s by person#%s: %s", incident_id, person.id, result.outcome)

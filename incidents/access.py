@@ -44,7 +44,7 @@ class Access:
         return policy.permits(action, self.standing)
 
 
-def actor_of(person: Person, source: str = "telegram") -> audit.Actor:
+def actor_of(person: Person, source: str = audit.ActorSource.TELEGRAM) -> audit.Actor:
     """The audit actor for a roster person."""
     return audit.Actor(person_id=person.id, telegram_id=person.telegram_user_id, source=source)
 
@@ -71,7 +71,7 @@ def refused(
     action: Action,
     now: datetime,
     *,
-    source: str = "telegram",
+    source: str = audit.ActorSource.TELEGRAM,
 ) -> AccessRefused:
     """A refusal of `action`, carrying its audit entry."""
     entry = audit.AuditEntry(
@@ -93,7 +93,7 @@ async def authorize(
     now: datetime,
     *,
     lock: bool = False,
-    source: str = "telegram",
+    source: str = audit.ActorSource.TELEGRAM,
 ) -> Access:
     """Load the incident for `action` by `person`, or raise AccessRefused (audited)."""
     query = select(Incident).where(Incident.id == incident_id)

@@ -10,28 +10,47 @@ import pytest
 from bot.settings import Settings
 from incidents import provinces
 from incidents.roster.province import ensure_province
-from storage import migrate
 from storage.db import Database
 from tests.fakes.bot_api import FakeBotAPI
 from tests.support.clock import ManualClock
-from tests.support.database import BACKENDS, prepare_url
+from tests.support.database import BACKENDS, Templates
 from tests.support.harness import BOT_USERNAME, Harness, running
 
 # Well-formed but fake; only ever sent to the fake Bot API on loopback.
 TEST_TOKEN = "4242424242:AAHfakeLoopbackKeyForTests_0123456789ab"
 
 
+@pytest.fixture(scope="session")
+def templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Templates]:
+    """The session's migrated templates (each made when a test first needs it)."""
+    made = Templates(tmp_path_factory.mktemp("template"))
+    yield made
+    made.close()
+
+
 @pytest.fixture(params=BACKENDS)
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """An empty database on each backend under test (SQLite always, PostgreSQL if configured)."""
-    return prepare_url(request.param, str(tmp_path))
+def database_url(
+    request: pytest.FixtureRequest, tmp_path: Path, templates: Templates
+) -> Iterator[str]:
+    """A migrated database with no rows, of this test alone, on each backend under test
+    (SQLite always, PostgreSQL if configured): a copy of the session's template."""
+    with templates.database(request.param, tmp_path) as url:
+        yield url
+
+
+@pytest.fixture(params=BACKENDS)
+def bare_database_url(
+    request: pytest.FixtureRequest, tmp_path: Path, templates: Templates
+) -> Iterator[str]:
+    """A database without any schema, for the tests of the migrations themselves."""
+    with templates.database(request.param, tmp_path, migrated=False) as url:
+        yield url
 
 
 @pytest.fixture
 async def db(database_url: str) -> AsyncIterator[Database]:
     """A migrated database with the Phichit province loaded."""
     database = Database(database_url)
-    await migrate.upgrade(database)
     async with database.write() as session:
         await ensure_province(session, provinces.load("phichit"))
     yield database

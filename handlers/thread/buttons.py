@@ -8,7 +8,7 @@ from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 
 from bot.runtime import AppContext
-from handlers import codec
+from handlers import codec, markup
 from handlers.thread.menus import (
     menu_markup,
     prompt_for,
@@ -17,8 +17,10 @@ from handlers.thread.menus import (
 )
 from incidents.access import AccessRefused
 from incidents.actions import AcknowledgeInstruction, AnswerRequest, ThreadAction, ThreadVerb
+from incidents.policy import Refusal
 from incidents.text import thread as t
 from incidents.text.labels import STATUS_LABELS
+from incidents.text.rich import Text, b
 from incidents.thread import browsing, directing, inputs, lifecycle, news
 from storage.models import IncidentStatus, PendingInputKind
 
@@ -38,13 +40,13 @@ async def on_thread_button(update: Update, context: AppContext) -> None:
     assert query is not None
     action = codec.decode(query.data or "")
     if not isinstance(action, ThreadAction):
-        await query.answer(t.REFUSALS["not_found"], show_alert=True)
+        await query.answer(t.REFUSALS[Refusal.NOT_FOUND], show_alert=True)
         return
     person = context.require_person()
     chat_id = person.telegram_user_id
     assert chat_id is not None
     try:
-        reply, markup = await _thread_action(context, action)
+        reply, reply_markup = await _thread_action(context, action)
     except AccessRefused as error:
         log.info(
             "thread %s on incident %s refused for person#%s: %s",
@@ -57,7 +59,7 @@ async def on_thread_button(update: Update, context: AppContext) -> None:
         return
     await query.answer()
     if reply is not None:
-        await context.bot.send_message(chat_id, reply, reply_markup=markup)
+        await context.bot.send_message(chat_id, reply, reply_markup=reply_markup)
 
 
 async def _thread_action(
@@ -70,7 +72,7 @@ async def _thread_action(
     if verb is ThreadVerb.MENU:
         access = await browsing.menu(core, person, incident_id)
         status = STATUS_LABELS[access.incident.status]
-        return f"<b>{access.incident.reference}</b> · {status}", menu_markup(access)
+        return markup.html(Text(b(access.incident.reference), f" · {status}")), menu_markup(access)
     if verb is ThreadVerb.DONE:
         await news.done(core, person)
         return t.NEWS_DONE, None
@@ -84,7 +86,7 @@ async def _thread_action(
         access = await inputs.start_input(core, person, incident_id, kind)
         if kind is PendingInputKind.UPDATE:
             done = thread_button(t.BUTTON_DONE, incident_id, ThreadVerb.DONE)
-            return t.ASK_NEWS.format(reference=access.incident.reference), (
+            return markup.html(t.ask_news(access.incident.reference)), (
                 InlineKeyboardMarkup([[done]])
             )
         return prompt_for(kind, incident_id, access.incident.reference)
@@ -93,8 +95,8 @@ async def _thread_action(
         return t.REQUEST_SENT, None
     if verb is ThreadVerb.REOPEN:
         incident = await lifecycle.reopen(core, person, incident_id)
-        return t.REOPENED_OK.format(reference=incident.reference), None
-    return t.REFUSALS["not_found"], None
+        return markup.html(t.reopened_ok(incident.reference)), None
+    return t.REFUSALS[Refusal.NOT_FOUND], None
 
 
 async def start_prompt(
@@ -111,8 +113,8 @@ async def start_prompt(
         return
     await query.answer()
     assert person.telegram_user_id is not None
-    text, markup = prompt_for(kind, incident_id, access.incident.reference)
-    await context.bot.send_message(person.telegram_user_id, text, reply_markup=markup)
+    text, reply_markup = prompt_for(kind, incident_id, access.incident.reference)
+    await context.bot.send_message(person.telegram_user_id, text, reply_markup=reply_markup)
 
 
 async def on_instruction_ack(update: Update, context: AppContext) -> None:
@@ -121,7 +123,7 @@ async def on_instruction_ack(update: Update, context: AppContext) -> None:
     assert query is not None
     action = codec.decode(query.data or "")
     if not isinstance(action, AcknowledgeInstruction):
-        await query.answer(t.REFUSALS["not_found"], show_alert=True)
+        await query.answer(t.REFUSALS[Refusal.NOT_FOUND], show_alert=True)
         return
     person = context.require_person()
     try:
@@ -139,7 +141,7 @@ async def on_answer_button(update: Update, context: AppContext) -> None:
     assert query is not None
     action = codec.decode(query.data or "")
     if not isinstance(action, AnswerRequest):
-        await query.answer(t.REFUSALS["not_found"], show_alert=True)
+        await query.answer(t.REFUSALS[Refusal.NOT_FOUND], show_alert=True)
         return
     person = context.require_person()
     try:
@@ -150,7 +152,7 @@ async def on_answer_button(update: Update, context: AppContext) -> None:
     await query.answer()
     assert person.telegram_user_id is not None
     await context.bot.send_message(
-        person.telegram_user_id, t.ASK_ANSWER.format(reference=access.incident.reference)
+        person.telegram_user_id, markup.html(t.ask_answer(access.incident.reference))
     )
 
 

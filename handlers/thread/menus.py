@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 from bot.runtime import AppContext
+from handlers import markup
 from handlers.markup import inline_button
 from incidents.access import Access, AccessRefused
 from incidents.actions import Button, ThreadAction, ThreadVerb
@@ -77,7 +78,7 @@ async def refuse(
     query_answer: Callable[..., Awaitable[object]] | None,
     error: AccessRefused,
 ) -> None:
-    text = t.REFUSALS[error.refusal.value]
+    text = t.REFUSALS[error.refusal]
     if query_answer is not None:
         await query_answer(text, show_alert=True)
     elif target is not None:
@@ -88,10 +89,10 @@ def prompt_for(
     kind: PendingInputKind, incident_id: int, reference: str
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     if kind is PendingInputKind.CLOSE_SUMMARY:
-        return t.ASK_SUMMARY.format(reference=reference), None
+        return markup.html(t.ask_summary(reference)), None
     if kind is PendingInputKind.INSTRUCTION:
-        return t.ASK_INSTRUCTION.format(reference=reference), None
-    return t.ASK_QUESTION.format(reference=reference), InlineKeyboardMarkup(
+        return markup.html(t.ask_instruction(reference)), None
+    return markup.html(t.ask_question(reference)), InlineKeyboardMarkup(
         [[thread_button(t.BUTTON_NO_QUESTION, incident_id, ThreadVerb.NO_QUESTION)]]
     )
 
@@ -120,7 +121,7 @@ async def open_command(update: Update, context: AppContext) -> None:
     ]
     shown = t.open_list(lines, TELEGRAM_TEXT_LIMIT)
     buttons = [[thread_button(i.reference, i.id, ThreadVerb.MENU)] for i in incidents[:10]]
-    await message.reply_text(shown, reply_markup=InlineKeyboardMarkup(buttons))
+    await message.reply_text(markup.html(shown), reply_markup=InlineKeyboardMarkup(buttons))
 
 
 async def update_command(update: Update, context: AppContext) -> None:

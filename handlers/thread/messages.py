@@ -66,7 +66,7 @@ async def _act_on_text(
         await refuse(message, None, error)
         return
     if done.kind is PendingInputKind.CLOSE_SUMMARY:
-        await message.reply_text(t.CLOSED_OK.format(reference=done.reference))
+        await message.reply_text(markup.html(t.closed_ok(done.reference)))
     else:
         await message.reply_text(_SENT[done.kind])
 

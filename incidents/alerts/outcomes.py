@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from incidents import audit
 from incidents.alerts import recipients
 from incidents.alerts.acknowledgement import refresh_progress
-from incidents.audit import Actor
+from incidents.audit import Actor, ActorSource
 from incidents.text import alert as t
 from storage.models import AuditAction, Delivery, DeliveryKind, DeliveryStatus, Person
 
@@ -39,7 +39,7 @@ async def on_unreachable(
     audit.record(
         session,
         AuditAction.RECIPIENT_UNREACHABLE,
-        Actor(source="dispatcher"),
+        Actor(source=ActorSource.DISPATCHER),
         now,
         subject_type="person" if person else "chat",
         subject_id=person.id if person else delivery.chat_id,

@@ -72,12 +72,12 @@ class DeliveryLoop:
 
     def on_commit(self, info: dict[Any, Any]) -> None:
         """After a unit of work committed: send what it claimed for this process, and wake."""
-        send_now: list[Delivery] = info.pop(outbox.SEND_NOW, [])
-        if send_now:
-            task = asyncio.create_task(self._send_now(send_now), name="send-now")
+        notes = outbox.take_notes(info)
+        if notes.send_now:
+            task = asyncio.create_task(self._send_now(notes.send_now), name="send-now")
             self._in_flight.add(task)
             task.add_done_callback(self._in_flight.discard)
-        if info.pop(outbox.WAKE_FLAG, False):
+        if notes.wake:
             self._wake.set()
 
     async def _send_now(self, deliveries: list[Delivery]) -> None:

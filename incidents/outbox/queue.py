@@ -8,8 +8,10 @@ only ever completed by the claim that holds it.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, MutableMapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import and_, exists, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,10 +21,36 @@ from incidents.outbox.params import DeliveryParams, stored
 from storage.dialect import insert_or_ignore
 from storage.models import Delivery, DeliveryKind, DeliveryStatus, Incident
 
-# Set on a session that enqueued something, so the delivery loop is woken after commit.
-WAKE_FLAG = "outbox_wake"
-# Deliveries claimed by the transaction that wrote them, for this process to send at once.
-SEND_NOW = "outbox_send_now"
+
+@dataclass(slots=True)
+class CommitNotes:
+    """What a transaction that wrote deliveries tells the delivery loop once it has committed:
+    that there is something to send, and which rows it claimed for this process to send at
+    once. `notes_of` keeps them with the transaction; the loop takes them in
+    `DeliveryLoop.on_commit`, which bot/app.py registers as the database's commit hook."""
+
+    wake: bool = False
+    send_now: list[Delivery] = field(default_factory=list)
+
+
+_NOTES = CommitNotes  # the key under which a session carries its notes
+
+
+def notes_of(session: AsyncSession) -> CommitNotes:
+    """The outbox notes of this transaction (made on first use)."""
+    notes = session.info.get(_NOTES)
+    if notes is None:
+        notes = session.info[_NOTES] = CommitNotes()
+    assert isinstance(notes, CommitNotes)
+    return notes
+
+
+def take_notes(info: MutableMapping[Any, Any]) -> CommitNotes:
+    """The notes a committed transaction left (empty if it wrote no delivery), taken once."""
+    notes = info.pop(_NOTES, None)
+    return notes if isinstance(notes, CommitNotes) else CommitNotes()
+
+
 # Longer than any one send may take (timeouts plus flood waits), so a live claim never
 # expires under a send; short enough that a crashed process's claims come back soon.
 LEASE = timedelta(minutes=2)
@@ -66,9 +94,9 @@ def enqueue(
     if send_now:
         delivery.claim_token = secrets.token_hex(8)
         delivery.claimed_until = now + LEASE
-        session.info.setdefault(SEND_NOW, []).append(delivery)
+        notes_of(session).send_now.append(delivery)
     session.add(delivery)
-    session.info[WAKE_FLAG] = True
+    notes_of(session).wake = True
     return delivery
 
 
@@ -101,7 +129,7 @@ async def enqueue_once(
             last_error="",
         )
     )
-    session.info[WAKE_FLAG] = True
+    notes_of(session).wake = True
 
 
 async def claim(

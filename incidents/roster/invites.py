@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from incidents import audit
-from incidents.audit import Actor
+from incidents.audit import Actor, ActorSource
 from storage.models import AuditAction, Invite, Person
 
 # Telegram allows 1-64 characters of [A-Za-z0-9_-] in a /start payload; 24 keeps links short
@@ -104,7 +104,7 @@ async def accept(
     session: AsyncSession, code: str, telegram_user_id: int, now: datetime
 ) -> JoinResult:
     """Bind the Telegram account to the invited person, once; refuse everything else."""
-    actor = Actor(telegram_id=telegram_user_id, source="telegram")
+    actor = Actor(telegram_id=telegram_user_id, source=ActorSource.TELEGRAM)
     invite = await session.scalar(select(Invite).where(Invite.code_hash == hash_code(code)))
     bound = await session.scalar(select(Person).where(Person.telegram_user_id == telegram_user_id))
 
@@ -150,7 +150,7 @@ async def accept(
     audit.record(
         session,
         AuditAction.INVITE_ACCEPTED,
-        Actor(person_id=person.id, telegram_id=telegram_user_id, source="telegram"),
+        Actor(person_id=person.id, telegram_id=telegram_user_id, source=ActorSource.TELEGRAM),
         now,
         subject_type="invite",
         subject_id=invite.id,

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from incidents import audit
-from incidents.audit import Actor
+from incidents.audit import Actor, ActorSource
 from storage.dialect import insert_or_ignore
 from storage.models import AuditAction, StrangerContact
 
@@ -53,7 +53,7 @@ async def note_attempt(
         session,
         audit.AuditEntry(
             AuditAction.STRANGER_REFUSED,
-            Actor(telegram_id=telegram_user_id, source="telegram"),
+            Actor(telegram_id=telegram_user_id, source=ActorSource.TELEGRAM),
             now,
             subject_type="telegram_user",
             subject_id=telegram_user_id,

@@ -9,20 +9,14 @@ visible text, so that is the default measure; database columns and feeds count c
 
 from __future__ import annotations
 
-import html
-import re
 import unicodedata
 from enum import Enum
-from html import escape
 
 from incidents.text.rich import Span, Text
 
 TELEGRAM_TEXT_LIMIT = 4096
 TELEGRAM_CAPTION_LIMIT = 1024
 ELLIPSIS = "…"
-_TAG = re.compile(r"<[^>]+>")
-_TAG_SPLIT = re.compile(r"(<[^>]+>)")
-_TAG_NAME = re.compile(r"</?\s*([A-Za-z0-9-]+)")
 
 # Thai vowels written before the consonant they are read after.
 _LEADING_VOWELS = frozenset("เแโใไ")
@@ -46,11 +40,6 @@ def measure(text: str, units: Units = Units.UTF16) -> int:
     if units is Units.CHARACTERS:
         return len(text)
     return len(text.encode("utf-16-le")) // 2
-
-
-def visible_length(text_html: str) -> int:
-    """Length of the text Telegram shows, in UTF-16 code units (how Telegram counts)."""
-    return measure(html.unescape(_TAG.sub("", text_html)))
 
 
 def _joins_previous(char: str, previous: str) -> bool:
@@ -104,48 +93,6 @@ def shorten(text: str, limit: int, *, mark: str = ELLIPSIS, units: Units = Units
     if room < 0:
         return _clean_prefix(mark, limit, units)
     return _clean_prefix(text, room, units) + mark
-
-
-def fit(head: str, body_plain: str, tail: str, limit: int, more: str) -> str:
-    """head + escaped body + tail within `limit` visible characters, cutting the body."""
-    whole = head + escape(body_plain) + tail
-    if visible_length(whole) <= limit:
-        return whole
-    room = limit - visible_length(head + tail)
-    return head + escape(shorten(body_plain, room, mark=ELLIPSIS + more)) + tail
-
-
-def fit_html(text_html: str, limit: int, more: str = "") -> str:
-    """HTML text within `limit` visible characters: cut in its text, never in a tag or entity,
-    with the tags still open at the cut closed after the mark."""
-    if visible_length(text_html) <= limit:
-        return text_html
-    mark = ELLIPSIS + more
-    room = limit - measure(mark)
-    parts: list[str] = []
-    opened: list[str] = []
-    used = 0
-    for token in _TAG_SPLIT.split(text_html):
-        if token.startswith("<"):
-            name = _TAG_NAME.match(token)
-            if name is not None and token.startswith("</"):
-                if opened and opened[-1] == name.group(1):
-                    opened.pop()
-            elif name is not None:
-                opened.append(name.group(1))
-            parts.append(token)
-            continue
-        plain = html.unescape(token)
-        size = measure(plain)
-        if used + size <= room:
-            parts.append(token)
-            used += size
-            continue
-        parts.append(escape(_clean_prefix(plain, max(room - used, 0), Units.UTF16)))
-        break
-    parts.append(escape(mark))
-    parts.extend(f"</{name}>" for name in reversed(opened))
-    return "".join(parts)
 
 
 def fit_text(

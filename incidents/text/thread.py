@@ -1,15 +1,15 @@
 """Thai texts of the conversation after an alert.
 
-What goes out through the outbox is channel-neutral `Text`; the replies and prompts the Telegram
-handlers send themselves are still Telegram HTML (values escaped here)."""
+Every text with formatting is channel-neutral `Text` (the channel renders it); the rest are
+plain strings."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from html import escape
 
+from incidents.policy import Refusal
 from incidents.text import report as r
-from incidents.text.fitting import visible_length
+from incidents.text.fitting import measure
 from incidents.text.labels import STATUS_LABELS
 from incidents.text.rich import Text, b, i
 from storage.models import IncidentStatus, Urgency
@@ -27,25 +27,68 @@ BUTTON_NO_QUESTION = "ส่งคำขอโดยไม่ระบุคำ�
 CHOOSE_INCIDENT = "เลือกเหตุการณ์ที่ต้องการส่งความคืบหน้า"
 NO_OPEN_INCIDENTS = "ไม่มีเหตุการณ์ที่ยังเปิดอยู่"
 NOTHING_FOR_YOU = "ไม่มีเหตุการณ์ที่ยังเปิดอยู่ในหน่วยงานของท่าน"
-ASK_NEWS = (
-    "ส่งความคืบหน้าของ <b>{reference}</b> ได้เลย: ข้อความ รูปภาพ หรือพิกัด "
-    "(ส่งได้หลายรายการ) เสร็จแล้วกด “เสร็จสิ้น”"
-)
+
+
+def ask_news(reference: str) -> Text:
+    """The prompt for news about one incident."""
+    return Text(
+        "ส่งความคืบหน้าของ ",
+        b(reference),
+        " ได้เลย: ข้อความ รูปภาพ หรือพิกัด (ส่งได้หลายรายการ) เสร็จแล้วกด “เสร็จสิ้น”",
+    )
+
+
 NEWS_SENT = "ส่งถึงผู้บริหารแล้ว ส่งเพิ่มได้ หรือกด “เสร็จสิ้น”"
 NEWS_FILES_TOO_MANY = (
     "ส่งไฟล์เป็นความคืบหน้าได้ไม่เกิน {limit} รายการต่อเหตุการณ์ ไฟล์นี้จึงไม่ได้ส่ง "
     "ส่งความคืบหน้าเป็นข้อความหรือพิกัดได้ตามปกติ"
 )
 NEWS_DONE = "เรียบร้อย ขอบคุณสำหรับความคืบหน้า"
-ASK_INSTRUCTION = "พิมพ์ข้อสั่งการสำหรับเหตุ <b>{reference}</b> (ข้อความถัดไปจะถูกส่งถึงผู้รายงาน)"
+
+
+def ask_instruction(reference: str) -> Text:
+    """The prompt for an executive's instruction."""
+    return Text("พิมพ์ข้อสั่งการสำหรับเหตุ ", b(reference), " (ข้อความถัดไปจะถูกส่งถึงผู้รายงาน)")
+
+
 INSTRUCTION_SENT = "ส่งข้อสั่งการถึงผู้รายงานแล้ว"
-ASK_QUESTION = "พิมพ์สิ่งที่ต้องการทราบเพิ่มเติมเกี่ยวกับเหตุ <b>{reference}</b> หรือกดส่งคำขอโดยไม่ระบุคำถาม"
+
+
+def ask_question(reference: str) -> Text:
+    """The prompt for an executive's request for information."""
+    return Text(
+        "พิมพ์สิ่งที่ต้องการทราบเพิ่มเติมเกี่ยวกับเหตุ ",
+        b(reference),
+        " หรือกดส่งคำขอโดยไม่ระบุคำถาม",
+    )
+
+
 REQUEST_SENT = "ส่งคำขอข้อมูลถึงผู้รายงานแล้ว"
-ASK_ANSWER = "พิมพ์ข้อมูลที่ผู้บริหารขอสำหรับเหตุ <b>{reference}</b>"
+
+
+def ask_answer(reference: str) -> Text:
+    """The prompt for the reporter's answer to a request."""
+    return Text("พิมพ์ข้อมูลที่ผู้บริหารขอสำหรับเหตุ ", b(reference))
+
+
 ANSWER_SENT = "ส่งข้อมูลถึงผู้บริหารแล้ว ขอบคุณ"
-ASK_SUMMARY = "พิมพ์สรุปสั้น ๆ เพื่อปิดเหตุการณ์ <b>{reference}</b>"
-CLOSED_OK = "ปิดเหตุการณ์ <b>{reference}</b> แล้ว"
-REOPENED_OK = "เปิดเหตุการณ์ <b>{reference}</b> อีกครั้งแล้ว"
+
+
+def ask_summary(reference: str) -> Text:
+    """The prompt for the closing summary."""
+    return Text("พิมพ์สรุปสั้น ๆ เพื่อปิดเหตุการณ์ ", b(reference))
+
+
+def closed_ok(reference: str) -> Text:
+    """An incident was closed."""
+    return Text("ปิดเหตุการณ์ ", b(reference), " แล้ว")
+
+
+def reopened_ok(reference: str) -> Text:
+    """An incident was opened again."""
+    return Text("เปิดเหตุการณ์ ", b(reference), " อีกครั้งแล้ว")
+
+
 # Ends on the label itself: a word after it ("… แล้ว") doubles the label's own last word.
 STATUS_OK = "บันทึกสถานะใหม่: {status}"
 INSTRUCTION_ACK_OK = "รับทราบข้อสั่งการแล้ว"
@@ -55,13 +98,14 @@ SUMMARY_LIMITS = (5, 1000)
 # As much as one Telegram message carries; longer copies are cut with a pointer to the web.
 INSTRUCTION_LIMITS = (2, 4096)
 
-REFUSALS: dict[str, str] = {
-    "not_found": "ไม่พบเหตุการณ์นี้ หรือท่านไม่มีสิทธิ์เข้าถึง",
-    "not_allowed": "ขออภัย ท่านไม่มีสิทธิ์ดำเนินการนี้กับเหตุการณ์นี้",
-    "not_recipient": "ขออภัย ท่านไม่ได้อยู่ในรายชื่อผู้รับการแจ้งเตือนเหตุนี้ จึงดำเนินการนี้ไม่ได้",
-    "closed": "เหตุการณ์นี้ปิดแล้ว จึงรับความคืบหน้าหรือคำสั่งเพิ่มไม่ได้ หากจำเป็น ผู้บริหารเปิดใหม่ได้",
-    "not_closed": "เหตุการณ์นี้ยังไม่ได้ปิด",
-    "same_status": "เหตุการณ์อยู่ในสถานะนี้อยู่แล้ว",
+# One message per reason a thread or alert action is refused.
+REFUSALS: dict[Refusal, str] = {
+    Refusal.NOT_FOUND: "ไม่พบเหตุการณ์นี้ หรือท่านไม่มีสิทธิ์เข้าถึง",
+    Refusal.NOT_ALLOWED: "ขออภัย ท่านไม่มีสิทธิ์ดำเนินการนี้กับเหตุการณ์นี้",
+    Refusal.NOT_RECIPIENT: ("ขออภัย ท่านไม่ได้อยู่ในรายชื่อผู้รับการแจ้งเตือนเหตุนี้ จึงดำเนินการนี้ไม่ได้"),
+    Refusal.CLOSED: ("เหตุการณ์นี้ปิดแล้ว จึงรับความคืบหน้าหรือคำสั่งเพิ่มไม่ได้ หากจำเป็น ผู้บริหารเปิดใหม่ได้"),
+    Refusal.NOT_CLOSED: "เหตุการณ์นี้ยังไม่ได้ปิด",
+    Refusal.SAME_STATUS: "เหตุการณ์อยู่ในสถานะนี้อยู่แล้ว",
 }
 
 
@@ -131,11 +175,11 @@ def _acknowledgement(status: IncidentStatus, acknowledged: bool) -> str:
 
 def open_list_item(
     reference: str, age: str, urgency: str, status: IncidentStatus, acknowledged: bool, place: str
-) -> str:
+) -> Text:
     """One line of /open (the place already shortened, `age` as from age())."""
     mark = "✅" if acknowledged else "⏳"
     state = _acknowledgement(status, acknowledged)
-    return f"{mark} <b>{escape(reference)}</b> · {urgency} · {state}\n   {escape(place)} · แจ้ง{age}"
+    return Text(f"{mark} ", b(reference), f" · {urgency} · {state}\n   {place} · แจ้ง{age}")
 
 
 def age(created: datetime, now: datetime) -> str:
@@ -158,11 +202,11 @@ def urgency_label(urgency: Urgency) -> str:
 OPEN_MORE = "\n\nและอีก {rest} เหตุการณ์ ดูทั้งหมดได้ที่เว็บบันทึกเหตุการณ์ (/web)"
 
 
-def open_list(items: list[str], limit: int) -> str:
+def open_list(items: list[Text], limit: int) -> Text:
     """/open's items, as many as one message holds, then how many more there are."""
     for count in range(len(items), 0, -1):
         rest = len(items) - count
-        text = "\n".join(items[:count]) + (OPEN_MORE.format(rest=rest) if rest else "")
-        if visible_length(text) <= limit:
+        text = Text.join("\n", items[:count]) + (OPEN_MORE.format(rest=rest) if rest else "")
+        if measure(text.plain()) <= limit:
             return text
-    return OPEN_MORE.format(rest=len(items)).strip()
+    return Text(OPEN_MORE.format(rest=len(items)).strip())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from incidents.text.fitting import TELEGRAM_TEXT_LIMIT, visible_length
+from incidents.text.fitting import TELEGRAM_TEXT_LIMIT, measure
 from storage.models import EventKind, Incident, IncidentEvent
 from tests.support.harness import Harness, button_data
 from tests.support.reporting import ReportAnswers, alerts_in, fill_report, has
@@ -32,11 +32,11 @@ async def test_a_description_as_long_as_one_message_is_kept_whole(bot: Harness):
         incident = await session.scalar(select(Incident))
     assert incident is not None and incident.description == description
     for message in (review, filed):
-        assert visible_length(message.raw_text) <= TELEGRAM_TEXT_LIMIT
+        assert measure(message.text) <= TELEGRAM_TEXT_LIMIT
         assert "… (ข้อความเต็มบันทึกไว้แล้ว)" in message.text
     assert "หากถูกต้อง กด “ยืนยันส่งรายงาน”" in review.text  # the cut leaves the end in place
     assert "… (อ่านต่อในเว็บ)" in alert.text
-    assert visible_length(alert.raw_text) <= TELEGRAM_TEXT_LIMIT
+    assert measure(alert.text) <= TELEGRAM_TEXT_LIMIT
 
 
 async def test_long_news_is_kept_whole_and_cut_to_fit_under_the_alert(bot: Harness):
@@ -61,7 +61,7 @@ async def test_long_news_is_kept_whole_and_cut_to_fit_under_the_alert(bot: Harne
         [shown] = [
             m for m in bot.api.sent_messages(executive.id) if "ความคืบหน้า PCT" in (m.text or "")
         ]
-        assert visible_length(shown.raw_text) <= TELEGRAM_TEXT_LIMIT
+        assert measure(shown.text) <= TELEGRAM_TEXT_LIMIT
         assert shown.text.endswith("… (อ่านต่อในเว็บ)")
 
 

@@ -4,15 +4,8 @@ from __future__ import annotations
 
 import unicodedata
 
-from incidents.text.fitting import (
-    ELLIPSIS,
-    Units,
-    fit,
-    fit_html,
-    measure,
-    shorten,
-    visible_length,
-)
+from incidents.text.fitting import ELLIPSIS, Units, fit_rich, fit_text, measure, shorten
+from incidents.text.rich import Span, Style, Text, b, i
 
 THAI_MARKS = {"Mn", "Mc", "Me"}
 
@@ -96,33 +89,36 @@ def test_an_emoji_keeps_its_modifiers():
     assert cut == "👍🏽" + ELLIPSIS
 
 
-def test_fit_cuts_the_body_with_a_pointer_and_escapes_it():
+def test_fit_text_cuts_the_body_with_a_pointer_and_keeps_head_and_tail():
     body = "น้ำท่วม <สูง> " * 400
 
-    text = fit("<b>หัวเรื่อง</b>\n", body, "\n\nท้าย", 300, " (อ่านต่อในเว็บ)")
+    text = fit_text(Text(b("หัวเรื่อง"), "\n"), body, Text("\n\nท้าย"), 300, " (อ่านต่อในเว็บ)")
 
-    assert visible_length(text) <= 300
-    assert "&lt;สูง&gt;" in text
-    assert text.endswith("… (อ่านต่อในเว็บ)\n\nท้าย")
+    assert measure(text.plain()) <= 300
+    assert "<สูง>" in text.plain()  # the core keeps text as typed; the channel escapes it
+    assert text.plain().startswith("หัวเรื่อง\n")
+    assert text.plain().endswith("… (อ่านต่อในเว็บ)\n\nท้าย")
+    assert next(iter(text)).style is Style.BOLD
 
 
-def test_fit_html_never_breaks_a_tag_or_an_entity_and_closes_what_is_open():
-    text = "<b>ความคืบหน้า</b> จาก นาย ก\n<i>" + "ระดับน้ำ &amp; ฝน " * 300 + "</i>"
+def test_fit_rich_cuts_inside_a_run_and_keeps_the_styles_before_it():
+    text = Text(b("ความคืบหน้า"), " จาก นาย ก\n", i("ระดับน้ำ & ฝน " * 300))
 
-    cut = fit_html(text, 200, " (อ่านต่อในเว็บ)")
+    cut = fit_rich(text, 200, " (อ่านต่อในเว็บ)")
 
-    assert visible_length(cut) <= 200
-    assert cut.startswith("<b>ความคืบหน้า</b>")
-    assert cut.endswith("… (อ่านต่อในเว็บ)</i>")
-    assert "&amp" not in cut.replace("&amp;", "")
+    assert measure(cut.plain()) <= 200
+    spans = list(cut)
+    assert spans[0] == Span("ความคืบหน้า", Style.BOLD)
+    assert spans[-2].style is Style.ITALIC and ends_cleanly(spans[-2].text)
+    assert spans[-1].text == "… (อ่านต่อในเว็บ)"
 
 
 def test_open_list_holds_what_fits_and_says_how_many_more():
     from incidents.text.thread import open_list
 
-    items = [f"<b>PCT-2569-{n:04d}</b> " + "ก" * 200 for n in range(30)]
+    items = [Text(b(f"PCT-2569-{n:04d}"), " " + "ก" * 200) for n in range(30)]
 
-    text = open_list(items, 4096)
+    text = open_list(items, 4096).plain()
 
-    assert visible_length(text) <= 4096
+    assert measure(text) <= 4096
     assert "และอีก" in text and "PCT-2569-0000" in text and "PCT-2569-0029" not in text
