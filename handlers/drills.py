@@ -10,6 +10,7 @@ from handlers import codec
 from handlers.markup import html, keyboard
 from incidents.actions import DrillAction
 from incidents.drills import console
+from incidents.policy import Refusal
 from incidents.text.thread import REFUSALS
 
 
@@ -27,7 +28,7 @@ async def on_drill_button(update: Update, context: AppContext) -> None:
     assert query is not None
     action = codec.decode(query.data or "")
     if not isinstance(action, DrillAction):
-        await query.answer(REFUSALS["not_found"], show_alert=True)
+        await query.answer(REFUSALS[Refusal.NOT_FOUND], show_alert=True)
         return
     screen = await console.press(context.runtime.core, context.require_person(), action)
     await query.answer()
