@@ -4,10 +4,14 @@ acknowledges, the admin gets the drill report; the records leave the drill out b
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from bot import maintenance
 from incidents.drills import ending, service
 from incidents.records import queries, stats
 from incidents.records.filters import DrillFilter, IncidentFilter, Viewer
 from incidents.text import drill as drill_text
+from storage.models import DrillStatus
 from tests.support.harness import Harness, button_data
 from tests.support.reporting import alerts_in, file_report, has
 
@@ -110,3 +114,21 @@ async def test_an_admin_runs_a_drill_from_the_bot(bot: Harness):
     await bot.press(admin, running, button_data(running, "สิ้นสุด"), expect=has("สิ้นสุดการฝึกซ้อมแล้ว"))
     await bot.drain()
     assert (await bot.say(admin, "/drill", expect=has("ยังไม่มีการฝึกซ้อม"))).buttons
+
+
+async def test_the_maintenance_loop_ends_a_drill_on_time_and_reports_to_its_admin(bot: Harness):
+    await bot.join_executives()
+    admin = await bot.join(3001, "ADMIN1")
+    admin_id = (await bot.person("ADMIN1")).id
+    chosen = [(await bot.person("GOV")).id, admin_id]
+    await service.start(bot.runtime.core, "ซ้อม", 30, chosen, started_by=admin_id)
+    await bot.drain()
+
+    await maintenance.run_once(bot.runtime, bot.application.bot)
+    await bot.drain()
+    assert not any("รายงานผลการฝึกซ้อม" in (m.text or "") for m in bot.api.sent_messages(admin.id))
+    await bot.advance(timedelta(minutes=31))
+    await maintenance.run_once(bot.runtime, bot.application.bot)
+    await bot.drain()
+    assert any("รายงานผลการฝึกซ้อม" in (m.text or "") for m in bot.api.sent_messages(admin.id))
+    assert [d.status for d in await service.listing(bot.runtime.core)] == [DrillStatus.ENDED]
