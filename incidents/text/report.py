@@ -300,11 +300,14 @@ def review(view: ReportView, tz: tzinfo) -> Text:
     return _with_description(head, view, tail)
 
 
+NOTIFYING = "ระบบกำลังแจ้งผู้ว่าราชการจังหวัดและรองผู้ว่าราชการจังหวัด"
+
+
 def filed(view: ReportView, tz: tzinfo) -> Text:
     """Told to the reporter once the report is filed."""
     head = Text(
         b(f"✅ ส่งรายงานแล้ว เลขที่ {view.reference or ''}"),
-        "\nระบบกำลังแจ้งผู้ว่าราชการจังหวัดและรองผู้ว่าราชการจังหวัด\n\n",
+        f"\n{drill.NOTIFYING if view.drill else NOTIFYING}\n\n",
         Text.join("\n", summary_lines(view, tz)),
     )
     return _with_description(_drill_marked(head, view), view, Text())

@@ -37,6 +37,7 @@ async def test_a_drill_pages_only_its_participants_and_ends_with_a_report(bot: H
     filed = await file_report(bot, reporter)
     assert REFERENCE in (filed.text or "")
     assert (filed.text or "").startswith(drill_text.MARK)
+    assert drill_text.NOTIFYING in (filed.text or "")
     await bot.drain()
 
     [alert] = alerts_in(bot, governor.id, REFERENCE)
