@@ -7,6 +7,7 @@ from incidents.actions import Button, Buttons, CancelReport, Choose, ConfirmRepo
 from incidents.provinces import ProvinceData
 from incidents.reports.draft import EDITABLE, DraftData
 from incidents.reports.steps import BACK_TO_REVIEW, OFFSETS_MINUTES
+from incidents.text import drill as drill_text
 from incidents.text import report as t
 from storage.models import Category, ReportStep, Urgency
 
@@ -27,7 +28,10 @@ def step_buttons(
     rows: list[tuple[Button, ...]] = []
     match step:
         case ReportStep.DRILL:
-            rows = [(choice(t.BUTTON_DRILL, "drill"),), (choice(t.BUTTON_REAL, "real"),)]
+            rows = [
+                (choice(drill_text.BUTTON_DRILL, "drill"),),
+                (choice(drill_text.BUTTON_REAL, "real"),),
+            ]
         case ReportStep.CATEGORY:
             rows = _rows([choice(t.CATEGORY_LABELS[c], c.value) for c in Category], 2)
         case ReportStep.URGENCY:
@@ -86,7 +90,7 @@ def labels_for(step: ReportStep, province: ProvinceData) -> dict[str, str]:
     """Button labels a reporter might type instead of pressing, by choice key."""
     match step:
         case ReportStep.DRILL:
-            return {"drill": t.BUTTON_DRILL, "real": t.BUTTON_REAL}
+            return {"drill": drill_text.BUTTON_DRILL, "real": drill_text.BUTTON_REAL}
         case ReportStep.CATEGORY:
             return {c.value: t.CATEGORY_LABELS[c] for c in Category}
         case ReportStep.URGENCY:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, tzinfo
 
+from incidents.text.rich import Text
 from incidents.thaidate import format_datetime
 
 # The one line that leads every message, page, export row and CAP of a drill incident.
@@ -15,9 +16,21 @@ NO_PARTICIPANTS = "ยังไม่ได้เลือกผู้เข้�
 UNKNOWN_SCENARIO = "ไม่พบสถานการณ์จำลอง {key}"
 NO_REPORTER = "สถานการณ์จำลองต้องมีผู้รายงานเหตุที่เข้าร่วมการฝึกซ้อม"
 
+# The report conversation's drill step (incidents/reports/steps.py), and its buttons.
+PROMPT = (
+    "🧪 ขณะนี้มีการฝึกซ้อม",
+    "เหตุที่จะแจ้งนี้เป็นการฝึกซ้อม หรือเหตุจริง หากเป็นเหตุจริง กด “เหตุจริง” ระบบจะแจ้งผู้บริหารทุกคนตามปกติ",
+)
+BUTTON_DRILL = "🧪 การฝึกซ้อม"
+BUTTON_REAL = "🚨 เหตุจริง"
 NOTIFYING = "ระบบกำลังแจ้งเฉพาะผู้เข้าร่วมการฝึกซ้อม"
 NEVER = "ยังไม่ได้รับ"
 NOT_ACKNOWLEDGED = "ยังไม่รับทราบ"
+
+
+def marked(text: Text, drill: bool) -> Text:
+    """A drill's text (a report's review or receipt) leads with the drill mark."""
+    return Text(MARK, "\n", text) if drill else text
 
 
 def started(title: str, ends_at: datetime, tz: tzinfo, people: int) -> str:

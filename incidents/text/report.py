@@ -65,9 +65,6 @@ OFFSET_LABELS: dict[int, str] = {
     360: "6 ชั่วโมงที่แล้ว",
 }
 
-BUTTON_DRILL = "🧪 การฝึกซ้อม"
-BUTTON_REAL = "🚨 เหตุจริง"
-
 STEP_NAMES: dict[ReportStep, str] = {
     ReportStep.CATEGORY: "ประเภทเหตุ",
     ReportStep.URGENCY: "ความเร่งด่วน",
@@ -86,10 +83,7 @@ FOOTER = Text("\n\n", i("พิมพ์ /cancel เพื่อยกเลิ�
 
 # Each step's title and question; {today} and {yesterday_be} are filled in with dates.
 PROMPTS: dict[ReportStep, tuple[str, str | Text]] = {
-    ReportStep.DRILL: (
-        "🧪 ขณะนี้มีการฝึกซ้อม",
-        "เหตุที่จะแจ้งนี้เป็นการฝึกซ้อม หรือเหตุจริง หากเป็นเหตุจริง กด “เหตุจริง” ระบบจะแจ้งผู้บริหารทุกคนตามปกติ",
-    ),
+    ReportStep.DRILL: drill.PROMPT,
     ReportStep.CATEGORY: ("แจ้งเหตุ ขั้นที่ 1", "เหตุที่เกิดเป็นเหตุประเภทใด"),
     ReportStep.URGENCY: ("ความเร่งด่วน", "เลือกระดับความเร่งด่วนของเหตุนี้"),
     ReportStep.DDPM_LEVEL: (
@@ -295,7 +289,7 @@ def _with_description(head: Text, view: ReportView, tail: Text) -> Text:
 def review(view: ReportView, tz: tzinfo) -> Text:
     """The review before confirming."""
     head = Text(b("ตรวจสอบรายงานก่อนส่ง"), "\n\n", Text.join("\n", summary_lines(view, tz)))
-    head = _drill_marked(head, view)
+    head = drill.marked(head, view.drill)
     tail = Text("\n\nหากถูกต้อง กด “ยืนยันส่งรายงาน” หรือกดแก้ไขรายการที่ต้องการ")
     return _with_description(head, view, tail)
 
@@ -310,12 +304,7 @@ def filed(view: ReportView, tz: tzinfo) -> Text:
         f"\n{drill.NOTIFYING if view.drill else NOTIFYING}\n\n",
         Text.join("\n", summary_lines(view, tz)),
     )
-    return _with_description(_drill_marked(head, view), view, Text())
-
-
-def _drill_marked(text: Text, view: ReportView) -> Text:
-    """A drill's review or receipt leads with the drill mark."""
-    return Text(drill.MARK, "\n", text) if view.drill else text
+    return _with_description(drill.marked(head, view.drill), view, Text())
 
 
 def edit_prompt(step: ReportStep, now: datetime, tz: tzinfo) -> Text:
