@@ -1,4 +1,5 @@
-"""Work done on a timer: expiring abandoned drafts and forgetting old update ids."""
+"""Work done on a timer: expiring abandoned drafts, ending drills past their end time, and
+forgetting old update ids."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from telegram.error import TelegramError
 
 from bot.runtime import Runtime
 from incidents import updates
+from incidents.drills import ending as drill_ending
 from incidents.records import signin
 from incidents.reports import drafting
 from incidents.text import report as report_texts
@@ -38,6 +40,8 @@ async def expire_drafts(runtime: Runtime, bot: Bot) -> int:
 async def run_once(runtime: Runtime, bot: Bot) -> None:
     """One round of every periodic job."""
     await expire_drafts(runtime, bot)
+    for drill_id in await drill_ending.end_due(runtime.core):
+        log.info("drill %s ended at its end time", drill_id)
     async with runtime.db.write() as session:
         await updates.prune(session, runtime.clock.now())
         await signin.prune(session, runtime.clock.now())

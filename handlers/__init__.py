@@ -8,6 +8,7 @@ from handlers import (
     access,
     alerts,
     dedupe,
+    drills,
     errors,
     fallback,
     info,
@@ -30,6 +31,7 @@ def register_all(application: Application) -> None:  # type: ignore[type-arg]
     start.register(application)
     info.register(application)
     web.register(application)
+    drills.register(application)
     alerts.register(application)
     report.register(application)
     thread.register(application)

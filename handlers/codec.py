@@ -11,6 +11,7 @@ Bot API allows 64 bytes) and stable, so buttons on messages sent long ago still 
     t|<incident id>|<verb>           the thread (t|<id>|st:<status> sets a status)
     i|<instruction id>               acknowledge an instruction
     q|<request id>                   answer a request for information
+    d|start|<group>|<minutes>        start a drill (admins)   d|end|<id>, d|report|<id>
 """
 
 from __future__ import annotations
@@ -28,6 +29,9 @@ from incidents.actions import (
     CancelReport,
     Choose,
     ConfirmReport,
+    DrillAction,
+    DrillGroup,
+    DrillVerb,
     EditField,
     ThreadAction,
     ThreadVerb,
@@ -45,6 +49,7 @@ _PREFIXES: dict[type, str] = {
     ThreadAction: "t",
     AcknowledgeInstruction: "i",
     AnswerRequest: "q",
+    DrillAction: "d",
 }
 
 
@@ -70,6 +75,11 @@ def encode(action: ButtonAction) -> str:
             data = f"i|{instruction_id}"
         case AnswerRequest(request_id=request_id):
             data = f"q|{request_id}"
+        case DrillAction(verb=DrillVerb.START, group=group, minutes=minutes):
+            assert group is not None and minutes is not None
+            data = f"d|start|{group.value}|{minutes}"
+        case DrillAction(verb=verb, drill_id=drill_id):
+            data = f"d|{verb.value}|{drill_id}"
     assert len(data.encode("utf-8")) <= MAX_BYTES, data
     return data
 
@@ -95,6 +105,12 @@ def decode(data: str) -> ButtonAction | None:
                 return AcknowledgeInstruction(instruction_id=int(number))
             case ["q", number] if _ID.match(number):
                 return AnswerRequest(request_id=int(number))
+            case ["d", "start", group, minutes] if _ID.match(minutes):
+                return DrillAction(
+                    verb=DrillVerb.START, group=DrillGroup(group), minutes=int(minutes)
+                )
+            case ["d", verb, number] if _ID.match(number) and verb != "start":
+                return DrillAction(verb=DrillVerb(verb), drill_id=int(number))
     except (ValueError, ValidationError):
         return None
     return None

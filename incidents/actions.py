@@ -106,6 +106,32 @@ class AnswerRequest(_Action):
     request_id: int
 
 
+# ---------------------------------------------------------------- drills (admins)
+class DrillVerb(StrEnum):
+    """What a button of the /drill console does."""
+
+    START = "start"
+    END = "end"
+    REPORT = "report"
+
+
+class DrillGroup(StrEnum):
+    """Who a drill started from the bot takes part."""
+
+    EVERYONE = "all"  # every active person on the roster
+    EXECUTIVES = "exec"  # the executives and admins only
+
+
+class DrillAction(_Action):
+    """A button of the /drill console: start (a group, for some minutes), end, report."""
+
+    kind: Literal["drill"] = "drill"
+    verb: DrillVerb
+    group: DrillGroup | None = None
+    minutes: int | None = None
+    drill_id: int | None = None
+
+
 ButtonAction: TypeAlias = Annotated[
     Choose
     | EditField
@@ -114,7 +140,8 @@ ButtonAction: TypeAlias = Annotated[
     | AlertAction
     | ThreadAction
     | AcknowledgeInstruction
-    | AnswerRequest,
+    | AnswerRequest
+    | DrillAction,
     Field(discriminator="kind"),
 ]
 ACTIONS: TypeAdapter[ButtonAction] = TypeAdapter(ButtonAction)

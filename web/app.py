@@ -18,7 +18,7 @@ from incidents.core import Core
 from incidents.text.web import BAD_REQUEST, HTTP_ERRORS
 from web import templating
 from web.phones import Phones
-from web.routes import incidents, reports, sandbox, sandbox_api, signin
+from web.routes import drills, incidents, reports, sandbox, sandbox_api, signin
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
@@ -114,6 +114,7 @@ def create_app(
         *signin.routes,
         *incidents.routes,
         *reports.routes,
+        *drills.routes,
         *(sandbox.routes + sandbox_api.routes if in_sandbox else []),
         Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
     ]

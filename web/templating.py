@@ -12,6 +12,7 @@ from starlette.templating import Jinja2Templates
 
 from incidents.records.dates import day_entry
 from incidents.text import ROLE_NAMES
+from incidents.text.drill import MARK as DRILL_MARK
 from incidents.text.labels import STATUS_LABELS, UNKNOWN, count_text
 from incidents.text.report import CATEGORY_LABELS, DDPM_LABELS, URGENCY_LABELS
 from incidents.text.sandbox import BANNER as SANDBOX_BANNER
@@ -22,6 +23,7 @@ from incidents.text.web import (
     AUDIT_LABELS,
     DAY_PLACEHOLDER,
     DELIVERY_LABELS,
+    DRILL_FILTER_LABELS,
     EVENT_LABELS,
     FIELD_LABELS,
     FILTER_LABELS,
@@ -104,6 +106,8 @@ def build(tz: tzinfo, *, sandbox: bool = False) -> Jinja2Templates:
         STATUS_LABELS=STATUS_LABELS,
         AUDIT_LABELS=AUDIT_LABELS,
         FILTER_LABELS=FILTER_LABELS,
+        DRILL_FILTER_LABELS=DRILL_FILTER_LABELS,
+        DRILL_MARK=DRILL_MARK,
         SORT_LABELS=SORT_LABELS,
         ORDER_LABELS=ORDER_LABELS,
         DAY_PLACEHOLDER=DAY_PLACEHOLDER,

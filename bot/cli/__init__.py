@@ -9,6 +9,7 @@ from __future__ import annotations
 import click
 
 from bot.cli.database import db
+from bot.cli.drill import drill_group
 from bot.cli.roster import roster_group
 from bot.cli.sandbox import sandbox
 from bot.cli.serve import run
@@ -23,3 +24,4 @@ main.add_command(run)
 main.add_command(db)
 main.add_command(roster_group)
 main.add_command(sandbox)
+main.add_command(drill_group)

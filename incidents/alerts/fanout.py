@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from incidents.alerts import recipients
 from incidents.config import Rules
+from incidents.drills import series
 from incidents.outbox import queue as outbox
 from incidents.roster import people as roster
 from incidents.text import alert as t
@@ -32,6 +33,10 @@ async def on_filed(
     incident = await session.get_one(Incident, event.incident_id)
     now = event.at
     executives = await recipients.executives(session, province_id)
+    # A drill's incident pages its participants only: never anyone else, nor the war room.
+    allowed = await series.pageable(session, incident)
+    if allowed is not None:
+        executives = [p for p in executives if p.id in allowed]
     joined = [p for p in executives if p.telegram_user_id is not None]
     missing = [p for p in executives if p.telegram_user_id is None]
     for person in joined:
@@ -45,7 +50,7 @@ async def on_filed(
             now,
             send_now=send_now,
         )
-    if rules.war_room_chat_id is not None:
+    if rules.war_room_chat_id is not None and allowed is None:
         await recipients.alert_chat(
             session,
             incident,
@@ -68,7 +73,11 @@ async def on_filed(
     if missing:
         names = [f"{p.name} ({p.position})" for p in missing]
         await recipients.notify_admins(
-            session, province_id, t.executives_not_joined(incident.reference, names), now
+            session,
+            province_id,
+            t.executives_not_joined(incident.reference, names),
+            now,
+            only=allowed,
         )
     incident.next_reminder_at = now + rules.ack_deadline(incident.urgency)
     incident.reminder_round = 0

@@ -128,9 +128,14 @@ async def notify_admins(
     text: Text,
     now: datetime,
     exclude_chat: int | None = None,
+    *,
+    only: set[int] | None = None,
 ) -> None:
-    """Queue a notice to every admin who has joined."""
+    """Queue a notice to every admin who has joined (of `only`, when given: a drill's
+    participants)."""
     for admin in await roster.reachable_with_role(session, province_id, Role.ADMIN):
+        if only is not None and admin.id not in only:
+            continue
         if admin.telegram_user_id is not None and admin.telegram_user_id != exclude_chat:
             outbox.enqueue(
                 session,

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from incidents.alerts import recipients
 from incidents.config import Rules
+from incidents.drills import series
 from incidents.events import EventBus
 from incidents.outbox.params import DeliveryParams
 from incidents.text import alert as t
@@ -89,7 +90,11 @@ async def _fire_round(
     if round_no >= rules.escalation_max_rounds:
         incident.next_reminder_at = None
         await recipients.notify_admins(
-            session, province_id, t.unacknowledged_to_admins(incident.reference, round_no), now
+            session,
+            province_id,
+            t.unacknowledged_to_admins(incident.reference, round_no),
+            now,
+            only=await series.pageable(session, incident),
         )
     else:
         incident.next_reminder_at = incident.created_at + deadline * (round_no + 1)
@@ -112,6 +117,7 @@ async def _escalate(
 ) -> list[str]:
     """Alert the escalation contacts who have not had this incident yet."""
     have = {r.chat_id for r in had}
+    allowed = await series.pageable(session, incident)
     added: list[str] = []
     intro = t.escalation_intro(incident, minutes)
     for roster_id in rules.escalation_roster_ids:
@@ -127,6 +133,8 @@ async def _escalate(
             continue
         if person.telegram_user_id in have:
             continue
+        if allowed is not None and person.id not in allowed:
+            continue  # a drill never pages anyone outside it
         await recipients.alert_chat(
             session,
             incident,

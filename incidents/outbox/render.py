@@ -18,6 +18,7 @@ from incidents.actions import AlertAction, AlertVerb, Button, Buttons
 from incidents.outbox import params as outbox_params
 from incidents.outbox.params import DeliveryParams
 from incidents.text import alert as t
+from incidents.text import drill as drill_text
 from incidents.text.fitting import (
     TELEGRAM_CAPTION_LIMIT,
     TELEGRAM_TEXT_LIMIT,
@@ -94,7 +95,21 @@ class Renderer:
         self.public_base_url = public_base_url.rstrip("/")
 
     async def render(self, session: AsyncSession, delivery: Delivery) -> Rendered | None:
-        """The call for a delivery, or None when there is nothing to send any more."""
+        """The call for a delivery, or None when there is nothing to send any more. Every text
+        about a drill's incident leads with the drill mark (the alert puts it in itself)."""
+        rendered = await self._render(session, delivery)
+        if (
+            rendered is not None
+            and rendered.method in (Method.TEXT, Method.EDIT_TEXT)
+            and delivery.incident_id is not None
+            and delivery.kind not in (DeliveryKind.ALERT, DeliveryKind.ALERT_EDIT)
+        ):
+            incident = await session.get_one(Incident, delivery.incident_id)
+            if incident.drill_id is not None:
+                rendered.text = Text(drill_text.MARK, "\n", rendered.text)
+        return rendered
+
+    async def _render(self, session: AsyncSession, delivery: Delivery) -> Rendered | None:
         match delivery.kind:
             case DeliveryKind.ALERT | DeliveryKind.ALERT_EDIT:
                 return await self._alert(session, delivery)
@@ -159,6 +174,8 @@ class Renderer:
         extra = t.attachments_line(
             photos, len(incident.attachments) - photos, incident.latitude is not None
         )
+        if incident.drill_id is not None:
+            intro = Text(drill_text.MARK, "\n", intro) if intro else Text(drill_text.MARK)
         limit = TELEGRAM_TEXT_LIMIT - (measure(intro.plain()) + 2 if intro else 0)
         text = t.alert(incident, self.tz, status, extra, limit)
         if intro:

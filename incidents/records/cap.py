@@ -22,6 +22,7 @@ import xml.etree.ElementTree as ET
 from datetime import datetime, tzinfo
 from urllib.parse import urlsplit
 
+from incidents.text import drill as drill_text
 from incidents.text.fitting import Units, shorten
 from incidents.text.report import CATEGORY_LABELS
 from storage.models import Category, Incident, IncidentStatus, Urgency
@@ -114,10 +115,13 @@ def to_cap(
     _add(alert, "identifier", incident.reference)
     _add(alert, "sender", sender_of(public_base_url, province_key))
     _add(alert, "sent", cap_time(incident.created_at, tz))
-    _add(alert, "status", "Actual")
+    drill = incident.drill_id is not None
+    _add(alert, "status", "Exercise" if drill else "Actual")
     _add(alert, "msgType", "Alert")
     _add(alert, "scope", "Restricted")
     _add(alert, "restriction", RESTRICTION)
+    if drill:
+        _add(alert, "note", drill_text.MARK)
     _add(alert, "incidents", incident.reference)
 
     info = ET.SubElement(alert, f"{{{CAP_NS}}}info")
@@ -132,6 +136,8 @@ def to_cap(
     _add(info, "onset", cap_time(incident.occurred_at, tz))
     _add(info, "senderName", f"{incident.agency_name} จังหวัด{province_name}")
     headline = f"{CATEGORY_LABELS[incident.category]} อ.{district_name} {incident.place}"
+    if drill:
+        headline = f"{drill_text.MARK} {headline}"
     _add(info, "headline", shorten(headline, 160, units=Units.CHARACTERS))
     _add(info, "description", incident.description)
     if public_base_url:

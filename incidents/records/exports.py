@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from incidents.records.queries import ExportRow
+from incidents.text import drill as drill_text
 from incidents.text.labels import STATUS_LABELS
 from incidents.text.report import CATEGORY_LABELS, URGENCY_LABELS
 from incidents.text.web import FIELD_LABELS, ISO_COLUMN, instruction_line
@@ -36,7 +37,7 @@ class ExportedInstruction(BaseModel):
 
 class ExportedIncident(BaseModel):
     """One incident as exports carry it (JSON keys; CSV columns in the same order, each time
-    also as ISO 8601 beside its Thai form)."""
+    also as ISO 8601 beside its Thai form). A drill's incident carries the drill mark."""
 
     reference: str
     occurred_at: datetime
@@ -66,12 +67,16 @@ class ExportedIncident(BaseModel):
     closed_by: str | None
     close_summary: str | None
     instructions: list[ExportedInstruction]
+    # The drill mark for a drill's incident, else empty (last, so the columns before it stay
+    # where spreadsheets and scripts expect them).
+    drill: str = ""
 
     @classmethod
     def of(cls, row: ExportRow) -> ExportedIncident:
         """From an export row."""
         i = row.incident
         return cls(
+            drill=drill_text.MARK if i.drill_id is not None else "",
             reference=i.reference,
             occurred_at=i.occurred_at,
             reported_at=i.created_at,
@@ -139,6 +144,7 @@ _COLUMNS = (
     "closed_at",
     "closed_by",
     "close_summary",
+    "drill",
 )
 CSV_HEADER = tuple(
     label

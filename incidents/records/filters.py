@@ -89,6 +89,15 @@ SORT_COLUMNS: dict[SortKey, Any] = {
 }
 
 
+class DrillFilter(StrEnum):
+    """Whether drill incidents (การฝึกซ้อม) are in the list, statistics and exports: left out
+    unless asked for."""
+
+    EXCLUDE = "exclude"
+    INCLUDE = "include"
+    ONLY = "only"
+
+
 def like_pattern(text: str) -> str:
     """`%text%` with LIKE's own wildcards escaped (the escape character is a backslash)."""
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -107,6 +116,7 @@ class IncidentFilter(BaseModel):
     urgency: Urgency | None = None
     status: IncidentStatus | None = None
     q: str = Field(default="", max_length=MAX_QUERY_LENGTH)
+    drills: DrillFilter = DrillFilter.EXCLUDE
     sort: SortKey = SortKey.OCCURRED
     order: SortOrder = SortOrder.DESC
     page: int = Field(default=1, ge=1, le=1_000_000)
@@ -139,6 +149,10 @@ class IncidentFilter(BaseModel):
     def conditions(self, tz: tzinfo, search: TextSearch) -> list[ColumnElement[bool]]:
         """SQL conditions for the filters (not the viewer's visibility, not the page)."""
         found: list[ColumnElement[bool]] = []
+        if self.drills is DrillFilter.EXCLUDE:
+            found.append(Incident.drill_id.is_(None))
+        elif self.drills is DrillFilter.ONLY:
+            found.append(Incident.drill_id.is_not(None))
         if self.date_from is not None:
             found.append(Incident.occurred_at >= _local_midnight(self.date_from, tz))
         if self.date_to is not None:

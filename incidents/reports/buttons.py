@@ -7,6 +7,7 @@ from incidents.actions import Button, Buttons, CancelReport, Choose, ConfirmRepo
 from incidents.provinces import ProvinceData
 from incidents.reports.draft import EDITABLE, DraftData
 from incidents.reports.steps import BACK_TO_REVIEW, OFFSETS_MINUTES
+from incidents.text import drill as drill_text
 from incidents.text import report as t
 from storage.models import Category, ReportStep, Urgency
 
@@ -26,6 +27,11 @@ def step_buttons(
 
     rows: list[tuple[Button, ...]] = []
     match step:
+        case ReportStep.DRILL:
+            rows = [
+                (choice(drill_text.BUTTON_DRILL, "drill"),),
+                (choice(drill_text.BUTTON_REAL, "real"),),
+            ]
         case ReportStep.CATEGORY:
             rows = _rows([choice(t.CATEGORY_LABELS[c], c.value) for c in Category], 2)
         case ReportStep.URGENCY:
@@ -83,6 +89,8 @@ def review_buttons(token: str, data: DraftData) -> Buttons:
 def labels_for(step: ReportStep, province: ProvinceData) -> dict[str, str]:
     """Button labels a reporter might type instead of pressing, by choice key."""
     match step:
+        case ReportStep.DRILL:
+            return {"drill": drill_text.BUTTON_DRILL, "real": drill_text.BUTTON_REAL}
         case ReportStep.CATEGORY:
             return {c.value: t.CATEGORY_LABELS[c] for c in Category}
         case ReportStep.URGENCY:

@@ -11,6 +11,7 @@ from storage.models import Category, ReportStep, Urgency
 # The order of questions; DDPM_LEVEL is asked only for disasters, LOCATION_CONFIRM only when a
 # pin falls outside the province, REVIEW when everything has an answer.
 ORDER: tuple[ReportStep, ...] = (
+    ReportStep.DRILL,
     ReportStep.CATEGORY,
     ReportStep.URGENCY,
     ReportStep.DDPM_LEVEL,
@@ -25,7 +26,7 @@ ORDER: tuple[ReportStep, ...] = (
 )
 
 # Fields a reporter may change from the review, in the order the review lists them.
-EDITABLE: tuple[ReportStep, ...] = ORDER
+EDITABLE: tuple[ReportStep, ...] = tuple(s for s in ORDER if s is not ReportStep.DRILL)
 
 
 class DraftData(BaseModel):
@@ -55,10 +56,19 @@ class DraftData(BaseModel):
     damage_answered: bool = False
     attachments_done: bool = False
     last_media_group: str | None = None
+    # Filed as a drill's incident (การฝึกซ้อม) only when set to a drill the reporter takes part
+    # in and still running; otherwise, and whenever unclear, the report is real.
+    drill_id: int | None = None
+    # The running drill the reporter took part in when the draft was opened: the DRILL step
+    # asks whether this report belongs to it.
+    drill_offered: int | None = None
+    drill_answered: bool = False
 
     def answered(self, step: ReportStep) -> bool:
         """Whether the step has its answer (or does not apply)."""
         match step:
+            case ReportStep.DRILL:
+                return self.drill_offered is None or self.drill_answered
             case ReportStep.CATEGORY:
                 return self.category is not None
             case ReportStep.URGENCY:

@@ -11,6 +11,7 @@ from enum import StrEnum
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from incidents.drills import series
 from incidents.events import EventBus
 from incidents.reports.draft import DraftData
 from incidents.thaidate import be_year
@@ -96,12 +97,14 @@ async def open_or_start(
     existing, expired = await live_draft(session, person.id, now, ttl)
     if existing is not None:
         return existing, Opened.CONTINUED
+    drill = await series.drill_of(session, person)
+    data = DraftData(drill_offered=drill.id if drill is not None else None)
     draft = ReportDraft(
         person_id=person.id,
         token=secrets.token_hex(4),
         status=DraftStatus.OPEN,
-        step=ReportStep.CATEGORY,
-        data=DraftData().model_dump(mode="json"),
+        step=data.next_step(),
+        data=data.model_dump(mode="json"),
         created_at=now,
         updated_at=now,
         attachments=[],
@@ -189,9 +192,17 @@ async def file(
 
     province = await session.get_one(Province, person.province_id)
     year = be_year(now.astimezone(tz).date())
-    sequence = await next_sequence(session, province.id, year)
+    drill = await _drill_filed_in(session, draft.person, data)
+    if drill is None:
+        sequence = await next_sequence(session, province.id, year)
+        reference = f"{province.reference_prefix}-{year}-{sequence:04d}"
+    else:
+        number = await series.next_sequence(session, province.id, year)
+        sequence, reference = -number, series.reference(province.reference_prefix, year, number)
     # The draft's own (session-bound) person, so relationships need no further loading.
     incident = _incident_from(data, draft.person, province, year, sequence, now)
+    incident.reference = reference
+    incident.drill_id = drill
     incident.attachments = list(draft.attachments)
     session.add(incident)
     draft.status = DraftStatus.FILED
@@ -209,6 +220,15 @@ async def file(
     return FileResult(FileOutcome.FILED, incident)
 
 
+async def _drill_filed_in(session: AsyncSession, person: Person, data: DraftData) -> int | None:
+    """The drill this report is filed in: only the one it names, if the reporter takes part
+    in it and it is still running. Anything else files a real incident."""
+    if data.drill_id is None:
+        return None
+    drill = await series.drill_of(session, person)
+    return drill.id if drill is not None and drill.id == data.drill_id else None
+
+
 def _incident_from(
     data: DraftData, person: Person, province: Province, year: int, sequence: int, now: datetime
 ) -> Incident:
@@ -219,7 +239,6 @@ def _incident_from(
         district=district,
         reporter=person,
         province_id=province.id,
-        reference=f"{province.reference_prefix}-{year}-{sequence:04d}",
         year_be=year,
         sequence=sequence,
         category=data.category,

@@ -47,6 +47,10 @@ def choose(
     new = _copy(data)
     try:
         match step:
+            case ReportStep.DRILL:
+                # Only an explicit "drill" marks the report; anything else is a real incident.
+                new.drill_id = new.drill_offered if value == "drill" else None
+                new.drill_answered = True
             case ReportStep.CATEGORY:
                 new.category = Category(value)
                 if not new.category.is_disaster:

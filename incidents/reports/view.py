@@ -36,6 +36,8 @@ class ReportView:
     reporter_position: str | None = None
     agency_name: str | None = None
     reporter_phone: str | None = None
+    # A drill's report (chosen at the drill step) or incident: shown with the drill mark.
+    drill: bool = False
 
     @classmethod
     def of_draft(cls, data: DraftData, province: ProvinceData, attachments: int) -> ReportView:
@@ -59,6 +61,7 @@ class ReportView:
             impact_answered=data.impact_answered,
             damage_note=data.damage_note,
             attachment_count=attachments,
+            drill=data.drill_id is not None,
         )
 
     @classmethod
@@ -87,4 +90,5 @@ class ReportView:
             reporter_position=incident.reporter_position,
             agency_name=incident.agency_name,
             reporter_phone=incident.reporter_phone,
+            drill=incident.drill_id is not None,
         )

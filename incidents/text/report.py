@@ -6,6 +6,7 @@ from datetime import datetime, timedelta, tzinfo
 
 from incidents.reports.parsing import InputProblem
 from incidents.reports.view import ReportView
+from incidents.text import drill
 from incidents.text.fitting import TELEGRAM_TEXT_LIMIT, fit_text
 from incidents.text.labels import UNKNOWN, count_text
 from incidents.text.rich import Text, b, code, i
@@ -82,6 +83,7 @@ FOOTER = Text("\n\n", i("พิมพ์ /cancel เพื่อยกเลิ�
 
 # Each step's title and question; {today} and {yesterday_be} are filled in with dates.
 PROMPTS: dict[ReportStep, tuple[str, str | Text]] = {
+    ReportStep.DRILL: drill.PROMPT,
     ReportStep.CATEGORY: ("แจ้งเหตุ ขั้นที่ 1", "เหตุที่เกิดเป็นเหตุประเภทใด"),
     ReportStep.URGENCY: ("ความเร่งด่วน", "เลือกระดับความเร่งด่วนของเหตุนี้"),
     ReportStep.DDPM_LEVEL: (
@@ -287,18 +289,22 @@ def _with_description(head: Text, view: ReportView, tail: Text) -> Text:
 def review(view: ReportView, tz: tzinfo) -> Text:
     """The review before confirming."""
     head = Text(b("ตรวจสอบรายงานก่อนส่ง"), "\n\n", Text.join("\n", summary_lines(view, tz)))
+    head = drill.marked(head, view.drill)
     tail = Text("\n\nหากถูกต้อง กด “ยืนยันส่งรายงาน” หรือกดแก้ไขรายการที่ต้องการ")
     return _with_description(head, view, tail)
+
+
+NOTIFYING = "ระบบกำลังแจ้งผู้ว่าราชการจังหวัดและรองผู้ว่าราชการจังหวัด"
 
 
 def filed(view: ReportView, tz: tzinfo) -> Text:
     """Told to the reporter once the report is filed."""
     head = Text(
         b(f"✅ ส่งรายงานแล้ว เลขที่ {view.reference or ''}"),
-        "\nระบบกำลังแจ้งผู้ว่าราชการจังหวัดและรองผู้ว่าราชการจังหวัด\n\n",
+        f"\n{drill.NOTIFYING if view.drill else NOTIFYING}\n\n",
         Text.join("\n", summary_lines(view, tz)),
     )
-    return _with_description(head, view, Text())
+    return _with_description(drill.marked(head, view.drill), view, Text())
 
 
 def edit_prompt(step: ReportStep, now: datetime, tz: tzinfo) -> Text:

@@ -7,7 +7,7 @@ Telegram adapter renders the /web reply.
 from __future__ import annotations
 
 from incidents.audit import ActorSource
-from incidents.records.filters import SortKey, SortOrder
+from incidents.records.filters import DrillFilter, SortKey, SortOrder
 from incidents.text.rich import Text, b, link
 from storage.models import (
     AttachmentKind,
@@ -74,12 +74,14 @@ AUDIT_LABELS: dict[AuditAction, str] = {
     AuditAction.WEB_STATISTICS_VIEWED: "ดูสถิติ",
     AuditAction.WEB_EXPORTED: "ส่งออกข้อมูล",
     AuditAction.WEB_AUDIT_VIEWED: "ดูบันทึกการใช้งาน",
+    AuditAction.WEB_DRILL_VIEWED: "ดูรายงานผลการฝึกซ้อม",
     AuditAction.WEB_ACCESS_REFUSED: "ปฏิเสธการเข้าถึงข้อมูลในเว็บ",
 }
 
 # An incident's fields, as its page labels them and the CSV export names its columns (keys
 # are the JSON export's), in the bot's words (its report review says the same).
 FIELD_LABELS: dict[str, str] = {
+    "drill": "การฝึกซ้อม",
     "reference": "เลขที่",
     "occurred_at": "เวลาเกิดเหตุ",
     "reported_at": "เวลารับแจ้ง",
@@ -220,6 +222,13 @@ FILTER_LABELS: dict[str, str] = {
     "sort": "เรียงตาม",
     "order": "ลำดับ",
     "page": "หน้า",
+    "drills": "การฝึกซ้อม",
+}
+
+DRILL_FILTER_LABELS: dict[DrillFilter, str] = {
+    DrillFilter.EXCLUDE: "ไม่รวมการฝึกซ้อม",
+    DrillFilter.INCLUDE: "รวมการฝึกซ้อม",
+    DrillFilter.ONLY: "เฉพาะการฝึกซ้อม",
 }
 DAY_FILTERS = ("date_from", "date_to")
 

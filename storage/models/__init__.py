@@ -3,6 +3,7 @@
 from storage.models.alerts import AlertRecipient, Delivery
 from storage.models.audit import AuditAction, AuditEvent
 from storage.models.base import Base, UTCDateTime
+from storage.models.drill import Drill, DrillParticipant, DrillSequence, DrillStatus
 from storage.models.enums import (
     AttachmentKind,
     Category,
@@ -53,6 +54,10 @@ __all__ = [
     "DeliveryStatus",
     "District",
     "DraftStatus",
+    "Drill",
+    "DrillParticipant",
+    "DrillSequence",
+    "DrillStatus",
     "EventKind",
     "Incident",
     "IncidentEvent",

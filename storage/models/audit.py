@@ -35,6 +35,7 @@ class AuditAction(StrEnum):
     WEB_STATISTICS_VIEWED = "web.statistics_viewed"
     WEB_EXPORTED = "web.exported"
     WEB_AUDIT_VIEWED = "web.audit_viewed"
+    WEB_DRILL_VIEWED = "web.drill_viewed"
     WEB_ACCESS_REFUSED = "web.access_refused"
     THREAD_ACTION_REFUSED = "thread.action_refused"
 

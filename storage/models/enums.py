@@ -103,6 +103,7 @@ def string_enum(kind: type[StrEnum], length: int = 32) -> Enum:
 class ReportStep(StrEnum):
     """The step a report draft is waiting at."""
 
+    DRILL = "drill"  # only during a drill the reporter takes part in: drill or real?
     CATEGORY = "category"
     URGENCY = "urgency"
     DDPM_LEVEL = "ddpm_level"

@@ -82,6 +82,8 @@ class Incident(Base):
 
     __tablename__ = "incident"
     __table_args__ = (
+        # A drill incident's number is stored negated (-1, -2, ..., from drill_sequence), so
+        # the two series never collide under this constraint; its reference shows it positive.
         UniqueConstraint("province_id", "year_be", "sequence", name="uq_incident_sequence"),
     )
 
@@ -90,6 +92,8 @@ class Incident(Base):
     reference: Mapped[str] = mapped_column(String(32), unique=True)
     year_be: Mapped[int] = mapped_column(Integer)
     sequence: Mapped[int] = mapped_column(Integer)
+    # Set for a drill's incident (การฝึกซ้อม); a real incident never has one.
+    drill_id: Mapped[int | None] = mapped_column(ForeignKey("drill.id"), index=True)
 
     category: Mapped[Category] = mapped_column(string_enum(Category), index=True)
     urgency: Mapped[Urgency] = mapped_column(string_enum(Urgency), index=True)

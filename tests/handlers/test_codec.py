@@ -97,3 +97,16 @@ def test_a_keyboard_carries_encoded_actions_and_addresses():
     assert board.inline_keyboard[0][0].callback_data == "a|3|ack"
     assert board.inline_keyboard[1][0].url == "https://x.go.th/incidents/PCT-2569-0003"
     assert markup.keyboard(()) is None
+
+
+def test_drill_console_buttons_round_trip():
+    from incidents.actions import DrillAction, DrillGroup, DrillVerb
+
+    for action in (
+        DrillAction(verb=DrillVerb.START, group=DrillGroup.EXECUTIVES, minutes=30),
+        DrillAction(verb=DrillVerb.END, drill_id=7),
+        DrillAction(verb=DrillVerb.REPORT, drill_id=7),
+    ):
+        assert codec.decode(codec.encode(action)) == action
+    assert codec.decode("d|start|nobody|30") is None
+    assert codec.decode("d|start|7") is None

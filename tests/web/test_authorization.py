@@ -30,7 +30,7 @@ INCIDENT_ROUTES = {
     "/incidents/{reference:str}/files/{attachment_id:int}": "file",
 }
 LISTING_ROUTES = {"/incidents", "/export.csv", "/export.json", "/statistics"}
-ADMIN_ROUTES = {"/audit"}
+ADMIN_ROUTES = {"/audit", "/drills/{drill_id:int}"}  # drills: tests/web/test_drills.py
 PUBLIC_ROUTES = {"/", "/healthz", "/login", "/login/{token}", "/logout", "/static"}
 
 
