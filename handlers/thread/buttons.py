@@ -8,8 +8,9 @@ from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 
 from bot.runtime import AppContext
-from handlers import codec, markup
+from handlers import codec
 from handlers.thread.menus import (
+    about,
     menu_markup,
     prompt_for,
     refuse,
@@ -72,7 +73,8 @@ async def _thread_action(
     if verb is ThreadVerb.MENU:
         access = await browsing.menu(core, person, incident_id)
         status = STATUS_LABELS[access.incident.status]
-        return markup.html(Text(b(access.incident.reference), f" · {status}")), menu_markup(access)
+        title = Text(b(access.incident.reference), f" · {status}")
+        return about(access.incident, title), menu_markup(access)
     if verb is ThreadVerb.DONE:
         await news.done(core, person)
         return t.NEWS_DONE, None
@@ -86,16 +88,16 @@ async def _thread_action(
         access = await inputs.start_input(core, person, incident_id, kind)
         if kind is PendingInputKind.UPDATE:
             done = thread_button(t.BUTTON_DONE, incident_id, ThreadVerb.DONE)
-            return markup.html(t.ask_news(access.incident.reference)), (
+            return about(access.incident, t.ask_news(access.incident.reference)), (
                 InlineKeyboardMarkup([[done]])
             )
-        return prompt_for(kind, incident_id, access.incident.reference)
+        return prompt_for(kind, access.incident)
     if verb is ThreadVerb.NO_QUESTION:
         await directing.request_info(core, person, incident_id, "")
         return t.REQUEST_SENT, None
     if verb is ThreadVerb.REOPEN:
         incident = await lifecycle.reopen(core, person, incident_id)
-        return markup.html(t.reopened_ok(incident.reference)), None
+        return about(incident, t.reopened_ok(incident.reference)), None
     return t.REFUSALS[Refusal.NOT_FOUND], None
 
 
@@ -113,7 +115,7 @@ async def start_prompt(
         return
     await query.answer()
     assert person.telegram_user_id is not None
-    text, reply_markup = prompt_for(kind, incident_id, access.incident.reference)
+    text, reply_markup = prompt_for(kind, access.incident)
     await context.bot.send_message(person.telegram_user_id, text, reply_markup=reply_markup)
 
 
@@ -152,7 +154,7 @@ async def on_answer_button(update: Update, context: AppContext) -> None:
     await query.answer()
     assert person.telegram_user_id is not None
     await context.bot.send_message(
-        person.telegram_user_id, markup.html(t.ask_answer(access.incident.reference))
+        person.telegram_user_id, about(access.incident, t.ask_answer(access.incident.reference))
     )
 
 

@@ -12,11 +12,13 @@ from handlers.markup import inline_button
 from incidents.access import Access, AccessRefused
 from incidents.actions import Button, ThreadAction, ThreadVerb
 from incidents.policy import Action
+from incidents.text import drill as drill_texts
 from incidents.text import thread as t
 from incidents.text.fitting import TELEGRAM_TEXT_LIMIT, shorten
 from incidents.text.labels import STATUS_LABELS
+from incidents.text.rich import Text
 from incidents.thread import browsing
-from storage.models import IncidentStatus, PendingInputKind, Role
+from storage.models import Incident, IncidentStatus, PendingInputKind, Role
 
 TEXT_KINDS = {
     PendingInputKind.INSTRUCTION: t.INSTRUCTION_LIMITS,
@@ -85,15 +87,21 @@ async def refuse(
         await target.reply_text(text)
 
 
+def about(incident: Incident, text: Text) -> str:
+    """A reply about one incident, as Telegram HTML; a drill incident's leads with the mark."""
+    return markup.html(drill_texts.marked(text, incident.drill_id is not None))
+
+
 def prompt_for(
-    kind: PendingInputKind, incident_id: int, reference: str
+    kind: PendingInputKind, incident: Incident
 ) -> tuple[str, InlineKeyboardMarkup | None]:
+    reference = incident.reference
     if kind is PendingInputKind.CLOSE_SUMMARY:
-        return markup.html(t.ask_summary(reference)), None
+        return about(incident, t.ask_summary(reference)), None
     if kind is PendingInputKind.INSTRUCTION:
-        return markup.html(t.ask_instruction(reference)), None
-    return markup.html(t.ask_question(reference)), InlineKeyboardMarkup(
-        [[thread_button(t.BUTTON_NO_QUESTION, incident_id, ThreadVerb.NO_QUESTION)]]
+        return about(incident, t.ask_instruction(reference)), None
+    return about(incident, t.ask_question(reference)), InlineKeyboardMarkup(
+        [[thread_button(t.BUTTON_NO_QUESTION, incident.id, ThreadVerb.NO_QUESTION)]]
     )
 
 
@@ -116,6 +124,7 @@ async def open_command(update: Update, context: AppContext) -> None:
             i.status,
             i.acknowledged_at is not None,
             shorten(i.place, OPEN_PLACE_LIMIT),
+            drill=i.drill_id is not None,
         )
         for i in incidents
     ]

@@ -16,6 +16,7 @@ from incidents.files import StoredFile
 from incidents.policy import Action
 from incidents.reports import parsing
 from incidents.reports.limits import FileLimits, FileRefusal, FileRefused
+from incidents.text import drill as drill_texts
 from incidents.text import report as report_texts
 from incidents.text import thread as t
 from incidents.thread import browsing, inputs, news, prompts
@@ -66,7 +67,9 @@ async def _act_on_text(
         await refuse(message, None, error)
         return
     if done.kind is PendingInputKind.CLOSE_SUMMARY:
-        await message.reply_text(markup.html(t.closed_ok(done.reference)))
+        await message.reply_text(
+            markup.html(drill_texts.marked(t.closed_ok(done.reference), done.drill))
+        )
     else:
         await message.reply_text(_SENT[done.kind])
 

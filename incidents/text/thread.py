@@ -174,10 +174,17 @@ def _acknowledgement(status: IncidentStatus, acknowledged: bool) -> str:
 
 
 def open_list_item(
-    reference: str, age: str, urgency: str, status: IncidentStatus, acknowledged: bool, place: str
+    reference: str,
+    age: str,
+    urgency: str,
+    status: IncidentStatus,
+    acknowledged: bool,
+    place: str,
+    *,
+    drill: bool = False,
 ) -> Text:
-    """One line of /open (the place already shortened, `age` as from age())."""
-    mark = "✅" if acknowledged else "⏳"
+    """One line of /open (the place already shortened, `age` as from age()); a drill's says so."""
+    mark = ("🧪 " if drill else "") + ("✅" if acknowledged else "⏳")
     state = _acknowledgement(status, acknowledged)
     return Text(f"{mark} ", b(reference), f" · {urgency} · {state}\n   {place} · แจ้ง{age}")
 

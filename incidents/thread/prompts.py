@@ -12,10 +12,12 @@ from storage.models import PendingInputKind, Person
 
 @dataclass(frozen=True, slots=True)
 class Answered:
-    """Which kind of prompt the text answered (and the incident's reference, once closed)."""
+    """Which kind of prompt the text answered (and the incident's reference, once closed, with
+    whether it is a drill's)."""
 
     kind: PendingInputKind
     reference: str
+    drill: bool = False
 
 
 async def answer(
@@ -39,7 +41,7 @@ async def answer(
                 await directing.answer_info(core, person, request_id, text)
             case _:
                 closed = await lifecycle.close(core, person, incident_id, text)
-                return Answered(kind, closed.reference)
+                return Answered(kind, closed.reference, closed.drill_id is not None)
     except AccessRefused:
         await inputs.clear(core, person)
         raise

@@ -46,6 +46,10 @@ async def test_a_drill_pages_only_its_participants_and_ends_with_a_report(bot: H
     for chat in (deputy.id, 1003, 1004):
         assert not any(REFERENCE in (m.text or "") for m in bot.api.sent_messages(chat))
 
+    # The bot's own prompts about a drill incident, not only the outbox's, carry the mark.
+    prompt = await bot.press(governor, alert, button_data(alert, "สั่งการ"), expect=has("พิมพ์ข้อสั่งการ"))
+    assert (prompt.text or "").startswith(drill_text.MARK)
+
     pressed = bot.api.press_button(governor, alert, button_data(alert, "รับทราบ"))
     await bot.api.wait_for_callback_answer(pressed, timeout=10)
     await bot.drain()
