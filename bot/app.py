@@ -126,12 +126,12 @@ class Health:
         return {"telegram": self.telegram.value}
 
 
-class _StoppedError(Exception):
+class StoppedError(Exception):
     """Stopping was asked for before a start-up step finished."""
 
 
-async def _unless_stopped(stop: asyncio.Event, step: Awaitable[T]) -> T:
-    """Await `step`; if `stop` is set first, cancel it and raise _StoppedError."""
+async def unless_stopped(stop: asyncio.Event, step: Awaitable[T]) -> T:
+    """Await `step`; if `stop` is set first, cancel it and raise StoppedError."""
     task = asyncio.ensure_future(step)
     stopping = asyncio.ensure_future(stop.wait())
     try:
@@ -143,7 +143,7 @@ async def _unless_stopped(stop: asyncio.Event, step: Awaitable[T]) -> T:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
     if task.cancelled():
-        raise _StoppedError
+        raise StoppedError
     return task.result()
 
 
@@ -173,7 +173,7 @@ async def _telegram(
 ) -> AsyncIterator[None]:
     """Poll the Bot API for the duration of the block, once it answers (or until stopped)."""
     try:
-        await _unless_stopped(stop, _connect(application))
+        await unless_stopped(stop, _connect(application))
         await application.start()
         assert application.updater is not None
         await application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
@@ -265,7 +265,7 @@ async def serve(
     await asyncio.to_thread(files.secure_tree, settings.data_dir)
     db = Database(settings.resolved_database_url)
     try:
-        province_id = await _unless_stopped(stop, load_database(db, settings))
+        province_id = await unless_stopped(stop, load_database(db, settings))
         runtime = _runtime(settings, db, province_id, clock or SystemClock())
         application = build_application(runtime, token)
         runtime.dispatcher = DeliveryLoop(
@@ -294,7 +294,7 @@ async def serve(
             if on_ready is not None:
                 await on_ready(runtime, application)
             await stop.wait()
-    except _StoppedError:
+    except StoppedError:
         log.info("stopped before start-up finished")
     finally:
         await db.dispose()

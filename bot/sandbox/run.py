@@ -13,14 +13,14 @@ import contextlib
 import logging
 import secrets
 import shutil
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete
 
-from bot.app import TelegramApp, serve
+from bot.app import StoppedError, TelegramApp, serve, unless_stopped
 from bot.runtime import Runtime
 from bot.sandbox import seeding
 from bot.sandbox.people import sample_people
@@ -97,22 +97,6 @@ async def empty_database(url: str) -> None:
         await db.dispose()
 
 
-async def _unless(stop: asyncio.Event, work: Awaitable[None]) -> None:
-    """Do `work`, cut short when `stop` is set first."""
-    task = asyncio.ensure_future(work)
-    stopping = asyncio.ensure_future(stop.wait())
-    try:
-        await asyncio.wait({task, stopping}, return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        stopping.cancel()
-        if not task.done():
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-    if not task.cancelled():
-        task.result()
-
-
 async def run_sandbox(
     options: SandboxOptions, stop: asyncio.Event, announce: Callable[[str], None]
 ) -> None:
@@ -134,7 +118,8 @@ async def run_sandbox(
             api.enforce_rate_limits()
 
         async def ready(runtime: Runtime, _application: TelegramApp) -> None:
-            await _unless(stop, prepare(runtime))
+            with contextlib.suppress(StoppedError):
+                await unless_stopped(stop, prepare(runtime))
             if not stop.is_set():
                 announce(texts.STARTED.format(url=runtime.web_url))
                 announce(texts.GO_LIVE)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.dialect import insert_or_ignore
+from storage import counters
 from storage.models import Drill, DrillParticipant, DrillSequence, DrillStatus, Incident, Person
 
 # The reference of a drill incident reads e.g. PCT-DRILL-2569-0001.
@@ -55,18 +55,4 @@ async def drill_of(session: AsyncSession, person: Person) -> Drill | None:
 
 async def next_sequence(session: AsyncSession, province_id: int, year_be: int) -> int:
     """The next number of the drill series (row-locked, gap-free, apart from real ones)."""
-    bump = (
-        update(DrillSequence)
-        .where(DrillSequence.province_id == province_id, DrillSequence.year_be == year_be)
-        .values(last_value=DrillSequence.last_value + 1)
-        .returning(DrillSequence.last_value)
-    )
-    value = (await session.execute(bump)).scalar_one_or_none()
-    if value is None:
-        await session.execute(
-            insert_or_ignore(
-                session, DrillSequence, province_id=province_id, year_be=year_be, last_value=0
-            )
-        )
-        value = (await session.execute(bump)).scalar_one()
-    return int(value)
+    return await counters.next_value(session, DrillSequence, province_id, year_be)

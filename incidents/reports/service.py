@@ -8,14 +8,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from enum import StrEnum
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from incidents.drills import series
 from incidents.events import EventBus
 from incidents.reports.draft import DraftData
 from incidents.thaidate import be_year
-from storage.dialect import insert_or_ignore
+from storage import counters
 from storage.models import (
     DraftStatus,
     EventKind,
@@ -137,21 +137,7 @@ async def stale_drafts(
 
 async def next_sequence(session: AsyncSession, province_id: int, year_be: int) -> int:
     """Take the next reference number for the province and year (row-locked, gap-free)."""
-    bump = (
-        update(IncidentSequence)
-        .where(IncidentSequence.province_id == province_id, IncidentSequence.year_be == year_be)
-        .values(last_value=IncidentSequence.last_value + 1)
-        .returning(IncidentSequence.last_value)
-    )
-    value = (await session.execute(bump)).scalar_one_or_none()
-    if value is None:
-        await session.execute(
-            insert_or_ignore(
-                session, IncidentSequence, province_id=province_id, year_be=year_be, last_value=0
-            )
-        )
-        value = (await session.execute(bump)).scalar_one()
-    return int(value)
+    return await counters.next_value(session, IncidentSequence, province_id, year_be)
 
 
 class FileOutcome(StrEnum):
