@@ -12,8 +12,8 @@ from telegram import Bot
 from telegram.error import TelegramError
 
 from bot.runtime import Runtime
-from incidents import updates
 from incidents.drills import ending as drill_ending
+from incidents.inbox import store as inbox
 from incidents.records import signin
 from incidents.reports import drafting
 from incidents.text import report as report_texts
@@ -43,7 +43,7 @@ async def run_once(runtime: Runtime, bot: Bot) -> None:
     for drill_id in await drill_ending.end_due(runtime.core):
         log.info("drill %s ended at its end time", drill_id)
     async with runtime.db.write() as session:
-        await updates.prune(session, runtime.clock.now())
+        await inbox.prune(session, runtime.clock.now())
         await signin.prune(session, runtime.clock.now())
 
 

@@ -7,7 +7,6 @@ from telegram.ext import Application
 from handlers import (
     access,
     alerts,
-    dedupe,
     drills,
     errors,
     fallback,
@@ -25,7 +24,6 @@ def register_all(application: Application) -> None:  # type: ignore[type-arg]
     # Group -1: the access gate runs before anything else: it skips updates handled before
     # and stops strangers there. Group 100 remembers every update once handled.
     access.register(application)
-    dedupe.register(application)
     # Group 0: the first matching handler wins, so commands come first, then the report
     # conversation's message router, then the catch-alls.
     start.register(application)

@@ -49,10 +49,7 @@ async def gate(update: Update, context: AppContext) -> None:
     user = update.effective_user
     if user is None:
         raise ApplicationHandlerStop
-    seen = await roster.identify(context.runtime.core, update.update_id, user.id)
-    if seen.sender is Sender.REPEAT:
-        log.info("update %s delivered again; already handled", update.update_id)
-        raise ApplicationHandlerStop
+    seen = await roster.identify(context.runtime.core, user.id)
     if seen.sender is Sender.MEMBER:
         context.person = seen.person
         return

@@ -19,6 +19,7 @@ from incidents import audit
 from incidents.clock import Clock
 from incidents.config import Rules
 from incidents.events import EventBus
+from incidents.inbox import handling as inbox_handling
 from incidents.provinces import ProvinceData
 from incidents.throttle import Throttle
 from storage.db import Database
@@ -61,6 +62,10 @@ class Core:
             async with self.db.write() as session:
                 uow = UnitOfWork(self, session, self.clock.now())
                 yield uow
+                # The update being handled is done in the transaction of its effects.
+                settled = await inbox_handling.settle_in(session, uow.now)
+                if settled is not None:
+                    uow.after_commit(settled.note_marked)
                 callbacks = uow._after_commit
         except audit.Refused as refused:
             if refused.audit is not None:

@@ -1,5 +1,5 @@
-"""The gate in front of every update, as use cases: who sent it (or whether it was handled
-before), and what is owed to a stranger who tries the bot."""
+"""The gate in front of every update, as use cases: who sent it, and what is owed to a
+stranger who tries the bot. (An update delivered twice is dropped by the inbox before it.)"""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from incidents import throttle, updates
+from incidents import throttle
 from incidents.core import Core
 from incidents.roster import people, strangers
 from storage.models import Person, Role
@@ -18,7 +18,6 @@ __all__ = ["Admin", "Seen", "Sender", "StrangerNoted", "identify", "note_strange
 class Sender(StrEnum):
     """Who an update comes from, as far as the gate is concerned."""
 
-    REPEAT = "repeat"  # delivered again: already handled
     MEMBER = "member"  # an active person on the roster
     STRANGER = "stranger"  # anyone else (not on the roster, or no longer active)
 
@@ -31,12 +30,9 @@ class Seen:
     person: Person | None = None
 
 
-async def identify(core: Core, update_id: int, account_id: int) -> Seen:
-    """Identify the sender of an update, in the same read as checking it is not a repeat."""
+async def identify(core: Core, account_id: int) -> Seen:
+    """Identify the sender of an update."""
     async with core.reading() as session:
-        # An update delivered again (after a restart, say) was acted on already.
-        if await updates.seen(session, update_id):
-            return Seen(Sender.REPEAT)
         person = await people.find_by_telegram_id(session, account_id)
     if person is not None and person.active:
         return Seen(Sender.MEMBER, person)

@@ -22,6 +22,8 @@ class Delivery(Base):
         Index("ix_delivery_chat_status", "chat_id", "status"),
         # A Telegram reply names a message by chat and id: find the delivery behind it.
         Index("ix_delivery_chat_message", "chat_id", "telegram_message_id"),
+        # The head of each lane: rows with one lane go out one after another, in order.
+        Index("ix_delivery_pending_lane", "status", "lane", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -43,6 +45,10 @@ class Delivery(Base):
     next_attempt_at: Mapped[datetime]
     claimed_until: Mapped[datetime | None]
     claim_token: Mapped[str | None] = mapped_column(String(32))
+    # The instance (storage.models.intake.Instance) whose claim this is.
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    # Order is kept only within a lane (an alert and its follow-ups, a person's replies).
+    lane: Mapped[str | None] = mapped_column(String(80))
     last_error: Mapped[str] = mapped_column(Text, default="")
     telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime]

@@ -175,12 +175,3 @@ class IncidentEvent(Base):
     actor_person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     text: Mapped[str] = mapped_column(Text, default="")
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-
-
-class ProcessedUpdate(Base):
-    """Telegram update ids already handled, so a redelivered update is not acted on twice."""
-
-    __tablename__ = "processed_update"
-
-    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    at: Mapped[datetime] = mapped_column(index=True)

@@ -46,6 +46,6 @@ async def member(core: Core, roster_id: str) -> Person:
         await uow.session.execute(
             update(Person).where(Person.roster_id == roster_id).values(telegram_user_id=account)
         )
-    seen = await gate.identify(core, update_id=account, account_id=account)
+    seen = await gate.identify(core, account_id=account)
     assert seen.person is not None
     return seen.person

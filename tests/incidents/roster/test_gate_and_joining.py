@@ -6,7 +6,6 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from incidents import updates
 from incidents.audit import CLI_ACTOR
 from incidents.core import Core
 from incidents.roster import gate, invites, joining
@@ -30,23 +29,15 @@ async def invite(core: Core, roster_id: str) -> str:
 
 async def test_an_account_on_no_roster_is_a_stranger_and_a_member_is_known(core: Core):
     code = await invite(core, "D6604")
-    assert (await gate.identify(core, 1, STRANGER)).sender is Sender.STRANGER
+    assert (await gate.identify(core, STRANGER)).sender is Sender.STRANGER
 
     joined = await joining.join(core, code, STRANGER)
-    seen = await gate.identify(core, 2, STRANGER)
+    seen = await gate.identify(core, STRANGER)
 
     assert joined.outcome is JoinOutcome.JOINED
     assert seen.sender is Sender.MEMBER and seen.person is not None
     assert seen.person.roster_id == "D6604"
     assert (await joining.join(core, code, STRANGER)).outcome is JoinOutcome.ALREADY_JOINED
-
-
-async def test_an_update_marked_handled_is_a_repeat_next_time(core: Core):
-    await updates.mark_handled(core, 42)
-    await updates.mark_handled(core, 42)
-
-    assert (await gate.identify(core, 42, STRANGER)).sender is Sender.REPEAT
-    assert (await gate.identify(core, 43, STRANGER)).sender is Sender.STRANGER
 
 
 async def test_a_stranger_is_recorded_and_with_no_admin_the_notice_waits_for_one(
