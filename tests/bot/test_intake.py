@@ -13,7 +13,7 @@ from sqlalchemy import select
 from telegram import Bot
 
 from bot.intake.polling import Poller
-from bot.settings import Settings, SettingsError
+from bot.settings import Settings, SettingsError, load_settings
 from incidents.inbox import store
 from incidents.inbox.store import Arrival
 from storage.db import Database
@@ -191,3 +191,15 @@ async def test_webhook_mode_without_its_secret_does_not_start(settings: Settings
     settings.telegram_webhook_url = "https://incident.example.go.th/telegram/webhook"
     with pytest.raises(SettingsError, match="TELEGRAM_WEBHOOK_SECRET"):
         settings.require_webhook()
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("http://incident.example.go.th/telegram/webhook", "https"),
+        ("https://incident.example.go.th", "path"),
+    ],
+)
+def test_a_webhook_address_telegram_would_not_post_to_is_refused(url: str, problem: str):
+    with pytest.raises(SettingsError, match=problem):
+        load_settings(_env_file=None, telegram_webhook_url=url)
