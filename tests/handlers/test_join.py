@@ -7,9 +7,9 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from handlers import info
 from incidents.audit import CLI_ACTOR
 from incidents.roster import people as roster
+from incidents.roster import profile
 from storage.models import AuditAction, AuditEvent, Province
 from tests.support.harness import Harness, running
 
@@ -261,7 +261,7 @@ async def test_a_failing_handler_is_logged_and_the_person_told_in_thai(
     def broken(*args: object) -> None:
         raise RuntimeError("a bug in the handler")
 
-    monkeypatch.setattr(info.profile, "whoami", broken)
+    monkeypatch.setattr(profile, "whoami", broken)
 
     reply = await bot.say(user, "/whoami")
 
