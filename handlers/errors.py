@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.error import NetworkError, RetryAfter
+from telegram.error import BadRequest, NetworkError, RetryAfter
 from telegram.ext import Application
 
 from bot.runtime import AppContext
@@ -24,6 +24,9 @@ log = logging.getLogger(__name__)
 
 def is_transient(error: BaseException | None) -> bool:
     """Whether the error is the network's, not ours: it passes if tried again later."""
+    # python-telegram-bot counts BadRequest as a NetworkError; a refused request is no outage.
+    if isinstance(error, BadRequest):
+        return False
     return isinstance(error, NetworkError | RetryAfter)
 
 
