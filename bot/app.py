@@ -5,36 +5,36 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from datetime import timedelta
-from enum import StrEnum
-from typing import Any, TypeVar
 
-from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram import LinkPreviewOptions
 from telegram.constants import ParseMode
-from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
     AIORateLimiter,
-    Application,
     ApplicationBuilder,
     ContextTypes,
     Defaults,
 )
 
 import handlers
-from bot import commands, maintenance
+from bot import maintenance
+from bot.intake import telegram as telegram_intake
+from bot.intake import webhook
+from bot.link import Health, StoppedError, TelegramApp, telegram, unless_stopped, updates_in
 from bot.logs import Pseudonymizer
 from bot.runtime import RUNTIME_KEY, AppContext, Runtime
 from bot.senders.telegram import TelegramSender
 from bot.settings import Settings, SettingsError
-from bot.update_processor import PerUserUpdateProcessor
-from incidents import files, provinces
+from incidents import files, instances, provinces
 from incidents.alerts.service import Alerts
 from incidents.clock import Clock, SystemClock
 from incidents.config import Rules
 from incidents.core import Core
 from incidents.events import EventBus
+from incidents.inbox import worker as inbox_worker
+from incidents.inbox.intake import Intake
+from incidents.inbox.worker import InboxWorker
 from incidents.outbox import loop as delivery_loop
 from incidents.outbox.loop import DeliveryLoop
 from incidents.outbox.render import Renderer
@@ -47,13 +47,11 @@ from storage.models import EventKind, Urgency
 from web import server as web_server
 from web.app import create_app
 from web.phones import Phones
+from web.routes import webhooks
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 
-TelegramApp = Application[Any, AppContext, Any, Any, Any, Any]
 
-STARTUP_RETRY_LIMIT_S = 60.0
 _NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
@@ -89,7 +87,9 @@ def build_application(runtime: Runtime, token: str) -> TelegramApp:
         .context_types(ContextTypes(context=AppContext))
         # Every text in the catalogue is HTML; values are escaped where they are inserted.
         .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=_NO_PREVIEW))
-        .concurrent_updates(PerUserUpdateProcessor())
+        # Updates come from the durable inbox (bot/intake/), not from PTB's Updater; the inbox
+        # keeps each person's updates in order and runs different people's side by side.
+        .updater(None)
         .rate_limiter(AIORateLimiter(max_retries=3))
         .build()
     )
@@ -98,104 +98,17 @@ def build_application(runtime: Runtime, token: str) -> TelegramApp:
     return application
 
 
-async def publish_menu(application: TelegramApp) -> None:
-    """Publish the default command menu; a refusal is logged and the bot carries on."""
-    menu = [BotCommand(c.name, c.description) for c in commands.PUBLIC_COMMANDS]
-    try:
-        await application.bot.set_my_commands(menu)
-    except TelegramError as exc:
-        log.warning("setMyCommands refused, carrying on without a menu: %s", exc)
-
-
-class TelegramLink(StrEnum):
-    """Where the bot stands with the Bot API, as /healthz reports it."""
-
-    CONNECTING = "connecting"
-    CONNECTED = "connected"
-    STOPPED = "stopped"
-
-
-@dataclass(slots=True)
-class Health:
-    """The state of the process's parts, read by the web log's /healthz."""
-
-    telegram: TelegramLink = TelegramLink.CONNECTING
-
-    def report(self) -> dict[str, str]:
-        """The parts and their states, for /healthz."""
-        return {"telegram": self.telegram.value}
-
-
-class StoppedError(Exception):
-    """Stopping was asked for before a start-up step finished."""
-
-
-async def unless_stopped(stop: asyncio.Event, step: Awaitable[T]) -> T:
-    """Await `step`; if `stop` is set first, cancel it and raise StoppedError."""
-    task = asyncio.ensure_future(step)
-    stopping = asyncio.ensure_future(stop.wait())
-    try:
-        await asyncio.wait({task, stopping}, return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        stopping.cancel()
-        if not task.done():
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-    if task.cancelled():
-        raise StoppedError
-    return task.result()
-
-
-async def _connect(application: TelegramApp) -> None:
-    """Reach the Bot API (getMe), retrying network failures; a refused token is fatal."""
-    delay, attempt = 1.0, 1
-    while True:
-        try:
-            await application.initialize()
-            break
-        except InvalidToken as exc:
-            raise SettingsError(
-                "TELEGRAM_BOT_TOKEN was refused by the Bot API (Unauthorized): check the token"
-            ) from exc
-        except NetworkError as exc:
-            log.warning(
-                "Bot API not reachable (attempt %d: %s); retrying in %.0f s", attempt, exc, delay
-            )
-            await asyncio.sleep(delay)
-            delay, attempt = min(delay * 2, STARTUP_RETRY_LIMIT_S), attempt + 1
-    await publish_menu(application)
-
-
 @contextlib.asynccontextmanager
-async def _telegram(
-    application: TelegramApp, stop: asyncio.Event, health: Health
-) -> AsyncIterator[None]:
-    """Poll the Bot API for the duration of the block, once it answers (or until stopped)."""
-    try:
-        await unless_stopped(stop, _connect(application))
-        await application.start()
-        assert application.updater is not None
-        await application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
-        health.telegram = TelegramLink.CONNECTED
-        yield
-    finally:
-        health.telegram = TelegramLink.STOPPED
-        if application.updater is not None and application.updater.running:
-            await application.updater.stop()
-        if application.running:
-            await application.stop()
-        await application.shutdown()
-        # An initialize() cut short leaves the bot's HTTP clients open; this closes them.
-        await application.bot.shutdown()
-
-
-@contextlib.asynccontextmanager
-async def _web_log(runtime: Runtime, health: Health, phones: Phones | None) -> AsyncIterator[str]:
+async def _web_log(
+    runtime: Runtime,
+    health: Health,
+    phones: Phones | None,
+    receivers: Mapping[str, webhooks.Receiver],
+) -> AsyncIterator[str]:
     """Serve the web log in this event loop until the block ends; yield its address."""
     settings = runtime.settings
     assert settings.web_port is not None
-    app = create_app(runtime.core, health=health.report, phones=phones)
+    app = create_app(runtime.core, health=health.report, phones=phones, receivers=receivers)
     try:
         async with web_server.running(app, settings.web_host, settings.web_port) as url:
             yield url
@@ -262,31 +175,58 @@ async def serve(
     `phones` makes the web log the sandbox's, with its phone pages.
     """
     token = settings.require_token()
+    settings.require_webhook()
     await asyncio.to_thread(files.secure_tree, settings.data_dir)
     db = Database(settings.resolved_database_url)
     try:
         province_id = await unless_stopped(stop, load_database(db, settings))
         runtime = _runtime(settings, db, province_id, clock or SystemClock())
         application = build_application(runtime, token)
-        runtime.dispatcher = DeliveryLoop(
-            db,
-            TelegramSender(application.bot),
-            runtime.clock,
-            runtime.alerts,
-            Renderer(settings.tz, settings.public_base_url),
-            # Everything with timers in the database: reminders, escalation, instructions.
-            timers=[runtime.alerts, InstructionReminders(runtime.core)],
-        )
-        # A unit of work that queued deliveries wakes the loop the moment it commits.
-        db.after_commit(runtime.dispatcher.on_commit)
-        health = Health()
         async with contextlib.AsyncExitStack() as stack:
+            me = await stack.enter_async_context(
+                instances.running(db, settings.resolved_instance_name(), runtime.clock)
+            )
+            runtime.dispatcher = DeliveryLoop(
+                db,
+                TelegramSender(application.bot),
+                runtime.clock,
+                runtime.alerts,
+                Renderer(settings.tz, settings.public_base_url),
+                # Everything with timers in the database: reminders, escalation, instructions.
+                timers=[runtime.alerts, InstructionReminders(runtime.core)],
+            )
+            # A unit of work that queued deliveries wakes the loop the moment it commits.
+            db.after_commit(runtime.dispatcher.on_commit)
+            worker = InboxWorker(
+                db,
+                runtime.clock,
+                me.name,
+                {
+                    telegram_intake.CHANNEL: telegram_intake.handler(
+                        application.process_update, application.bot
+                    )
+                },
+            )
+            runtime.inbox = worker
+            intake = Intake(db, runtime.clock, worker)
+            receivers: dict[str, webhooks.Receiver] = {}
+            if settings.telegram_webhook_url:
+                secret = settings.telegram_webhook_secret.get_secret_value()
+                receivers[settings.webhook_path] = webhook.WebhookReceiver(
+                    application.bot, intake, secret
+                )
+            health = Health()
             if settings.web_port is not None:
-                runtime.web_url = await stack.enter_async_context(_web_log(runtime, health, phones))
-            await stack.enter_async_context(_telegram(application, stop, health))
+                runtime.web_url = await stack.enter_async_context(
+                    _web_log(runtime, health, phones, receivers)
+                )
+            await stack.enter_async_context(telegram(application, stop, health))
             log.info("bot @%s running for %s", application.bot.username, runtime.province.name_en)
             # Pending deliveries from before a restart go out as soon as this starts.
             await stack.enter_async_context(delivery_loop.running(runtime.dispatcher))
+            # Updates stored before a restart (or while connecting) are handled from here on.
+            await stack.enter_async_context(inbox_worker.running(worker))
+            await stack.enter_async_context(updates_in(application, intake, settings, stop, health))
             if maintenance_interval is not None:
                 await stack.enter_async_context(
                     maintenance.running(runtime, application.bot, maintenance_interval)

@@ -19,6 +19,7 @@ from storage.models import Person
 
 if TYPE_CHECKING:
     from incidents.alerts.service import Alerts
+    from incidents.inbox.worker import InboxWorker
     from incidents.outbox.loop import DeliveryLoop
 
 RUNTIME_KEY = "runtime"
@@ -41,6 +42,8 @@ class Runtime:
     core: Core
     # The delivery loop, set once the Telegram application (whose bot it sends with) exists.
     dispatcher: DeliveryLoop | None = None
+    # The inbox worker, which hands stored updates to the application.
+    inbox: InboxWorker | None = None
     # Where the web log listens (e.g. http://127.0.0.1:8080), once it does; empty when off.
     web_url: str = ""
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+import socket
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -17,6 +19,7 @@ DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 
 # A real token is "<bot id>:<35 characters>"; anything else is a typo or a placeholder.
 _TOKEN_RE = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
+_WEBHOOK_SECRET_RE = re.compile(r"[A-Za-z0-9_-]{1,256}")
 _PLACEHOLDER_HINTS = ("changeme", "change-me", "your", "xxxx", "placeholder", "example", "token")
 
 
@@ -35,6 +38,14 @@ class Settings(BaseSettings):
     telegram_api_base_url: str = DEFAULT_API_BASE_URL
     telegram_file_base_url: str = ""
     telegram_bot_username: str = ""
+    # Webhook mode: the public HTTPS address Telegram posts updates to (its path is served by
+    # the web log), and the secret Telegram sends back in X-Telegram-Bot-Api-Secret-Token.
+    # Empty URL: long polling (and any webhook set earlier is deleted at start).
+    telegram_webhook_url: str = ""
+    telegram_webhook_secret: SecretStr = SecretStr("")
+    # This process's name among replicas on one database: claims are held in it. Empty: the
+    # host name and the web port. Each replica needs its own; a restart keeps it.
+    instance_name: str = Field(default="", max_length=64)
 
     data_dir: Path = Path("data")
     database_url: str = ""
@@ -79,6 +90,28 @@ class Settings(BaseSettings):
         value = value.strip().rstrip("/")
         if value and not re.match(r"^https?://[^/\s]+(/\S*)?$", value):
             raise ValueError("must be an http(s) address such as https://incident.example.go.th")
+        return value
+
+    @field_validator("telegram_webhook_url")
+    @classmethod
+    def _webhook_address(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            return value
+        parsed = urlsplit(value)
+        loopback = parsed.hostname in ("127.0.0.1", "localhost", "::1")
+        if parsed.scheme != "https" and not (parsed.scheme == "http" and loopback):
+            raise ValueError("must be an https:// address (Telegram posts only to HTTPS)")
+        if not parsed.hostname or not parsed.path.strip("/"):
+            raise ValueError("needs a path, e.g. https://incident.example.go.th/telegram/webhook")
+        return value
+
+    @field_validator("telegram_webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: SecretStr) -> SecretStr:
+        secret = value.get_secret_value()
+        if secret and not _WEBHOOK_SECRET_RE.fullmatch(secret):
+            raise ValueError("1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule)")
         return value
 
     @field_validator("web_port", mode="before")
@@ -142,6 +175,29 @@ class Settings(BaseSettings):
         if base.endswith("/bot"):
             return base[: -len("/bot")] + "/file/bot"
         return base + "/file/bot"
+
+    @property
+    def webhook_path(self) -> str:
+        """The path of TELEGRAM_WEBHOOK_URL, which the web log serves; empty when polling."""
+        return urlsplit(self.telegram_webhook_url).path if self.telegram_webhook_url else ""
+
+    def resolved_instance_name(self) -> str:
+        """INSTANCE_NAME, else the host name and the web port (stable across restarts)."""
+        if self.instance_name.strip():
+            return self.instance_name.strip()
+        return f"{socket.gethostname()}:{self.web_port if self.web_port is not None else '-'}"[:64]
+
+    def require_webhook(self) -> None:
+        """Webhook mode needs its secret and the web log to receive the posts."""
+        if not self.telegram_webhook_url:
+            return
+        if not self.telegram_webhook_secret.get_secret_value():
+            raise SettingsError(
+                "TELEGRAM_WEBHOOK_SECRET is required with TELEGRAM_WEBHOOK_URL: Telegram sends it "
+                "with every update so strangers cannot post updates"
+            )
+        if self.web_port is None:
+            raise SettingsError("TELEGRAM_WEBHOOK_URL needs the web log on: set WEB_PORT")
 
     def require_token(self) -> str:
         """Return the bot token, or raise SettingsError when it is missing or a placeholder."""

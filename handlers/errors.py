@@ -40,7 +40,7 @@ async def on_error(update: object, context: AppContext) -> None:
     who = context.runtime.pseudonym(user.id) if user else "-"
     kind = "callback" if update.callback_query else "message" if update.message else "other"
     transient = is_transient(error)
-    handling.note_failure(f"{type(error).__name__}: {error}", transient=transient)
+    handling.note_failure(type(error).__name__, transient=transient)
     if transient:
         log.warning(
             "network error handling update %s (%s) from %s: %s", update.update_id, kind, who, error

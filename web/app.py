@@ -18,7 +18,7 @@ from incidents.core import Core
 from incidents.text.web import BAD_REQUEST, HTTP_ERRORS
 from web import templating
 from web.phones import Phones
-from web.routes import drills, incidents, reports, sandbox, sandbox_api, signin
+from web.routes import drills, incidents, reports, sandbox, sandbox_api, signin, webhooks
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
@@ -102,13 +102,18 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 
 def create_app(
-    core: Core, health: HealthReport = _no_parts, phones: Phones | None = None
+    core: Core,
+    health: HealthReport = _no_parts,
+    phones: Phones | None = None,
+    receivers: Mapping[str, webhooks.Receiver] | None = None,
 ) -> ASGIApp:
     """The web log for one deployment, wrapped in its security headers (outermost, so even
     the plain 500 page of an unexpected error carries them). With `phones` it is the
-    sandbox's: every page says so, and the phone pages are served; live, they do not exist."""
+    sandbox's: every page says so, and the phone pages are served; live, they do not exist.
+    `receivers` are the chat platforms' webhook paths (webhook mode), by path."""
     in_sandbox = phones is not None
     routes: list[BaseRoute] = [
+        *webhooks.routes(receivers or {}),
         Route("/", sandbox_home if in_sandbox else home, methods=["GET"]),
         Route("/healthz", healthz, methods=["GET"]),
         *signin.routes,

@@ -20,7 +20,8 @@ from typing import Any
 
 from sqlalchemy import delete
 
-from bot.app import StoppedError, TelegramApp, serve, unless_stopped
+from bot.app import serve
+from bot.link import StoppedError, TelegramApp, unless_stopped
 from bot.runtime import Runtime
 from bot.sandbox import seeding
 from bot.sandbox.people import sample_people

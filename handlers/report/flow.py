@@ -1,8 +1,9 @@
 """The report conversation: start, answer each step, change a field, cancel (confirm: filing.py).
 
 The draft and its step live in the database, not in python-telegram-bot's ConversationHandler:
-updates of different people are handled concurrently (bot/update_processor.py keeps each
-person's in order), any process can pick up where another left off, and a restart loses nothing.
+updates of different people are handled concurrently (the durable inbox, incidents/inbox/,
+keeps each person's in order), any process can pick up where another left off, and a restart
+loses nothing.
 The steps themselves are use cases of the core (incidents/reports/drafting.py).
 """
 

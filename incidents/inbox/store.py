@@ -68,11 +68,13 @@ async def claim(
     now: datetime,
     *,
     exclude: Collection[int] = (),
+    only: Collection[int] = (),
     limit: int = 100,
 ) -> Sequence[InboxUpdate]:
     """Claim the due head update of each lane nobody is working on.
 
-    `exclude` holds the updates this process is handling now. A lane is taken while any of its
+    `exclude` holds the updates this process is handling now; `only` narrows the claim to
+    given rows (the ones an intake has just stored). A lane is taken while any of its
     updates is claimed by a live instance, so one person's updates never run side by side.
     """
     other = aliased(InboxUpdate)
@@ -93,6 +95,7 @@ async def claim(
                 claim_is_free(InboxUpdate.claimed_by, me, now),
                 head_of_lane,
                 InboxUpdate.id.not_in(exclude) if exclude else true(),
+                InboxUpdate.id.in_(only) if only else true(),
             )
             .order_by(InboxUpdate.id)
             .limit(limit)

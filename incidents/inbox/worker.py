@@ -47,6 +47,8 @@ class InboxWorker:
         self._stopping = False
         self._running: dict[int, asyncio.Task[None]] = {}
         self._slots = asyncio.Semaphore(MAX_RUNNING)
+        # Updates taken before the application is ready wait for running() to open.
+        self._open = asyncio.Event()
         self.handled = 0
 
     def take(self, rows: list[InboxUpdate]) -> None:
@@ -64,10 +66,9 @@ class InboxWorker:
         self._stopping = True
         self._wake.set()
 
-    @property
-    def running(self) -> int:
-        """How many updates are being handled now."""
-        return len(self._running)
+    def running_ids(self) -> list[int]:
+        """The updates being handled now."""
+        return list(self._running)
 
     async def run(self) -> None:
         """Claim and start updates until stop(); a failing round is logged and retried."""
@@ -112,6 +113,7 @@ class InboxWorker:
         self._wake.set()
 
     async def _handle(self, row: InboxUpdate) -> None:
+        await self._open.wait()
         async with self._slots:
             with handling.handling(row.id) as scope:
                 handler = self.handlers.get(row.channel)
@@ -159,6 +161,7 @@ def _transient(row: InboxUpdate) -> timedelta:
 @contextlib.asynccontextmanager
 async def running(worker: InboxWorker) -> AsyncIterator[None]:
     """Keep the worker running for the block; at the end let the updates in hand finish."""
+    worker._open.set()
     task = asyncio.create_task(worker.run(), name="inbox-worker")
     try:
         yield

@@ -12,7 +12,8 @@ from typing import Any
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import aliased
 
-from bot.app import TelegramApp, rules_of, serve
+from bot.app import rules_of, serve
+from bot.link import TelegramApp
 from bot.runtime import Runtime
 from bot.settings import Settings
 from incidents import provinces

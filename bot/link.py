@@ -1,0 +1,144 @@
+"""The bot's link with the Bot API: reaching it, starting the application, and the way
+updates come in (long polling or a webhook, both into the durable inbox)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Awaitable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, TypeVar
+
+from telegram import BotCommand
+from telegram.error import InvalidToken, NetworkError, TelegramError
+from telegram.ext import Application
+
+from bot import commands
+from bot.intake import polling, webhook
+from bot.runtime import AppContext
+from bot.settings import Settings, SettingsError
+from incidents.inbox.intake import Intake
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+TelegramApp = Application[Any, AppContext, Any, Any, Any, Any]
+
+STARTUP_RETRY_LIMIT_S = 60.0
+
+
+async def publish_menu(application: TelegramApp) -> None:
+    """Publish the default command menu; a refusal is logged and the bot carries on."""
+    menu = [BotCommand(c.name, c.description) for c in commands.PUBLIC_COMMANDS]
+    try:
+        await application.bot.set_my_commands(menu)
+    except TelegramError as exc:
+        log.warning("setMyCommands refused, carrying on without a menu: %s", exc)
+
+
+class TelegramLink(StrEnum):
+    """Where the bot stands with the Bot API, as /healthz reports it."""
+
+    CONNECTING = "connecting"
+    CONNECTED = "connected"
+    STOPPED = "stopped"
+
+
+@dataclass(slots=True)
+class Health:
+    """The state of the process's parts, read by the web log's /healthz."""
+
+    telegram: TelegramLink = TelegramLink.CONNECTING
+
+    def report(self) -> dict[str, str]:
+        """The parts and their states, for /healthz."""
+        return {"telegram": self.telegram.value}
+
+
+class StoppedError(Exception):
+    """Stopping was asked for before a start-up step finished."""
+
+
+async def unless_stopped(stop: asyncio.Event, step: Awaitable[T]) -> T:
+    """Await `step`; if `stop` is set first, cancel it and raise StoppedError."""
+    task = asyncio.ensure_future(step)
+    stopping = asyncio.ensure_future(stop.wait())
+    try:
+        await asyncio.wait({task, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        stopping.cancel()
+        if not task.done():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+    if task.cancelled():
+        raise StoppedError
+    return task.result()
+
+
+async def _connect(application: TelegramApp) -> None:
+    """Reach the Bot API (getMe), retrying network failures; a refused token is fatal."""
+    delay, attempt = 1.0, 1
+    while True:
+        try:
+            await application.initialize()
+            break
+        except InvalidToken as exc:
+            raise SettingsError(
+                "TELEGRAM_BOT_TOKEN was refused by the Bot API (Unauthorized): check the token"
+            ) from exc
+        except NetworkError as exc:
+            log.warning(
+                "Bot API not reachable (attempt %d: %s); retrying in %.0f s", attempt, exc, delay
+            )
+            await asyncio.sleep(delay)
+            delay, attempt = min(delay * 2, STARTUP_RETRY_LIMIT_S), attempt + 1
+    await publish_menu(application)
+
+
+@contextlib.asynccontextmanager
+async def telegram(
+    application: TelegramApp, stop: asyncio.Event, health: Health
+) -> AsyncIterator[None]:
+    """Reach the Bot API and start the application for the block (or until stopped)."""
+    try:
+        await unless_stopped(stop, _connect(application))
+        await application.start()
+        yield
+    finally:
+        health.telegram = TelegramLink.STOPPED
+        if application.running:
+            await application.stop()
+        await application.shutdown()
+        # An initialize() cut short leaves the bot's HTTP clients open; this closes them.
+        await application.bot.shutdown()
+
+
+@contextlib.asynccontextmanager
+async def updates_in(
+    application: TelegramApp,
+    intake: Intake,
+    settings: Settings,
+    stop: asyncio.Event,
+    health: Health,
+) -> AsyncIterator[None]:
+    """Updates into the inbox for the block: a webhook registered, or long polling."""
+    secret = settings.telegram_webhook_secret.get_secret_value()
+    if settings.telegram_webhook_url:
+        await unless_stopped(
+            stop, webhook.register(application.bot, settings.telegram_webhook_url, secret)
+        )
+        health.telegram = TelegramLink.CONNECTED
+        yield
+        return
+    poller = polling.Poller(application.bot, intake)
+    task = asyncio.create_task(poller.run(), name="telegram-polling")
+    health.telegram = TelegramLink.CONNECTED
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
