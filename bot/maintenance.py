@@ -9,11 +9,11 @@ import logging
 from collections.abc import AsyncIterator
 
 from telegram import Bot
-from telegram.error import TelegramError
 
 from bot.runtime import Runtime
 from incidents.drills import ending as drill_ending
 from incidents.inbox import store as inbox
+from incidents.outbox import replies
 from incidents.records import signin
 from incidents.reports import drafting
 from incidents.text import report as report_texts
@@ -24,16 +24,16 @@ INTERVAL_S = 30.0
 
 
 async def expire_drafts(runtime: Runtime, bot: Bot) -> int:
-    """Expire drafts left alone past DRAFT_TTL_MINUTES and tell their owners; return how many."""
+    """Expire drafts left alone past DRAFT_TTL_MINUTES and tell their owners (through the
+    outbox, so a network error delays the notice rather than losing it); return how many."""
     expired = await drafting.expire_abandoned(runtime.core)
+    notices = []
     for draft in expired:
         log.info("report draft %s expired", draft.draft_id)
-        if draft.chat_id is None:
-            continue
-        try:
-            await bot.send_message(draft.chat_id, report_texts.EXPIRED)
-        except TelegramError as exc:
-            log.warning("could not tell the owner of draft %s it expired: %s", draft.draft_id, exc)
+        if draft.chat_id is not None:
+            notices.append(replies.reply(draft.chat_id, report_texts.EXPIRED))
+    if notices:
+        await replies.send(runtime.core, *notices)
     return len(expired)
 
 

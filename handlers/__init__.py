@@ -11,6 +11,7 @@ from handlers import (
     errors,
     fallback,
     info,
+    replying,
     report,
     router,
     start,
@@ -21,6 +22,9 @@ from handlers import (
 
 def register_all(application: Application) -> None:  # type: ignore[type-arg]
     """Register every handler, in order."""
+    # Group -2 opens the scope that collects each update's replies; group 1000 writes the
+    # ones made after the last unit of work (handlers/replying.py).
+    replying.register(application)
     # Group -1: the access gate runs before anything else: it skips updates handled before
     # and stops strangers there. Group 100 remembers every update once handled.
     access.register(application)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import logging
 
 from telegram import Chat, Update
-from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
 
 from bot.runtime import AppContext
-from handlers.markup import html
+from handlers import replying
+from handlers.replying import answer, say, say_to
 from incidents import text as texts
 from incidents.roster import gate as roster
 from incidents.roster.gate import Sender
@@ -60,6 +60,8 @@ async def gate(update: Update, context: AppContext) -> None:
         # Other members of a group the bot is in are not ours to answer.
         raise ApplicationHandlerStop
     await refuse_stranger(update, context)
+    # No later group runs, the one that writes the replies included: write them here.
+    await replying.flush(update, context)
     raise ApplicationHandlerStop
 
 
@@ -76,25 +78,20 @@ async def refuse_stranger(update: Update, context: AppContext) -> None:
         "" if noted.answer else " (no longer answered)",
     )
     if noted.answer and update.callback_query is not None:
-        await update.callback_query.answer(texts.STRANGER_BUTTON_REFUSAL, show_alert=True)
-    elif noted.answer and update.effective_message is not None:
-        await update.effective_message.reply_text(texts.STRANGER_REFUSAL)
+        await answer(update.callback_query, texts.STRANGER_BUTTON_REFUSAL, show_alert=True)
+    elif noted.answer and update.effective_chat is not None:
+        await say(update, context, texts.STRANGER_REFUSAL)
     if not noted.admins:
         return
-    notice = html(
-        texts.admin_stranger_notice(
-            user.full_name,
-            user.username,
-            user.id,
-            _describe(update),
-            format_datetime(noted.at, runtime.core.rules.tz),
-        )
+    notice = texts.admin_stranger_notice(
+        user.full_name,
+        user.username,
+        user.id,
+        _describe(update),
+        format_datetime(noted.at, runtime.core.rules.tz),
     )
     for admin in noted.admins:
-        try:
-            await context.bot.send_message(admin.chat_id, notice)
-        except TelegramError as exc:
-            log.warning("could not tell admin person#%s about a stranger: %s", admin.person_id, exc)
+        await say_to(context, admin.chat_id, notice, person_id=admin.person_id)
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]

@@ -9,6 +9,7 @@ from telegram.ext import Application, CallbackQueryHandler
 
 from bot.runtime import AppContext
 from handlers import codec, thread
+from handlers.replying import answer
 from incidents.access import AccessRefused
 from incidents.actions import AlertAction, AlertVerb
 from incidents.alerts import acknowledgement
@@ -30,7 +31,7 @@ async def on_alert_button(update: Update, context: AppContext) -> None:
     action = codec.decode(query.data or "")
     if not isinstance(action, AlertAction):
         log.info("malformed alert button from person#%s", person.id)
-        await query.answer(REFUSALS[Refusal.NOT_FOUND], show_alert=True)
+        await answer(query, REFUSALS[Refusal.NOT_FOUND], show_alert=True)
         return
     incident_id = action.incident_id
     runtime = context.runtime
@@ -39,9 +40,9 @@ async def on_alert_button(update: Update, context: AppContext) -> None:
             result = await acknowledgement.acknowledge_alert(runtime.core, person, incident_id)
         except AccessRefused as refusal:
             log.info("ack of incident %s by person#%s refused: %s", incident_id, person.id, refusal)
-            await query.answer(REFUSALS[refusal.refusal], show_alert=True)
+            await answer(query, REFUSALS[refusal.refusal], show_alert=True)
             return
-        await query.answer(_ack_answer(result, context), show_alert=True)
+        await answer(query, _ack_answer(result, context), show_alert=True)
         log.info("ack of incident %s by person#%s: %s", incident_id, person.id, result.outcome)
         return
     kind = (

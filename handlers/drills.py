@@ -7,7 +7,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filt
 
 from bot.runtime import AppContext
 from handlers import codec
-from handlers.markup import html, keyboard
+from handlers.replying import answer, say
 from incidents.actions import DrillAction
 from incidents.drills import console
 from incidents.policy import Refusal
@@ -16,10 +16,8 @@ from incidents.text.thread import REFUSALS
 
 async def drill_command(update: Update, context: AppContext) -> None:
     """Show the drill console."""
-    message = update.effective_message
-    assert message is not None
     screen = await console.show(context.runtime.core, context.require_person())
-    await message.reply_text(html(screen.text), reply_markup=keyboard(screen.buttons))
+    await say(update, context, screen.text, buttons=screen.buttons)
 
 
 async def on_drill_button(update: Update, context: AppContext) -> None:
@@ -28,14 +26,11 @@ async def on_drill_button(update: Update, context: AppContext) -> None:
     assert query is not None
     action = codec.decode(query.data or "")
     if not isinstance(action, DrillAction):
-        await query.answer(REFUSALS[Refusal.NOT_FOUND], show_alert=True)
+        await answer(query, REFUSALS[Refusal.NOT_FOUND], show_alert=True)
         return
     screen = await console.press(context.runtime.core, context.require_person(), action)
-    await query.answer()
-    if query.message is not None:
-        await context.bot.send_message(
-            query.message.chat.id, html(screen.text), reply_markup=keyboard(screen.buttons)
-        )
+    await answer(query)
+    await say(update, context, screen.text, buttons=screen.buttons)
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]

@@ -8,9 +8,9 @@ from telegram import Chat, Update
 from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 
 from bot.runtime import AppContext
-from handlers.markup import html
-from handlers.report import keyboards
+from handlers.replying import answer, say
 from incidents import text as texts
+from incidents.actions import ReplyKeyboard
 from incidents.reports.parsing import clean_text
 from incidents.text import fallback as t
 from storage.models import Role
@@ -35,7 +35,7 @@ async def unknown_message(update: Update, context: AppContext) -> None:
         return
     person = context.person
     if person is None:
-        await message.reply_text(html(texts.PUBLIC_HELP))
+        await say(update, context, texts.PUBLIC_HELP)
         return
     reply = t.unknown_reply(
         person.name,
@@ -43,8 +43,8 @@ async def unknown_message(update: Update, context: AppContext) -> None:
         greeted=_opens_with(message.text, t.GREETINGS),
         thanked=_opens_with(message.text, t.THANKS),
     )
-    menu = keyboards.main_menu() if person.has_role(Role.REPORTER) else None
-    await message.reply_text(html(reply), reply_markup=menu)
+    menu = ReplyKeyboard.MAIN_MENU if person.has_role(Role.REPORTER) else ReplyKeyboard.NONE
+    await say(update, context, reply, keyboard=menu)
 
 
 async def stale_button(update: Update, context: AppContext) -> None:
@@ -52,7 +52,7 @@ async def stale_button(update: Update, context: AppContext) -> None:
     query = update.callback_query
     assert query is not None
     log.info("unhandled button from person#%s", context.person.id if context.person else "-")
-    await query.answer(texts.STALE_BUTTON, show_alert=True)
+    await answer(query, texts.STALE_BUTTON, show_alert=True)
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]

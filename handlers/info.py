@@ -6,7 +6,7 @@ from telegram import Chat, Update
 from telegram.ext import Application, CommandHandler
 
 from bot.runtime import AppContext
-from handlers.markup import html
+from handlers.replying import say
 from incidents import text as texts
 from incidents.roster import profile
 
@@ -15,7 +15,7 @@ async def help_command(update: Update, context: AppContext) -> None:
     """Explain what the person can do and list their commands."""
     person = context.require_person()
     assert update.effective_message is not None
-    await update.effective_message.reply_text(html(profile.help_for(person)))
+    await say(update, context, profile.help_for(person))
 
 
 async def whoami(update: Update, context: AppContext) -> None:
@@ -24,10 +24,10 @@ async def whoami(update: Update, context: AppContext) -> None:
     assert update.effective_message is not None
     if update.effective_message.chat.type != Chat.PRIVATE:
         # Name, position and phone are not for everyone in a group to read.
-        await update.effective_message.reply_text(texts.PRIVATE_CHAT_ONLY)
+        await say(update, context, texts.PRIVATE_CHAT_ONLY)
         return
     text = profile.whoami(context.runtime.core, person)
-    await update.effective_message.reply_text(html(text))
+    await say(update, context, text)
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]

@@ -7,6 +7,7 @@ from telegram.ext import Application, CommandHandler, MessageHandler, filters
 
 from bot.runtime import AppContext
 from handlers import thread
+from handlers.replying import say
 from handlers.report import flow
 from incidents.text import thread as thread_texts
 from incidents.text.report import REPORT_BUTTON
@@ -29,10 +30,8 @@ async def on_group_reply(update: Update, context: AppContext) -> None:
 
 async def cancel(update: Update, context: AppContext) -> None:
     """Cancel a pending prompt, or else the report being filled in."""
-    message = update.effective_message
-    assert message is not None
     if await thread.cancel_pending(context):
-        await message.reply_text(thread_texts.CANCELLED)
+        await say(update, context, thread_texts.CANCELLED)
         return
     await flow.cancel(update, context)
 

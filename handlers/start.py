@@ -5,14 +5,14 @@ from __future__ import annotations
 import logging
 import re
 
-from telegram import BotCommand, BotCommandScopeChat, ReplyKeyboardMarkup, Update
+from telegram import BotCommand, BotCommandScopeChat, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, CommandHandler, filters
 
 from bot.runtime import AppContext
-from handlers.markup import html
-from handlers.report import keyboards
+from handlers.replying import say, say_to
 from incidents import text as texts
+from incidents.actions import ReplyKeyboard
 from incidents.roster import joining, profile
 from incidents.roster.joining import JoinOutcome
 from incidents.text import commands
@@ -32,14 +32,9 @@ _REFUSALS = {
 }
 
 
-def welcome_text(person: Person, *, again: bool) -> str:
-    """The greeting for a person, with what their roles let them do."""
-    return html(profile.welcome(person, again=again))
-
-
-def menu_for(person: Person) -> ReplyKeyboardMarkup | None:
+def menu_for(person: Person) -> ReplyKeyboard:
     """The persistent keyboard for the person's roles (the report button for reporters)."""
-    return keyboards.main_menu() if person.has_role(Role.REPORTER) else None
+    return ReplyKeyboard.MAIN_MENU if person.has_role(Role.REPORTER) else ReplyKeyboard.NONE
 
 
 async def set_personal_menu(context: AppContext, person: Person) -> None:
@@ -54,32 +49,29 @@ async def set_personal_menu(context: AppContext, person: Person) -> None:
 
 async def start(update: Update, context: AppContext) -> None:
     """Bind the account with the invite code, or greet a person already joined."""
-    message = update.effective_message
     user = update.effective_user
-    assert message is not None
     assert user is not None
     if not context.args:
         person = context.require_person()
-        await message.reply_text(welcome_text(person, again=True), reply_markup=menu_for(person))
+        welcome = profile.welcome(person, again=True)
+        await say(update, context, welcome, keyboard=menu_for(person))
         return
 
     code = context.args[0]
     runtime = context.runtime
     if not _CODE_RE.match(code):
         log.info("join refused for %s: malformed code", runtime.pseudonym(user.id))
-        await message.reply_text(texts.JOIN_UNKNOWN)
+        await say(update, context, texts.JOIN_UNKNOWN)
         return
     result = await joining.join(runtime.core, code, user.id)
     log.info("join attempt by %s: %s", runtime.pseudonym(user.id), result.outcome)
 
     if result.outcome in _REFUSALS:
-        await message.reply_text(_REFUSALS[result.outcome])
+        await say(update, context, _REFUSALS[result.outcome])
         return
     assert result.person is not None
-    await message.reply_text(
-        welcome_text(result.person, again=result.outcome is JoinOutcome.ALREADY_JOINED),
-        reply_markup=menu_for(result.person),
-    )
+    welcome = profile.welcome(result.person, again=result.outcome is JoinOutcome.ALREADY_JOINED)
+    await say(update, context, welcome, keyboard=menu_for(result.person))
     if result.outcome is JoinOutcome.JOINED:
         await set_personal_menu(context, result.person)
         if result.person.has_role(Role.ADMIN):
@@ -94,12 +86,8 @@ async def tell_new_admin_of_strangers(context: AppContext, admin: Person) -> Non
     if not contacts:
         return
     assert admin.telegram_user_id is not None
-    try:
-        await context.bot.send_message(
-            admin.telegram_user_id, html(texts.admin_stranger_backlog(contacts))
-        )
-    except TelegramError as exc:
-        log.warning("could not tell the new admin person#%s about strangers: %s", admin.id, exc)
+    backlog = texts.admin_stranger_backlog(contacts)
+    await say_to(context, admin.telegram_user_id, backlog, person_id=admin.id)
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]

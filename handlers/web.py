@@ -6,7 +6,7 @@ from telegram import Chat, Update
 from telegram.ext import Application, CommandHandler
 
 from bot.runtime import AppContext
-from handlers.markup import html
+from handlers.replying import say
 from incidents.records import sessions
 from incidents.text import web as t
 from incidents.thaidate import format_time
@@ -20,16 +20,16 @@ async def web_link(update: Update, context: AppContext) -> None:
     runtime = context.runtime
     base = runtime.web_base_url
     if not base:
-        await message.reply_text(html(t.WEB_OFF))
+        await say(update, context, t.WEB_OFF)
         return
     if message.chat.type != Chat.PRIVATE:
         # A link in a group would let anyone there sign in as this person.
-        await message.reply_text(html(t.WEB_PRIVATE_ONLY))
+        await say(update, context, t.WEB_PRIVATE_ONLY)
         return
     core = runtime.core
     issued = await sessions.sign_in_link(core, person.id, base)
     until = format_time(issued.expires_at, core.rules.tz)
-    await message.reply_text(html(t.login_link(issued.url, until)))
+    await say(update, context, t.login_link(issued.url, until))
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]

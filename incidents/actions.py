@@ -159,3 +159,16 @@ class Button(BaseModel):
 
 # Rows of buttons under one message.
 Buttons: TypeAlias = tuple[tuple[Button, ...], ...]
+
+
+class ReplyKeyboard(StrEnum):
+    """The keyboard a message sets in place of the person's own (a channel draws it)."""
+
+    # Leave whatever keyboard the person has.
+    NONE = "none"
+    # The persistent menu with the report button.
+    MAIN_MENU = "main_menu"
+    # Share-location and skip (only a keyboard of this kind can ask for a location).
+    LOCATION = "location"
+    # Take the bot's keyboard away.
+    REMOVE = "remove"

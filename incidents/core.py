@@ -20,6 +20,7 @@ from incidents.clock import Clock
 from incidents.config import Rules
 from incidents.events import EventBus
 from incidents.inbox import handling as inbox_handling
+from incidents.outbox import replies
 from incidents.provinces import ProvinceData
 from incidents.throttle import Throttle
 from storage.db import Database
@@ -58,19 +59,27 @@ class Core:
         """A unit of work: committed at the end, rolled back on error. A refusal rolls it back
         whole and keeps only the refusal's audit entry, then propagates."""
         callbacks: list[Callable[[], None]] = []
+        said: list[replies.Reply] = []
         try:
             async with self.db.write() as session:
                 uow = UnitOfWork(self, session, self.clock.now())
                 yield uow
+                # The replies made so far go with the effects they report, atomically.
+                said = replies.take()
+                await replies.write(session, uow.now, said)
                 # The update being handled is done in the transaction of its effects.
                 settled = await inbox_handling.settle_in(session, uow.now)
                 if settled is not None:
                     uow.after_commit(settled.note_marked)
                 callbacks = uow._after_commit
         except audit.Refused as refused:
+            replies.give_back(said)
             if refused.audit is not None:
                 async with self.db.write() as session:
                     await audit.record_refusal(session, refused.audit)
+            raise
+        except BaseException:
+            replies.give_back(said)
             raise
         for callback in callbacks:
             callback()

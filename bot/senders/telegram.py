@@ -1,7 +1,8 @@
 """The Telegram sender: rendered deliveries as Bot API calls, its errors as the core's outcomes.
 
-Texts become Telegram HTML (every run escaped) and buttons inline keyboards through
-handlers/markup, whose callback data comes from the one codec. Flood limits are
+Texts become Telegram HTML (every run escaped), buttons inline keyboards and the keyboard a
+reply names a reply keyboard, all through handlers/markup, whose callback data comes from the
+one codec. Flood limits are
 python-telegram-bot's AIORateLimiter; a `retry_after` it gives up on comes back as RETRY_AFTER.
 """
 
@@ -13,7 +14,7 @@ from typing import Any
 from telegram import Bot, Message, ReplyParameters
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
-from handlers.markup import html, keyboard
+from handlers.markup import html, keyboard, markup_of
 from incidents.outbox.delivery import OutcomeKind, SendOutcome
 from incidents.outbox.render import Method, Rendered
 
@@ -64,7 +65,6 @@ class TelegramSender:
     async def _call(
         self, chat_id: int, rendered: Rendered, reply_to: int | None, target: int | None
     ) -> int | None:
-        markup = keyboard(rendered.buttons)
         reply = (
             ReplyParameters(reply_to, allow_sending_without_reply=True)
             if reply_to is not None
@@ -78,7 +78,7 @@ class TelegramSender:
                     html(rendered.text),
                     chat_id=chat_id,
                     message_id=target,
-                    reply_markup=markup,
+                    reply_markup=keyboard(rendered.buttons),
                     **SEND_TIMEOUTS,
                 )
                 return target
@@ -86,7 +86,7 @@ class TelegramSender:
                 sent = await self.bot.send_message(
                     chat_id,
                     html(rendered.text),
-                    reply_markup=markup,
+                    reply_markup=markup_of(rendered.buttons, rendered.keyboard),
                     reply_parameters=reply,
                     **SEND_TIMEOUTS,
                 )

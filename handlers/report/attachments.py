@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Message, Update
+from telegram import Update
 
 from bot.runtime import AppContext
-from handlers import fallback, markup
+from handlers import fallback
+from handlers.replying import ask, say
 from handlers.report.incoming import IncomingFile, attachment_of, download
-from handlers.report.prompts import announce_new_report, send_prompt
+from handlers.report.prompts import announce_new_report
 from incidents.files import StoredFile
 from incidents.reports import attaching
 from incidents.reports.attaching import Held, Room
@@ -43,43 +44,43 @@ async def receive(update: Update, context: AppContext) -> None:
         )
     except FileRefused as refused:
         log.info("file refused for person#%s: %s", person.id, refused.refusal)
-        await _refuse(context, message, refused.refusal, room)
+        await _refuse(update, context, refused.refusal, room)
         return
-    await _acknowledge(context, message, incoming, stored, held)
+    await _acknowledge(update, context, incoming, stored, held)
 
 
-async def _refuse(context: AppContext, message: Message, refusal: FileRefusal, room: Room) -> None:
+async def _refuse(update: Update, context: AppContext, refusal: FileRefusal, room: Room) -> None:
     """Say why the file was not kept, then ask the current step again."""
     limits = room.limits
     if refusal is FileRefusal.TOO_LARGE:
         text = t.ATTACHMENT_TOO_LARGE.format(limit=f"{limits.max_mb:g}")
     else:
         text = t.attachment_too_many(limits.max_count, room.at_attachments)
-    await message.reply_text(text)
+    await say(update, context, text)
     if room.prompt is not None and not room.at_attachments:
-        await send_prompt(context.bot, message.chat_id, room.prompt)
+        await ask(update, context, room.prompt)
 
 
 async def _acknowledge(
+    update: Update,
     context: AppContext,
-    message: Message,
     incoming: IncomingFile,
     stored: StoredFile | None,
     held: Held,
 ) -> None:
     """A short word that the file is kept, then the current step again."""
     if stored is None:
-        await message.reply_text(t.ATTACHMENT_DOWNLOAD_FAILED)
+        await say(update, context, t.ATTACHMENT_DOWNLOAD_FAILED)
     if held.quiet:
         return
     what = t.ATTACHMENT_WORDS[incoming.kind]
     if held.opened is not Opened.CONTINUED:
-        await announce_new_report(message, held.opened, what)
+        await announce_new_report(update, context, held.opened, what)
     elif held.at_attachments:
         # The "done" button rides on the acknowledgement, so it is always at hand.
-        done = markup.keyboard(held.done_buttons)
-        await message.reply_text(t.ATTACHMENT_RECEIVED.format(count=held.count), reply_markup=done)
+        received = t.ATTACHMENT_RECEIVED.format(count=held.count)
+        await say(update, context, received, buttons=held.done_buttons)
         return
     else:
-        await message.reply_text(t.ATTACHMENT_KEPT_EARLY.format(what=what, count=held.count))
-    await send_prompt(context.bot, message.chat_id, held.prompt)
+        await say(update, context, t.ATTACHMENT_KEPT_EARLY.format(what=what, count=held.count))
+    await ask(update, context, held.prompt)

@@ -7,8 +7,7 @@ import logging
 from telegram import Update
 
 from bot.runtime import AppContext
-from handlers import markup
-from handlers.report.prompts import drop_buttons, send_prompt
+from handlers.replying import answer, ask, drop_buttons, say
 from incidents.actions import Button, ThreadAction, ThreadVerb
 from incidents.reports import drafting
 from incidents.reports import filing as reports
@@ -27,35 +26,28 @@ async def confirm(update: Update, context: AppContext, token: str) -> None:
     core = context.runtime.core
     filed = await reports.confirm(core, person, token)
     if filed.outcome is FileOutcome.ALREADY_FILED and filed.incident_id is not None:
-        await query.answer(t.ALREADY_FILED.format(reference=filed.reference), show_alert=True)
+        await answer(query, t.ALREADY_FILED.format(reference=filed.reference), show_alert=True)
         return
     if filed.outcome is FileOutcome.INCOMPLETE:
-        await query.answer(t.INCOMPLETE, show_alert=True)
+        await answer(query, t.INCOMPLETE, show_alert=True)
         await _prompt_open_draft(update, context)
         return
     if filed.outcome is not FileOutcome.FILED or filed.view is None:
-        await query.answer(t.STALE_BUTTON, show_alert=True)
+        await answer(query, t.STALE_BUTTON, show_alert=True)
         await drop_buttons(query.message)
         return
     log.info("incident %s filed by person#%s", filed.reference, person.id)
-    await query.answer()
+    await answer(query)
     await drop_buttons(query.message)
-    chat_id = query.message.chat.id if query.message else person.telegram_user_id
-    assert chat_id is not None and filed.incident_id is not None
+    assert filed.incident_id is not None
     # The way to send news later rides on the confirmation (the report keyboard stays).
     news = ThreadAction(incident_id=filed.incident_id, verb=ThreadVerb.MENU)
     buttons = ((Button(label=thread_texts.BUTTON_SEND_NEWS, action=news),),)
-    await context.bot.send_message(
-        chat_id,
-        markup.html(t.filed(filed.view, core.rules.tz)),
-        reply_markup=markup.keyboard(buttons),
-    )
+    await say(update, context, t.filed(filed.view, core.rules.tz), buttons=buttons)
 
 
 async def _prompt_open_draft(update: Update, context: AppContext) -> None:
     """Ask the open draft's current step again."""
-    chat = update.effective_chat
-    assert chat is not None
     prompt = await drafting.current(context.runtime.core, context.require_person())
     if prompt is not None:
-        await send_prompt(context.bot, chat.id, prompt)
+        await ask(update, context, prompt)

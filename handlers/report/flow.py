@@ -15,11 +15,12 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot.runtime import AppContext
-from handlers import codec, fallback, markup
-from handlers.report import attachments, filing, keyboards
+from handlers import codec, fallback
+from handlers.replying import answer, ask, drop_buttons, say
+from handlers.report import attachments, filing
 from handlers.report.incoming import attachment_of
-from handlers.report.prompts import announce_new_report, drop_buttons, restore_menu, send_prompt
-from incidents.actions import CancelReport, Choose, ConfirmReport, EditField
+from handlers.report.prompts import announce_new_report, restore_menu
+from incidents.actions import CancelReport, Choose, ConfirmReport, EditField, ReplyKeyboard
 from incidents.reports import drafting
 from incidents.reports.drafting import Answered, LocationNote, Opened
 from incidents.text import report as t
@@ -32,11 +33,9 @@ _LOCATION_NOTES = {LocationNote.KEPT: t.LOCATION_KEPT, LocationNote.SKIPPED: t.L
 
 async def _reply(update: Update, context: AppContext, answered: Answered) -> None:
     """After commit: an error and the same step again, or the next step."""
-    message = update.effective_message
-    assert message is not None
     person = context.require_person()
     if answered.expired:
-        await message.reply_text(t.EXPIRED, reply_markup=keyboards.main_menu())
+        await say(update, context, t.EXPIRED, keyboard=ReplyKeyboard.MAIN_MENU)
         return
     prompt = answered.prompt
     if prompt is None:
@@ -47,41 +46,37 @@ async def _reply(update: Update, context: AppContext, answered: Answered) -> Non
         log.info("report input refused for person#%s: %s", person.id, problem.reason)
         core = context.runtime.core
         text = t.input_error(problem.reason, core.clock.now(), core.rules.tz, **problem.details)
-        await message.reply_text(markup.html(text))
+        await say(update, context, text)
     elif answered.opened is not Opened.CONTINUED:
-        await announce_new_report(message, answered.opened, t.LOCATION_WORD)
+        await announce_new_report(update, context, answered.opened, t.LOCATION_WORD)
     elif answered.location is not None:
         # Also takes the location keyboard away and brings back the report button.
-        await restore_menu(context.bot, message.chat_id, _LOCATION_NOTES[answered.location])
-    await send_prompt(context.bot, message.chat_id, prompt)
+        await restore_menu(update, context, _LOCATION_NOTES[answered.location])
+    await ask(update, context, prompt)
 
 
 async def start_report(update: Update, context: AppContext) -> None:
     """Start a report, or resume the open one, for a person with the reporter role."""
-    message = update.effective_message
-    assert message is not None
     person = context.require_person()
     started = await drafting.start(context.runtime.core, person)
     if started is None:
-        await message.reply_text(t.NOT_A_REPORTER)
+        await say(update, context, t.NOT_A_REPORTER)
         return
     if started.opened is Opened.REPLACED:
-        await message.reply_text(t.EXPIRED)
+        await say(update, context, t.EXPIRED)
     if started.opened is Opened.CONTINUED:
-        await message.reply_text(t.RESUMED)
+        await say(update, context, t.RESUMED)
     log.info("report draft %s for person#%s (%s)", started.draft_id, person.id, started.opened)
-    await send_prompt(context.bot, message.chat_id, started.prompt)
+    await ask(update, context, started.prompt)
 
 
 async def cancel(update: Update, context: AppContext) -> None:
     """Cancel the open draft, if there is one."""
-    message = update.effective_message
-    assert message is not None
     person = context.require_person()
     cancelled = await drafting.cancel(context.runtime.core, person)
     text = t.CANCELLED if cancelled else t.NOTHING_TO_CANCEL
-    menu = keyboards.main_menu() if person.has_role(Role.REPORTER) else None
-    await message.reply_text(text, reply_markup=menu)
+    menu = ReplyKeyboard.MAIN_MENU if person.has_role(Role.REPORTER) else ReplyKeyboard.NONE
+    await say(update, context, text, keyboard=menu)
 
 
 async def on_message(update: Update, context: AppContext) -> None:
@@ -113,7 +108,7 @@ async def on_button(update: Update, context: AppContext) -> None:
             await filing.confirm(update, context, token)
             return
         case CancelReport():
-            await query.answer()
+            await answer(query)
             await drop_buttons(query.message)
             await cancel(update, context)
             return
@@ -122,19 +117,19 @@ async def on_button(update: Update, context: AppContext) -> None:
         case EditField(token=token, step=step):
             answered = await drafting.edit(core, person, token, step)
         case _:
-            await query.answer(t.STALE_BUTTON, show_alert=True)
+            await answer(query, t.STALE_BUTTON, show_alert=True)
             return
     await drop_buttons(query.message)
     if answered.prompt is None and not answered.expired:
         log.info("button of a closed draft from person#%s", person.id)
-        await query.answer(t.STALE_BUTTON, show_alert=True)
+        await answer(query, t.STALE_BUTTON, show_alert=True)
         return
     if answered.stale:
         # An old button: say so briefly, then ask the current step again.
         log.info("stale report button from person#%s", person.id)
-        await query.answer(t.STALE_BUTTON)
+        await answer(query, t.STALE_BUTTON)
     else:
-        await query.answer()
+        await answer(query)
     await _reply(update, context, answered)
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import logging
 
-from telegram import InlineKeyboardMarkup, Message, Update
-from telegram.error import BadRequest
+from telegram import Update
 
 from bot.runtime import AppContext
 from handlers import codec
+from handlers.replying import answer, drop_buttons, say_to
 from handlers.thread.menus import (
     about,
     menu_markup,
@@ -17,7 +17,13 @@ from handlers.thread.menus import (
     thread_button,
 )
 from incidents.access import AccessRefused
-from incidents.actions import AcknowledgeInstruction, AnswerRequest, ThreadAction, ThreadVerb
+from incidents.actions import (
+    AcknowledgeInstruction,
+    AnswerRequest,
+    Buttons,
+    ThreadAction,
+    ThreadVerb,
+)
 from incidents.policy import Refusal
 from incidents.text import thread as t
 from incidents.text.labels import STATUS_LABELS
@@ -41,13 +47,13 @@ async def on_thread_button(update: Update, context: AppContext) -> None:
     assert query is not None
     action = codec.decode(query.data or "")
     if not isinstance(action, ThreadAction):
-        await query.answer(t.REFUSALS[Refusal.NOT_FOUND], show_alert=True)
+        await answer(query, t.REFUSALS[Refusal.NOT_FOUND], show_alert=True)
         return
     person = context.require_person()
     chat_id = person.telegram_user_id
     assert chat_id is not None
     try:
-        reply, reply_markup = await _thread_action(context, action)
+        reply, buttons = await _thread_action(context, action)
     except AccessRefused as error:
         log.info(
             "thread %s on incident %s refused for person#%s: %s",
@@ -56,16 +62,13 @@ async def on_thread_button(update: Update, context: AppContext) -> None:
             person.id,
             error.refusal,
         )
-        await refuse(None, query.answer, error)
+        await refuse(update, context, query, error)
         return
-    await query.answer()
-    if reply is not None:
-        await context.bot.send_message(chat_id, reply, reply_markup=reply_markup)
+    await answer(query)
+    await say_to(context, chat_id, reply, buttons=buttons, person_id=person.id)
 
 
-async def _thread_action(
-    context: AppContext, action: ThreadAction
-) -> tuple[str | None, InlineKeyboardMarkup | None]:
+async def _thread_action(context: AppContext, action: ThreadAction) -> tuple[Text | str, Buttons]:
     """Take one thread button's action; return the reply for the person's chat."""
     person = context.require_person()
     core = context.runtime.core
@@ -77,28 +80,26 @@ async def _thread_action(
         return about(access.incident, title), menu_markup(access)
     if verb is ThreadVerb.DONE:
         await news.done(core, person)
-        return t.NEWS_DONE, None
+        return t.NEWS_DONE, ()
     if verb is ThreadVerb.STATUS:
         # A status the codec could not name is refused by the core as not a reporter's.
         status = action.status or IncidentStatus.CLOSED
         await news.change_status(core, person, incident_id, status)
-        return t.STATUS_OK.format(status=STATUS_LABELS[status]), None
+        return t.STATUS_OK.format(status=STATUS_LABELS[status]), ()
     if verb in _INPUT_BUTTONS:
         kind = _INPUT_BUTTONS[verb]
         access = await inputs.start_input(core, person, incident_id, kind)
         if kind is PendingInputKind.UPDATE:
             done = thread_button(t.BUTTON_DONE, incident_id, ThreadVerb.DONE)
-            return about(access.incident, t.ask_news(access.incident.reference)), (
-                InlineKeyboardMarkup([[done]])
-            )
+            return about(access.incident, t.ask_news(access.incident.reference)), ((done,),)
         return prompt_for(kind, access.incident)
     if verb is ThreadVerb.NO_QUESTION:
         await directing.request_info(core, person, incident_id, "")
-        return t.REQUEST_SENT, None
+        return t.REQUEST_SENT, ()
     if verb is ThreadVerb.REOPEN:
         incident = await lifecycle.reopen(core, person, incident_id)
-        return about(incident, t.reopened_ok(incident.reference)), None
-    return t.REFUSALS[Refusal.NOT_FOUND], None
+        return about(incident, t.reopened_ok(incident.reference)), ()
+    return t.REFUSALS[Refusal.NOT_FOUND], ()
 
 
 async def start_prompt(
@@ -111,12 +112,12 @@ async def start_prompt(
     try:
         access = await inputs.start_input(context.runtime.core, person, incident_id, kind)
     except AccessRefused as error:
-        await refuse(None, query.answer, error)
+        await refuse(update, context, query, error)
         return
-    await query.answer()
+    await answer(query)
     assert person.telegram_user_id is not None
-    text, reply_markup = prompt_for(kind, access.incident)
-    await context.bot.send_message(person.telegram_user_id, text, reply_markup=reply_markup)
+    text, buttons = prompt_for(kind, access.incident)
+    await say_to(context, person.telegram_user_id, text, buttons=buttons, person_id=person.id)
 
 
 async def on_instruction_ack(update: Update, context: AppContext) -> None:
@@ -125,16 +126,16 @@ async def on_instruction_ack(update: Update, context: AppContext) -> None:
     assert query is not None
     action = codec.decode(query.data or "")
     if not isinstance(action, AcknowledgeInstruction):
-        await query.answer(t.REFUSALS[Refusal.NOT_FOUND], show_alert=True)
+        await answer(query, t.REFUSALS[Refusal.NOT_FOUND], show_alert=True)
         return
     person = context.require_person()
     try:
         await directing.acknowledge_instruction(context.runtime.core, person, action.instruction_id)
     except AccessRefused as error:
-        await refuse(None, query.answer, error)
+        await refuse(update, context, query, error)
         return
-    await query.answer(t.INSTRUCTION_ACK_OK)
-    await _drop_buttons(query.message)
+    await answer(query, t.INSTRUCTION_ACK_OK)
+    await drop_buttons(query.message)
 
 
 async def on_answer_button(update: Update, context: AppContext) -> None:
@@ -143,24 +144,15 @@ async def on_answer_button(update: Update, context: AppContext) -> None:
     assert query is not None
     action = codec.decode(query.data or "")
     if not isinstance(action, AnswerRequest):
-        await query.answer(t.REFUSALS[Refusal.NOT_FOUND], show_alert=True)
+        await answer(query, t.REFUSALS[Refusal.NOT_FOUND], show_alert=True)
         return
     person = context.require_person()
     try:
         access = await inputs.start_answer(context.runtime.core, person, action.request_id)
     except AccessRefused as error:
-        await refuse(None, query.answer, error)
+        await refuse(update, context, query, error)
         return
-    await query.answer()
+    await answer(query)
     assert person.telegram_user_id is not None
-    await context.bot.send_message(
-        person.telegram_user_id, about(access.incident, t.ask_answer(access.incident.reference))
-    )
-
-
-async def _drop_buttons(message: object) -> None:
-    if isinstance(message, Message) and message.reply_markup is not None:
-        try:
-            await message.edit_reply_markup(None)
-        except BadRequest as exc:
-            log.debug("could not remove buttons: %s", exc)
+    asked = about(access.incident, t.ask_answer(access.incident.reference))
+    await say_to(context, person.telegram_user_id, asked, person_id=person.id)

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import CallbackQuery, Update
 
 from bot.runtime import AppContext
-from handlers import markup
-from handlers.markup import inline_button
+from handlers.replying import answer, say
 from incidents.access import Access, AccessRefused
-from incidents.actions import Button, ThreadAction, ThreadVerb
+from incidents.actions import Button, Buttons, ThreadAction, ThreadVerb
 from incidents.policy import Action
 from incidents.text import drill as drill_texts
 from incidents.text import thread as t
@@ -39,26 +36,27 @@ _STATUS_BUTTONS = (
 
 def thread_button(
     label: str, incident_id: int, verb: ThreadVerb, status: IncidentStatus | None = None
-) -> InlineKeyboardButton:
+) -> Button:
     """A button of an incident's thread."""
-    action = ThreadAction(incident_id=incident_id, verb=verb, status=status)
-    return inline_button(Button(label=label, action=action))
+    return Button(
+        label=label, action=ThreadAction(incident_id=incident_id, verb=verb, status=status)
+    )
 
 
-def menu_markup(access: Access) -> InlineKeyboardMarkup | None:
+def menu_markup(access: Access) -> Buttons:
     """What this person can do with this incident now: a button per action the policy allows."""
     i = access.incident.id
-    rows: list[list[InlineKeyboardButton]] = []
+    rows: list[tuple[Button, ...]] = []
     if access.permits(Action.REOPEN):
-        rows.append([thread_button(t.BUTTON_REOPEN, i, ThreadVerb.REOPEN)])
+        rows.append((thread_button(t.BUTTON_REOPEN, i, ThreadVerb.REOPEN),))
     if access.permits(Action.POST_UPDATE):
-        rows.append([thread_button(t.BUTTON_SEND_NEWS, i, ThreadVerb.NEWS)])
+        rows.append((thread_button(t.BUTTON_SEND_NEWS, i, ThreadVerb.NEWS),))
     if access.permits(Action.CHANGE_STATUS):
         rows.append(
-            [
+            tuple(
                 thread_button(icon + STATUS_LABELS[status], i, ThreadVerb.STATUS, status)
                 for status, icon in _STATUS_BUTTONS
-            ]
+            )
         )
     directing = [
         thread_button(label, i, verb)
@@ -69,51 +67,46 @@ def menu_markup(access: Access) -> InlineKeyboardMarkup | None:
         if access.permits(action)
     ]
     if directing:
-        rows.append(directing)
+        rows.append(tuple(directing))
     if access.permits(Action.CLOSE):
-        rows.append([thread_button(t.BUTTON_CLOSE, i, ThreadVerb.CLOSE)])
-    return InlineKeyboardMarkup(rows) if rows else None
+        rows.append((thread_button(t.BUTTON_CLOSE, i, ThreadVerb.CLOSE),))
+    return tuple(rows)
 
 
 async def refuse(
-    target: Message | None,
-    query_answer: Callable[..., Awaitable[object]] | None,
-    error: AccessRefused,
+    update: Update, context: AppContext, query: CallbackQuery | None, error: AccessRefused
 ) -> None:
+    """Say why the person may not: on the pressed button's answer, else in the chat."""
     text = t.REFUSALS[error.refusal]
-    if query_answer is not None:
-        await query_answer(text, show_alert=True)
-    elif target is not None:
-        await target.reply_text(text)
+    if query is not None:
+        await answer(query, text, show_alert=True)
+    else:
+        await say(update, context, text)
 
 
-def about(incident: Incident, text: Text) -> str:
-    """A reply about one incident, as Telegram HTML; a drill incident's leads with the mark."""
-    return markup.html(drill_texts.marked(text, incident.drill_id is not None))
+def about(incident: Incident, text: Text) -> Text:
+    """A reply about one incident; a drill incident's leads with the mark."""
+    return drill_texts.marked(text, incident.drill_id is not None)
 
 
-def prompt_for(
-    kind: PendingInputKind, incident: Incident
-) -> tuple[str, InlineKeyboardMarkup | None]:
+def prompt_for(kind: PendingInputKind, incident: Incident) -> tuple[Text, Buttons]:
+    """The question for a pending input of `kind` about the incident, and its buttons."""
     reference = incident.reference
     if kind is PendingInputKind.CLOSE_SUMMARY:
-        return about(incident, t.ask_summary(reference)), None
+        return about(incident, t.ask_summary(reference)), ()
     if kind is PendingInputKind.INSTRUCTION:
-        return about(incident, t.ask_instruction(reference)), None
-    return about(incident, t.ask_question(reference)), InlineKeyboardMarkup(
-        [[thread_button(t.BUTTON_NO_QUESTION, incident.id, ThreadVerb.NO_QUESTION)]]
-    )
+        return about(incident, t.ask_instruction(reference)), ()
+    no_question = thread_button(t.BUTTON_NO_QUESTION, incident.id, ThreadVerb.NO_QUESTION)
+    return about(incident, t.ask_question(reference)), ((no_question,),)
 
 
 async def open_command(update: Update, context: AppContext) -> None:
     """List the open incidents the person may see, each with a button to act on it."""
-    message = update.effective_message
-    assert message is not None
     person = context.require_person()
     runtime = context.runtime
     incidents = await browsing.open_incidents(runtime.core, person)
     if not incidents:
-        await message.reply_text(t.NO_OPEN_INCIDENTS)
+        await say(update, context, t.NO_OPEN_INCIDENTS)
         return
     now = runtime.clock.now()
     lines = [
@@ -129,14 +122,12 @@ async def open_command(update: Update, context: AppContext) -> None:
         for i in incidents
     ]
     shown = t.open_list(lines, TELEGRAM_TEXT_LIMIT)
-    buttons = [[thread_button(i.reference, i.id, ThreadVerb.MENU)] for i in incidents[:10]]
-    await message.reply_text(markup.html(shown), reply_markup=InlineKeyboardMarkup(buttons))
+    buttons = tuple((thread_button(i.reference, i.id, ThreadVerb.MENU),) for i in incidents[:10])
+    await say(update, context, shown, buttons=buttons)
 
 
 async def update_command(update: Update, context: AppContext) -> None:
     """Pick one of the reporter's open incidents to send news about."""
-    message = update.effective_message
-    assert message is not None
     person = context.require_person()
     runtime = context.runtime
     incidents = [
@@ -145,14 +136,14 @@ async def update_command(update: Update, context: AppContext) -> None:
         if i.agency_id == person.agency_id
     ]
     if not person.has_role(Role.REPORTER) or not incidents:
-        await message.reply_text(t.NOTHING_FOR_YOU)
+        await say(update, context, t.NOTHING_FOR_YOU)
         return
-    buttons = [
-        [
+    buttons = tuple(
+        (
             thread_button(
                 f"{i.reference} · {shorten(i.place, BUTTON_PLACE_LIMIT)}", i.id, ThreadVerb.MENU
-            )
-        ]
+            ),
+        )
         for i in incidents
-    ]
-    await message.reply_text(t.CHOOSE_INCIDENT, reply_markup=InlineKeyboardMarkup(buttons))
+    )
+    await say(update, context, t.CHOOSE_INCIDENT, buttons=buttons)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import logging
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import Update
 
 from bot.runtime import AppContext
-from handlers import markup
+from handlers.replying import say
 from handlers.report import incoming as incoming_files
 from handlers.thread.menus import TEXT_KINDS, refuse, thread_button
 from incidents.access import AccessRefused
@@ -19,6 +19,7 @@ from incidents.reports.limits import FileLimits, FileRefusal, FileRefused
 from incidents.text import drill as drill_texts
 from incidents.text import report as report_texts
 from incidents.text import thread as t
+from incidents.text.rich import Text
 from incidents.thread import browsing, inputs, news, prompts
 from storage.models import PendingInputKind
 
@@ -37,12 +38,12 @@ async def handle_message(update: Update, context: AppContext) -> bool:
         await _post_news(update, context, incident_id)
         return True
     if message.text is None:
-        await message.reply_text(t.TEXT_EXPECTED)
+        await say(update, context, t.TEXT_EXPECTED)
         return True
     try:
         text = parsing.bounded_text(message.text, *TEXT_KINDS[kind])
     except parsing.InputError as exc:
-        await message.reply_text(_input_error(exc, context))
+        await say(update, context, _input_error(exc, context))
         return True
     await _act_on_text(update, context, kind, incident_id, request_id, text)
     return True
@@ -56,22 +57,18 @@ async def _act_on_text(
     request_id: int | None,
     text: str,
 ) -> None:
-    message = update.effective_message
-    assert message is not None
     person = context.require_person()
     try:
         done = await prompts.answer(
             context.runtime.core, person, kind, incident_id, request_id, text
         )
     except AccessRefused as error:
-        await refuse(message, None, error)
+        await refuse(update, context, None, error)
         return
     if done.kind is PendingInputKind.CLOSE_SUMMARY:
-        await message.reply_text(
-            markup.html(drill_texts.marked(t.closed_ok(done.reference), done.drill))
-        )
+        await say(update, context, drill_texts.marked(t.closed_ok(done.reference), done.drill))
     else:
-        await message.reply_text(_SENT[done.kind])
+        await say(update, context, _SENT[done.kind])
 
 
 _SENT = {
@@ -91,7 +88,7 @@ async def _post_news(update: Update, context: AppContext, incident_id: int) -> N
     if message.location is not None:
         location = (message.location.latitude, message.location.longitude)
     if incoming is None and location is None and not text:
-        await message.reply_text(t.TEXT_EXPECTED)
+        await say(update, context, t.TEXT_EXPECTED)
         return
     stored = None
     try:
@@ -101,14 +98,14 @@ async def _post_news(update: Update, context: AppContext, incident_id: int) -> N
             context, incident_id, incoming, stored, text, location, message.caption
         )
     except AccessRefused as error:
-        await refuse(message, None, error)
+        await refuse(update, context, None, error)
         return
     except FileRefused as refused:
-        await message.reply_text(_file_refusal(refused.refusal, context))
+        await say(update, context, _file_refusal(refused.refusal, context))
         return
     log.info("news about incident %s (file %s)", incident_id, attachment_id)
-    done = InlineKeyboardMarkup([[thread_button(t.BUTTON_DONE, incident_id, ThreadVerb.DONE)]])
-    await message.reply_text(t.NEWS_SENT, reply_markup=done)
+    done = thread_button(t.BUTTON_DONE, incident_id, ThreadVerb.DONE)
+    await say(update, context, t.NEWS_SENT, buttons=((done,),))
 
 
 async def _fetch_news_file(
@@ -174,7 +171,7 @@ async def handle_reply(update: Update, context: AppContext) -> bool:
             context.runtime.core, person, message.chat_id, replied.message_id
         )
     except AccessRefused as error:
-        await refuse(message, None, error)
+        await refuse(update, context, None, error)
         return True
     if found is None:
         return False
@@ -188,12 +185,12 @@ async def handle_reply(update: Update, context: AppContext) -> bool:
         await _post_news(update, context, found.incident_id)
         return True
     if message.text is None:
-        await message.reply_text(t.TEXT_EXPECTED)
+        await say(update, context, t.TEXT_EXPECTED)
         return True
     try:
         text = parsing.bounded_text(message.text, *TEXT_KINDS[kind])
     except parsing.InputError as exc:
-        await message.reply_text(_input_error(exc, context))
+        await say(update, context, _input_error(exc, context))
         return True
     await _act_on_text(update, context, kind, found.incident_id, request_id, text)
     return True
@@ -204,11 +201,9 @@ async def cancel_pending(context: AppContext) -> bool:
     return await inputs.clear(context.runtime.core, context.require_person())
 
 
-def _input_error(error: parsing.InputError, context: AppContext) -> str:
+def _input_error(error: parsing.InputError, context: AppContext) -> Text:
     """The Thai message for refused text, its examples dated from the deployment's clock."""
     runtime = context.runtime
-    return markup.html(
-        report_texts.input_error(
-            error.reason, runtime.clock.now(), runtime.settings.tz, **error.details
-        )
+    return report_texts.input_error(
+        error.reason, runtime.clock.now(), runtime.settings.tz, **error.details
     )

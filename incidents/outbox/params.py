@@ -19,6 +19,7 @@ from incidents.actions import (
     AnswerRequest,
     ButtonAction,
     Buttons,
+    ReplyKeyboard,
     ThreadAction,
     ThreadVerb,
 )
@@ -56,14 +57,19 @@ class _LegacyHtml(HTMLParser):
         self.spans.append(Span(data, self._style, url))
 
 
+def text_of_html(html: str) -> Text:
+    """A `Text` from Telegram HTML (what rows held before, and catalogue strings still are)."""
+    parser = _LegacyHtml()
+    parser.feed(html)
+    parser.close()
+    return Text(*parser.spans)
+
+
 def _read_text(value: Any) -> Text:
     if isinstance(value, Text):
         return value
     if isinstance(value, str):
-        parser = _LegacyHtml()
-        parser.feed(value)
-        parser.close()
-        return Text(*parser.spans)
+        return text_of_html(value)
     return Text.from_json(value)
 
 
@@ -83,6 +89,8 @@ class DeliveryParams(BaseModel):
     text: StoredText = Text()
     buttons: Buttons = ()
     location: tuple[float, float] | None = None
+    # The keyboard it sets in place of the person's own (a reply to the person).
+    keyboard: ReplyKeyboard = ReplyKeyboard.NONE
     # The line above an escalated alert (ALERT).
     intro: StoredText = Text()
     # The file sent (ATTACHMENT).

@@ -36,9 +36,10 @@ async def _prepare(session: AsyncSession, renderer: Renderer, delivery: Delivery
 
 
 def prepare_fresh(renderer: Renderer, delivery: Delivery) -> Prepared:
-    """A just-filed alert, from the objects its own transaction wrote (nothing to load)."""
+    """A just-written alert or reply, from the objects its own transaction wrote (nothing to
+    load)."""
     try:
-        return Prepared(renderer.fresh_alert(delivery), None, None, delivery.chat_id)
+        return Prepared(renderer.fresh(delivery), None, None, delivery.chat_id)
     except Exception as exc:
         log.exception("rendering delivery %s failed", delivery.id)
         return Prepared(None, None, None, delivery.chat_id, error=f"render: {exc!r}")

@@ -69,12 +69,14 @@ def enqueue(
     params: DeliveryParams | None = None,
     incident: Incident | None = None,
     send_now: bool = False,
+    lane: str | None = None,
 ) -> Delivery:
     """Add a delivery to the unit of work (flush to get its id).
 
     With `send_now` the row is written already claimed by this process, which sends it the
     moment the transaction commits, skipping a claim round trip; should the process die
-    first, the claim expires and any delivery loop sends it.
+    first, the claim expires and any delivery loop sends it. Rows of one `lane` go out one
+    after another, in the order they were enqueued.
     """
     delivery = Delivery(
         kind=kind,
@@ -85,6 +87,7 @@ def enqueue(
         reply_to=reply_to,
         edit_of_id=edit_of_id,
         params=stored(params),
+        lane=lane,
         attempts=0,
         next_attempt_at=now,
         created_at=now,

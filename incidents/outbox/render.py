@@ -14,7 +14,7 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from incidents.actions import AlertAction, AlertVerb, Button, Buttons
+from incidents.actions import AlertAction, AlertVerb, Button, Buttons, ReplyKeyboard
 from incidents.outbox import params as outbox_params
 from incidents.outbox.params import DeliveryParams
 from incidents.text import alert as t
@@ -59,6 +59,7 @@ class Rendered:
     method: Method
     text: Text = field(default_factory=Text)
     buttons: Buttons = ()
+    keyboard: ReplyKeyboard = ReplyKeyboard.NONE
     latitude: float | None = None
     longitude: float | None = None
     file_id: str | None = None
@@ -84,7 +85,7 @@ def _message(params: DeliveryParams) -> Rendered:
         return Rendered(Method.LOCATION, latitude=float(latitude), longitude=float(longitude))
     # News may be as long as the reporter's own message, and comes after a heading.
     text = fit_rich(params.text, TELEGRAM_TEXT_LIMIT, t.MORE_ON_WEB)
-    return Rendered(Method.TEXT, text=text, buttons=params.buttons)
+    return Rendered(Method.TEXT, text=text, buttons=params.buttons, keyboard=params.keyboard)
 
 
 class Renderer:
@@ -153,6 +154,13 @@ class Renderer:
             target = await session.get_one(Delivery, delivery.edit_of_id)
         edit = delivery.kind is DeliveryKind.ALERT_EDIT
         return self.alert(incident, outbox_params.read(target).intro, edit=edit)
+
+    def fresh(self, delivery: Delivery) -> Rendered:
+        """A delivery its own just-committed transaction wrote, from the objects it holds
+        (nothing to load): an alert, or a fixed message such as a reply to a person."""
+        if delivery.kind is DeliveryKind.MESSAGE:
+            return _message(outbox_params.read(delivery))
+        return self.fresh_alert(delivery)
 
     def fresh_alert(self, delivery: Delivery) -> Rendered:
         """A just-filed alert from the objects its transaction wrote (nothing to load)."""

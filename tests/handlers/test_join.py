@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from incidents.audit import CLI_ACTOR
 from incidents.roster import people as roster
+from incidents.roster import profile
 from storage.models import AuditAction, AuditEvent, Province
 from tests.support.harness import Harness, running
 
@@ -252,15 +253,34 @@ async def test_a_refused_command_menu_is_logged_and_the_bot_carries_on(
     assert "setMyCommands refused" in caplog.text
 
 
-async def test_a_failing_handler_is_logged_and_the_person_told_in_thai(bot: Harness, caplog):
+async def test_a_failing_handler_is_logged_and_the_person_told_in_thai(
+    bot: Harness, caplog, monkeypatch
+):
     user = await bot.join(5021, "D6611")
-    bot.api.fail_next("sendMessage", 400, "Bad Request: chat write forbidden", chat_id=user.id)
+
+    def broken(*args: object) -> None:
+        raise RuntimeError("a bug in the handler")
+
+    monkeypatch.setattr(profile, "whoami", broken)
 
     reply = await bot.say(user, "/whoami")
 
     assert "ระบบขัดข้องชั่วคราว" in reply.text
     assert "error handling update" in caplog.text
     assert str(user.id) not in caplog.text  # people appear in logs only as pseudonyms
+
+
+async def test_a_refused_send_is_not_turned_into_an_error_notice(bot: Harness, caplog):
+    user = await bot.join(5022, "D6612")
+    bot.api.fail_next("sendMessage", 400, "Bad Request: chat write forbidden", chat_id=user.id)
+
+    bot.api.send_text(user, "/whoami")
+    await bot.drain()
+
+    texts = [c.params.get("text", "") for c in bot.api.calls("sendMessage")]
+    assert any("ข้อมูลของท่านในทะเบียน" in text for text in texts)  # tried, and refused
+    assert not any("ระบบขัดข้อง" in text for text in texts)
+    assert "error handling update" not in caplog.text
 
 
 async def test_whoami_in_a_group_shows_nothing_of_the_person(bot: Harness):

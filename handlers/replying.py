@@ -1,0 +1,110 @@
+"""How handlers answer people: replies through the outbox, and the few direct Bot API calls.
+
+A reply (incidents/outbox/replies.py) is written with the unit of work of what it reports and
+sent by the delivery loop, which retries it on network errors: it arrives, late at worst, and
+a failed send never becomes an error notice. What must happen within seconds or on the pressed
+message itself stays direct, and its failure is logged, not raised: answering a button press,
+taking the buttons off an answered message.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import CallbackQuery, Message, Update
+from telegram.error import TelegramError
+from telegram.ext import Application, TypeHandler
+
+from bot.runtime import AppContext
+from incidents.actions import Buttons, ReplyKeyboard
+from incidents.outbox import replies
+from incidents.reports.prompting import Prompt
+from incidents.text.rich import Text
+
+log = logging.getLogger(__name__)
+
+# The scope of an update's replies opens before the access gate (group -1) and is written
+# after every other handler has run (groups above it are free for others).
+OPEN_GROUP = -2
+FLUSH_GROUP = 1000
+
+
+async def say(
+    update: Update,
+    context: AppContext,
+    text: Text | str,
+    *,
+    buttons: Buttons = (),
+    keyboard: ReplyKeyboard = ReplyKeyboard.NONE,
+) -> None:
+    """Reply in the chat the update came from, else the person's own (a `str` is catalogue
+    HTML)."""
+    chat = update.effective_chat
+    person = context.person
+    chat_id = chat.id if chat is not None else person.telegram_user_id if person else None
+    assert chat_id is not None, "a reply needs a chat"
+    person_id = person.id if person is not None and person.telegram_user_id == chat_id else None
+    await replies.send(
+        context.runtime.core,
+        replies.reply(chat_id, text, buttons=buttons, keyboard=keyboard, person_id=person_id),
+    )
+
+
+async def say_to(
+    context: AppContext,
+    chat_id: int,
+    text: Text | str,
+    *,
+    buttons: Buttons = (),
+    keyboard: ReplyKeyboard = ReplyKeyboard.NONE,
+    person_id: int | None = None,
+) -> None:
+    """Send a message to another chat (an admin's, the person's private one)."""
+    await replies.send(
+        context.runtime.core,
+        replies.reply(chat_id, text, buttons=buttons, keyboard=keyboard, person_id=person_id),
+    )
+
+
+async def ask(update: Update, context: AppContext, prompt: Prompt) -> None:
+    """Ask a draft's current step: its question with its buttons, or the location keyboard."""
+    if prompt.asks_location:
+        await say(update, context, prompt.text, keyboard=ReplyKeyboard.LOCATION)
+    else:
+        await say(update, context, prompt.text, buttons=prompt.buttons)
+
+
+async def answer(
+    query: CallbackQuery, text: str | None = None, *, show_alert: bool = False
+) -> None:
+    """Answer a button press (it must be at once, so directly); a failure is only logged."""
+    try:
+        await query.answer(text, show_alert=show_alert)
+    except TelegramError as exc:
+        log.warning("could not answer a button press: %s", exc)
+
+
+async def drop_buttons(message: object) -> None:
+    """Remove the buttons of an answered message, so they cannot be pressed again; a failure
+    (already gone, or the network) is only logged: the buttons refuse stale presses anyway."""
+    if isinstance(message, Message) and message.reply_markup is not None:
+        try:
+            await message.edit_reply_markup(None)
+        except TelegramError as exc:
+            log.info("could not remove buttons: %s", exc)
+
+
+async def open_scope(update: object, context: AppContext) -> None:
+    """Start collecting the replies of this update."""
+    replies.open_scope()
+
+
+async def flush(update: object, context: AppContext) -> None:
+    """Write the replies the update's handlers made after their last unit of work."""
+    await replies.flush(context.runtime.core)
+
+
+def register(application: Application) -> None:  # type: ignore[type-arg]
+    """Open the reply scope before the gate and write what is left after every handler."""
+    application.add_handler(TypeHandler(Update, open_scope), group=OPEN_GROUP)
+    application.add_handler(TypeHandler(Update, flush), group=FLUSH_GROUP)
