@@ -6,16 +6,13 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
 from datetime import timedelta
-from enum import StrEnum
 from typing import Any, TypeVar
 
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     ContextTypes,
@@ -26,6 +23,7 @@ import handlers
 from bot import commands, maintenance
 from bot.logs import Pseudonymizer
 from bot.runtime import RUNTIME_KEY, AppContext, Runtime
+from bot.senders.ratelimit import CountingRateLimiter
 from bot.senders.telegram import TelegramSender
 from bot.settings import Settings, SettingsError
 from bot.update_processor import PerUserUpdateProcessor
@@ -35,6 +33,8 @@ from incidents.clock import Clock, SystemClock
 from incidents.config import Rules
 from incidents.core import Core
 from incidents.events import EventBus
+from incidents.observability import metrics
+from incidents.observability.health import Health, Link
 from incidents.outbox import loop as delivery_loop
 from incidents.outbox.loop import DeliveryLoop
 from incidents.outbox.render import Renderer
@@ -54,6 +54,8 @@ T = TypeVar("T")
 TelegramApp = Application[Any, AppContext, Any, Any, Any, Any]
 
 STARTUP_RETRY_LIMIT_S = 60.0
+# The channel's name in /healthz and /readyz.
+TELEGRAM = "telegram"
 _NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
@@ -90,7 +92,7 @@ def build_application(runtime: Runtime, token: str) -> TelegramApp:
         # Every text in the catalogue is HTML; values are escaped where they are inserted.
         .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=_NO_PREVIEW))
         .concurrent_updates(PerUserUpdateProcessor())
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .rate_limiter(CountingRateLimiter(max_retries=3))
         .build()
     )
     application.bot_data[RUNTIME_KEY] = runtime
@@ -105,25 +107,6 @@ async def publish_menu(application: TelegramApp) -> None:
         await application.bot.set_my_commands(menu)
     except TelegramError as exc:
         log.warning("setMyCommands refused, carrying on without a menu: %s", exc)
-
-
-class TelegramLink(StrEnum):
-    """Where the bot stands with the Bot API, as /healthz reports it."""
-
-    CONNECTING = "connecting"
-    CONNECTED = "connected"
-    STOPPED = "stopped"
-
-
-@dataclass(slots=True)
-class Health:
-    """The state of the process's parts, read by the web log's /healthz."""
-
-    telegram: TelegramLink = TelegramLink.CONNECTING
-
-    def report(self) -> dict[str, str]:
-        """The parts and their states, for /healthz."""
-        return {"telegram": self.telegram.value}
 
 
 class StoppedError(Exception):
@@ -177,10 +160,10 @@ async def _telegram(
         await application.start()
         assert application.updater is not None
         await application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
-        health.telegram = TelegramLink.CONNECTED
+        health.set(TELEGRAM, Link.CONNECTED)
         yield
     finally:
-        health.telegram = TelegramLink.STOPPED
+        health.set(TELEGRAM, Link.STOPPED)
         if application.updater is not None and application.updater.running:
             await application.updater.stop()
         if application.running:
@@ -195,7 +178,12 @@ async def _web_log(runtime: Runtime, health: Health, phones: Phones | None) -> A
     """Serve the web log in this event loop until the block ends; yield its address."""
     settings = runtime.settings
     assert settings.web_port is not None
-    app = create_app(runtime.core, health=health.report, phones=phones)
+    app = create_app(
+        runtime.core,
+        health=health,
+        phones=phones,
+        metrics_token=settings.metrics_token.get_secret_value(),
+    )
     try:
         async with web_server.running(app, settings.web_host, settings.web_port) as url:
             yield url
@@ -270,7 +258,8 @@ async def serve(
         application = build_application(runtime, token)
         runtime.dispatcher = DeliveryLoop(
             db,
-            TelegramSender(application.bot),
+            # Every send's outcome is counted for /metrics.
+            metrics.CountingSender(TelegramSender(application.bot)),
             runtime.clock,
             runtime.alerts,
             Renderer(settings.tz, settings.public_base_url),
@@ -279,7 +268,7 @@ async def serve(
         )
         # A unit of work that queued deliveries wakes the loop the moment it commits.
         db.after_commit(runtime.dispatcher.on_commit)
-        health = Health()
+        health = Health({TELEGRAM: Link.CONNECTING})
         async with contextlib.AsyncExitStack() as stack:
             if settings.web_port is not None:
                 runtime.web_url = await stack.enter_async_context(_web_log(runtime, health, phones))
