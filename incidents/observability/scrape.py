@@ -1,8 +1,8 @@
 """/metrics at scrape time: the gauges read from the database, with the process's counters.
 
-A scrape costs three indexed queries: the outbox's and the inbox's pending rows (their status
-leads an index) and the open, unacknowledged incidents (few by nature). Ages are measured on
-the core's clock.
+A scrape costs three queries, each led by an index on the status: the outbox's and the inbox's
+pending rows, and the open incidents not yet acknowledged (read among the open ones: there is
+no index on the acknowledgement). Ages are measured on the core's clock.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from incidents.observability.metrics import PREFIX, REGISTRY
 from storage.models import Delivery, DeliveryStatus, Incident, IncidentStatus, Urgency
 
 CONTENT_TYPE = CONTENT_TYPE_LATEST
+OPEN_STATUSES = tuple(status for status in IncidentStatus if status is not IncidentStatus.CLOSED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +63,8 @@ async def _unacknowledged(session: AsyncSession, province_id: int) -> dict[Urgen
         select(Incident.urgency, func.count(Incident.id))
         .where(
             Incident.province_id == province_id,
-            Incident.status != IncidentStatus.CLOSED,
+            # IN, not !=: an index on the status can serve it.
+            Incident.status.in_(OPEN_STATUSES),
             Incident.acknowledged_at.is_(None),
             Incident.drill_id.is_(None),
         )
