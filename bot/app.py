@@ -11,7 +11,6 @@ from datetime import timedelta
 from telegram import LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.ext import (
-    AIORateLimiter,
     ApplicationBuilder,
     ContextTypes,
     Defaults,
@@ -21,9 +20,10 @@ import handlers
 from bot import maintenance
 from bot.intake import telegram as telegram_intake
 from bot.intake import webhook
-from bot.link import Health, StoppedError, TelegramApp, telegram, unless_stopped, updates_in
+from bot.link import TELEGRAM, StoppedError, TelegramApp, telegram, unless_stopped, updates_in
 from bot.logs import Pseudonymizer
 from bot.runtime import RUNTIME_KEY, AppContext, Runtime
+from bot.senders.ratelimit import CountingRateLimiter
 from bot.senders.telegram import TelegramSender
 from bot.settings import Settings, SettingsError
 from incidents import files, instances, provinces
@@ -35,6 +35,8 @@ from incidents.events import EventBus
 from incidents.inbox import worker as inbox_worker
 from incidents.inbox.intake import Intake
 from incidents.inbox.worker import InboxWorker
+from incidents.observability import metrics
+from incidents.observability.health import Health, Link
 from incidents.outbox import loop as delivery_loop
 from incidents.outbox.loop import DeliveryLoop
 from incidents.outbox.render import Renderer
@@ -90,7 +92,7 @@ def build_application(runtime: Runtime, token: str) -> TelegramApp:
         # Updates come from the durable inbox (bot/intake/), not from PTB's Updater; the inbox
         # keeps each person's updates in order and runs different people's side by side.
         .updater(None)
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .rate_limiter(CountingRateLimiter(max_retries=3))
         .build()
     )
     application.bot_data[RUNTIME_KEY] = runtime
@@ -108,7 +110,13 @@ async def _web_log(
     """Serve the web log in this event loop until the block ends; yield its address."""
     settings = runtime.settings
     assert settings.web_port is not None
-    app = create_app(runtime.core, health=health.report, phones=phones, receivers=receivers)
+    app = create_app(
+        runtime.core,
+        health=health,
+        phones=phones,
+        receivers=receivers,
+        metrics_token=settings.metrics_token.get_secret_value(),
+    )
     try:
         async with web_server.running(app, settings.web_host, settings.web_port) as url:
             yield url
@@ -188,7 +196,8 @@ async def serve(
             )
             runtime.dispatcher = DeliveryLoop(
                 db,
-                TelegramSender(application.bot),
+                # Every send's outcome is counted for /metrics.
+                metrics.CountingSender(TelegramSender(application.bot)),
                 runtime.clock,
                 runtime.alerts,
                 Renderer(settings.tz, settings.public_base_url),
@@ -215,7 +224,7 @@ async def serve(
                 receivers[settings.webhook_path] = webhook.WebhookReceiver(
                     application.bot, intake, secret
                 )
-            health = Health()
+            health = Health({TELEGRAM: Link.CONNECTING})
             if settings.web_port is not None:
                 runtime.web_url = await stack.enter_async_context(
                     _web_log(runtime, health, phones, receivers)

@@ -7,8 +7,6 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable
-from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any, TypeVar
 
 from telegram import BotCommand
@@ -20,6 +18,7 @@ from bot.intake import polling, webhook
 from bot.runtime import AppContext
 from bot.settings import Settings, SettingsError
 from incidents.inbox.intake import Intake
+from incidents.observability.health import Health, Link
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -27,6 +26,8 @@ T = TypeVar("T")
 TelegramApp = Application[Any, AppContext, Any, Any, Any, Any]
 
 STARTUP_RETRY_LIMIT_S = 60.0
+# The channel's name in /healthz and /readyz.
+TELEGRAM = "telegram"
 
 
 async def publish_menu(application: TelegramApp) -> None:
@@ -36,25 +37,6 @@ async def publish_menu(application: TelegramApp) -> None:
         await application.bot.set_my_commands(menu)
     except TelegramError as exc:
         log.warning("setMyCommands refused, carrying on without a menu: %s", exc)
-
-
-class TelegramLink(StrEnum):
-    """Where the bot stands with the Bot API, as /healthz reports it."""
-
-    CONNECTING = "connecting"
-    CONNECTED = "connected"
-    STOPPED = "stopped"
-
-
-@dataclass(slots=True)
-class Health:
-    """The state of the process's parts, read by the web log's /healthz."""
-
-    telegram: TelegramLink = TelegramLink.CONNECTING
-
-    def report(self) -> dict[str, str]:
-        """The parts and their states, for /healthz."""
-        return {"telegram": self.telegram.value}
 
 
 class StoppedError(Exception):
@@ -108,7 +90,7 @@ async def telegram(
         await application.start()
         yield
     finally:
-        health.telegram = TelegramLink.STOPPED
+        health.set(TELEGRAM, Link.STOPPED)
         if application.running:
             await application.stop()
         await application.shutdown()
@@ -130,12 +112,12 @@ async def updates_in(
         await unless_stopped(
             stop, webhook.register(application.bot, settings.telegram_webhook_url, secret)
         )
-        health.telegram = TelegramLink.CONNECTED
+        health.set(TELEGRAM, Link.CONNECTED)
         yield
         return
     poller = polling.Poller(application.bot, intake)
     task = asyncio.create_task(poller.run(), name="telegram-polling")
-    health.telegram = TelegramLink.CONNECTED
+    health.set(TELEGRAM, Link.CONNECTED)
     try:
         yield
     finally:

@@ -16,6 +16,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from storage.models.enums import Urgency
 
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
+MIN_METRICS_TOKEN_CHARS = 16
 
 # A real token is "<bot id>:<35 characters>"; anything else is a typo or a placeholder.
 _TOKEN_RE = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
@@ -74,6 +75,8 @@ class Settings(BaseSettings):
     web_port: int | None = Field(default=8080, ge=0, le=65535)
     public_base_url: str = ""
     web_session_hours: float = Field(default=12.0, gt=0, le=24 * 30)
+    # Bearer token for /metrics; empty: /metrics answers only to loopback clients.
+    metrics_token: SecretStr = SecretStr("")
 
     log_level: str = "INFO"
     # Keyed pseudonyms for Telegram ids in logs; set it so logs correlate across restarts.
@@ -113,6 +116,14 @@ class Settings(BaseSettings):
         if secret and not _WEBHOOK_SECRET_RE.fullmatch(secret):
             raise ValueError("1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule)")
         return value
+
+    @field_validator("metrics_token")
+    @classmethod
+    def _strong_token(cls, value: SecretStr) -> SecretStr:
+        token = value.get_secret_value().strip()
+        if token and len(token) < MIN_METRICS_TOKEN_CHARS:
+            raise ValueError(f"use at least {MIN_METRICS_TOKEN_CHARS} random characters")
+        return SecretStr(token)
 
     @field_validator("web_port", mode="before")
     @classmethod

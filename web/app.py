@@ -3,27 +3,25 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from incidents.core import Core
+from incidents.observability.health import Health
 from incidents.text.web import BAD_REQUEST, HTTP_ERRORS
 from web import templating
 from web.phones import Phones
-from web.routes import drills, incidents, reports, sandbox, sandbox_api, signin, webhooks
+from web.routes import drills, incidents, ops, reports, sandbox, sandbox_api, signin, webhooks
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
-
-# The state of the process's parts for /healthz, e.g. {"telegram": "connected"}.
-HealthReport = Callable[[], Mapping[str, str]]
 
 # Live: no script at all; styles, images and fonts only from this site; never framed. The referrer
 # policy is same-origin, not no-referrer: under no-referrer browsers send "Origin: null" with
@@ -85,16 +83,6 @@ async def sandbox_home(request: Request) -> Response:
     return RedirectResponse("/sandbox", status_code=303)
 
 
-async def healthz(request: Request) -> Response:
-    """Say the process serves, with the state of its parts; no data, no sign-in needed."""
-    report: HealthReport = request.app.state.health
-    return JSONResponse({"status": "ok", **report()}, headers={"cache-control": "no-store"})
-
-
-def _no_parts() -> Mapping[str, str]:
-    return {}
-
-
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     text = HTTP_ERRORS.get(exc.status_code, BAD_REQUEST)
@@ -103,19 +91,22 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 def create_app(
     core: Core,
-    health: HealthReport = _no_parts,
+    health: Health | None = None,
     phones: Phones | None = None,
+    *,
     receivers: Mapping[str, webhooks.Receiver] | None = None,
+    metrics_token: str = "",
 ) -> ASGIApp:
     """The web log for one deployment, wrapped in its security headers (outermost, so even
     the plain 500 page of an unexpected error carries them). With `phones` it is the
     sandbox's: every page says so, and the phone pages are served; live, they do not exist.
+    `health` is kept up to date by the composition root; `metrics_token` guards /metrics;
     `receivers` are the chat platforms' webhook paths (webhook mode), by path."""
     in_sandbox = phones is not None
     routes: list[BaseRoute] = [
         *webhooks.routes(receivers or {}),
         Route("/", sandbox_home if in_sandbox else home, methods=["GET"]),
-        Route("/healthz", healthz, methods=["GET"]),
+        *ops.routes,
         *signin.routes,
         *incidents.routes,
         *reports.routes,
@@ -125,7 +116,8 @@ def create_app(
     ]
     app = Starlette(routes=routes, exception_handlers={HTTPException: _http_error})
     app.state.core = core
-    app.state.health = health
+    app.state.health = health if health is not None else Health()
+    app.state.metrics_token = metrics_token
     app.state.templates = templating.build(core.rules.tz, sandbox=in_sandbox)
     if in_sandbox:
         app.state.phones = phones

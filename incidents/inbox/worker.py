@@ -19,6 +19,7 @@ from datetime import timedelta
 
 from incidents.clock import Clock
 from incidents.inbox import handling, store
+from incidents.observability import metrics
 from incidents.outbox.delivery import backoff
 from storage.db import Database
 from storage.models import InboxUpdate
@@ -127,6 +128,7 @@ class InboxWorker:
                     log.exception("handling inbox update %s failed", row.id)
                     handling.note_failure(f"{type(exc).__name__}: {exc}", transient=False)
                 await self._settle(row, scope)
+                metrics.update_handled(row.received_at, self.clock.now(), failed=bool(scope.error))
 
     async def _settle(self, row: InboxUpdate, scope: handling.Handling) -> None:
         """Settle what the handler's own units of work did not."""

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from incidents.clock import Clock
+from incidents.observability import metrics
 from incidents.outbox import queue as outbox
 from incidents.outbox.delivery import (
     DeliveryHooks,
@@ -238,6 +239,7 @@ class DeliveryLoop:
                 return
             delivery.status = status
             await self.hooks.on_delivered(session, delivery, now)
+        metrics.delivery_settled(delivery, now)
 
     async def _retry(self, delivery: Delivery, at: datetime, error: str) -> None:
         async with self.db.write() as session:

@@ -135,6 +135,8 @@ HTTP_ERRORS: dict[int, str] = {404: "ไม่พบหน้าเว็บท�
 BAD_REQUEST = "คำขอไม่ถูกต้อง"
 LOGIN_REQUIRED = "ต้องเข้าสู่ระบบก่อน"
 CSRF_REFUSED = "คำขอนี้ไม่ผ่านการตรวจสอบความปลอดภัย กรุณาโหลดหน้าใหม่แล้วลองอีกครั้ง"
+# /metrics without its bearer token, or from elsewhere than this machine when it has none.
+METRICS_REFUSED = "ไม่มีสิทธิ์เข้าถึงข้อมูลการทำงานของระบบ"
 
 
 # What an audit row is about, by its subject type; the id is shown after the name where it

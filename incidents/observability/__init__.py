@@ -1,0 +1,1 @@
+"""What operators watch: health and readiness of the process, and its Prometheus metrics."""
