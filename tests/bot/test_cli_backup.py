@@ -82,23 +82,26 @@ def test_a_round_trip_while_the_program_writes_brings_back_everything_before_onl
 ) -> None:
     settings, invoke = deployment
     before = {_file(settings, f"photo {n}".encode()) for n in range(3)}
-    stop = threading.Event()
+    stop, writing = threading.Event(), threading.Event()
     filed_during: list[str] = []
 
     def writer() -> None:
         n = 0
         while not stop.is_set():
             filed_during.append(_file(settings, f"during {n}".encode()))
+            writing.set()
             n += 1
 
     thread = threading.Thread(target=writer)
     thread.start()
     try:
+        assert writing.wait(30)  # the program is filing when the backup starts
         result = invoke("db", "backup", str(tmp_path / "backup"))
     finally:
         stop.set()
         thread.join()
     assert result.exit_code == 0, result.output
+    assert filed_during
     in_backup = _references(settings)  # everything filed up to now, some after the copy
     files_at_backup = _files(settings.files_dir)
     after = _file(settings, b"filed after the backup")
@@ -117,6 +120,8 @@ def test_a_round_trip_while_the_program_writes_brings_back_everything_before_onl
     for item in [*settings.files_dir.rglob("*"), *(tmp_path / "backup").rglob("*")]:
         mode = stat.S_IMODE(item.stat().st_mode)
         assert mode == (0o700 if item.is_dir() else 0o600), item
+    database = settings.data_dir / "incidents.db"
+    assert stat.S_IMODE(database.stat().st_mode) == 0o600
     manifest = json.loads((tmp_path / "backup" / "manifest.json").read_text())
     assert manifest["revision"] and manifest["counts"]["incident"] >= len(before)
 
