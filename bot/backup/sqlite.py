@@ -260,6 +260,14 @@ def _restore_database(copy: Path, database: Path) -> None:
     if _sha256(beside) != _sha256(copy):
         beside.unlink()
         raise BackupError("the database copy changed while restoring; nothing replaced")
+    check = sqlite3.connect(beside)
+    try:
+        verdict = check.execute("PRAGMA integrity_check").fetchone()
+    finally:
+        check.close()
+    if not verdict or verdict[0] != "ok":
+        beside.unlink()
+        raise BackupError("the backup's database fails SQLite's integrity check; nothing replaced")
     # A WAL left from the old file must not be applied to the restored one.
     for suffix in ("-wal", "-shm"):
         stale = database.with_name(database.name + suffix)

@@ -187,3 +187,20 @@ def test_postgres_commands_never_show_the_password(tmp_path: Path) -> None:
     restore = postgres.shown(postgres.restore_commands(url, tmp_path / "files", tmp_path / "b"))
     assert "s3cret" not in restore and "pg_restore --clean" in restore
     assert os.fspath(tmp_path / "files") in restore
+
+
+@pytest.mark.skipif(
+    not os.environ.get("TEST_DATABASE_URL"), reason="PostgreSQL not configured for this run"
+)
+def test_postgres_backup_with_run_writes_a_dump_and_the_files(tmp_path: Path) -> None:
+    url = os.environ["TEST_DATABASE_URL"]
+    (tmp_path / "data" / "files").mkdir(parents=True)
+    (tmp_path / "data" / "files" / "a.jpg").write_bytes(b"photo")
+    env = {"DATA_DIR": str(tmp_path / "data"), "DATABASE_URL": url, "TELEGRAM_BOT_TOKEN": ""}
+    result = CliRunner().invoke(
+        main, ["db", "backup", str(tmp_path / "b"), "--run"], env=env, catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "b" / "database.dump").stat().st_size > 0
+    assert (tmp_path / "b" / "files" / "a.jpg").read_bytes() == b"photo"
+    assert stat.S_IMODE((tmp_path / "b" / "database.dump").stat().st_mode) == 0o600
