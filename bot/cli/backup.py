@@ -24,6 +24,8 @@ def db_backup(path: Path, force: bool, run_it: bool) -> None:
     settings = common.settings()
     url = settings.resolved_database_url
     if not _is_sqlite(url):
+        if run_it and path.exists() and not force:
+            raise click.ClickException(f"{path} exists; use --force to replace it")
         _postgres(url, postgres.backup_commands(url, settings.files_dir, path), run_it)
         return
     try:

@@ -204,3 +204,5 @@ def test_postgres_backup_with_run_writes_a_dump_and_the_files(tmp_path: Path) ->
     assert (tmp_path / "b" / "database.dump").stat().st_size > 0
     assert (tmp_path / "b" / "files" / "a.jpg").read_bytes() == b"photo"
     assert stat.S_IMODE((tmp_path / "b" / "database.dump").stat().st_mode) == 0o600
+    again = CliRunner().invoke(main, ["db", "backup", str(tmp_path / "b"), "--run"], env=env)
+    assert again.exit_code != 0 and "--force" in again.output
