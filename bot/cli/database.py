@@ -5,12 +5,13 @@ from __future__ import annotations
 import click
 
 from bot.cli import common
+from bot.cli.backup import db_backup, db_restore
 from storage import migrate
 
 
 @click.group()
 def db() -> None:
-    """Database schema."""
+    """Database schema, backups and restores."""
 
 
 @db.command("upgrade")
@@ -25,3 +26,7 @@ def db_upgrade() -> None:
             return await migrate.current_revision(database)
 
     click.echo(f"database at revision {common.run(_upgrade)}")
+
+
+db.add_command(db_backup)
+db.add_command(db_restore)

@@ -1,0 +1,1 @@
+"""Backups of the deployment: the database and the files folder, with a manifest."""
