@@ -199,9 +199,11 @@ class FaultProxy:
             await self._stopped.wait()
         finally:
             server.close()
-            for task in asyncio.all_tasks() - {asyncio.current_task()}:
-                task.cancel()
             await self._client.aclose()
+            leftovers = asyncio.all_tasks() - {asyncio.current_task()}
+            for task in leftovers:
+                task.cancel()
+            await asyncio.gather(*leftovers, return_exceptions=True)
 
     async def _connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
