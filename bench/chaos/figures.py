@@ -2,10 +2,11 @@
 
 - **confirmed reports missing**: references the program told a reporter were filed
   ("ส่งรายงานแล้ว เลขที่ …", in any request it made, faulted or not) with no incident in the
-  database, plus reports a reporter saw filed whose tag has no incident.
+  database.
 - **alerts lost**: (incident, executive) pairs with no alert copy accepted by the fake.
-- **duplicate incidents**: incidents beyond the first for one attempt tag (every attempt of a
-  reporter carries its own tag in the description, so a reporter's own retry is not one).
+- **duplicate incidents**: incidents beyond the first for one description tag. Every draft a
+  reporter types carries its own tag; a reporter who pressed confirm but never saw "filed"
+  and starts a new draft types a new tag, counted apart as "re-filed by a reporter".
 - **duplicate alert copies**: copies beyond the first per (incident, executive); "answer lost"
   when the proxy forwarded that many alert requests to that chat for that reference and reset
   the connection instead of answering; "other" for the rest.
@@ -32,7 +33,7 @@ ALERT_MARK = "🕒 เกิดเหตุ"
 REMINDER_MARK = "เตือนครั้งที่"
 LATE = 60.0
 _REFERENCE = re.compile(r"เลขที่ ([^\s<]+)")
-_TAG = re.compile(r"chaos-[A-Z0-9]+-\d+-\d+")
+_TAG = re.compile(r"chaos-[A-Z0-9]+-\d+-\d+(?:r\d+)?")
 
 
 @dataclass
@@ -60,6 +61,7 @@ class Figures:
     max_alert_delay: float = 0.0
     error_notices: int = 0
     gave_up: int = 0
+    refiled: int = 0  # incidents a reporter filed again, never having seen "filed"
     kills: int = 0
     faults: dict[str, int] = field(default_factory=dict)
 
@@ -82,6 +84,7 @@ class Figures:
         return [
             f"reports asked / attempts / incidents   {self.reports} / {self.attempts} / "
             f"{self.incidents} (given up: {self.gave_up})",
+            f"re-filed by a reporter never told       {self.refiled}",
             f"kills                                  {self.kills}",
             f"faults injected                        {self.faults}",
             f"confirmed reports missing              {self.missing}",
@@ -115,13 +118,13 @@ def compute(
     requests = [r for r in requests if r.time >= since]
     by_tag = Counter(_tag(d) for d in incidents.values())
     figures.duplicate_incidents = sum(n - 1 for n in by_tag.values() if n > 1)
+    figures.refiled = sum(1 for tag in by_tag if "r" in tag.rsplit("-", 1)[-1])
     announced = {
         m.group(1)
         for r in requests
         if r.text and FILED in r.text and (m := _REFERENCE.search(r.text))
     }
-    seen = {tag for log in logs for tag in log.filed}
-    figures.missing = len(announced - set(incidents)) + len(seen - set(by_tag))
+    figures.missing = len(announced - set(incidents))
     _alerts(figures, api, requests, logs, executives, incidents)
     _dropped(figures, api, requests, [e for e in enqueued if e.time >= since], reporters)
     figures.error_notices = sum(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,7 +19,6 @@ from storage import migrate
 from storage.db import Database
 from tests.fakes import FakeUser, SentMessage
 from tests.support.harness import Driver, button_data
-from tests.support.reporting import ReportAnswers, fill_report, has
 
 FILED = "ส่งรายงานแล้ว"
 ERROR_MARK = "ระบบขัดข้อง"  # from incidents.text.INTERNAL_ERROR
@@ -143,23 +143,84 @@ async def file_reports(
             log.gave_up += 1
 
 
+# A step's question (incidents/text/report.py) and what the reporter answers to it: a button
+# label to press, or text to send. Checked in this order: the review repeats the answers.
+STEPS: list[tuple[str, str, str]] = [
+    ("ตรวจสอบรายงานก่อนส่ง", "press", "ยืนยัน"),
+    ("ส่งรูปภาพ เอกสาร", "press", "เสร็จสิ้น"),
+    ("พิมพ์สรุปความเสียหาย", "press", "ข้าม"),
+    ("พิมพ์ตัวเลขที่ทราบ", "say", "เสียชีวิต 0 บาดเจ็บ 2 ครัวเรือน 45"),
+    ("พิมพ์รายละเอียดว่าเกิดอะไรขึ้น", "say", "{description}"),
+    ("เลือกจากปุ่ม หรือพิมพ์เวลา", "press", "เพิ่งเกิด"),
+    ("ส่งตำแหน่งปัจจุบัน", "say", "ข้าม"),
+    ("พิมพ์สถานที่เกิดเหตุ", "say", "บ้านวังหลุม หมู่ 3 ต.วังหลุม"),
+    ("เหตุเกิดในอำเภอใด", "press", "ตะพานหิน"),
+    ("เลือกระดับตามเกณฑ์ ปภ.", "press", "ยังไม่ทราบ"),
+    ("เลือกระดับความเร่งด่วน", "press", "ด่วนที่สุด"),
+    ("ประเภทใด", "press", "ความไม่สงบ"),
+]
+
+
 async def _one_report(driver: PatientDriver, log: ReporterLog, tag: str) -> bool:
-    answers = ReportAnswers(
-        category="ความไม่สงบ",
-        urgency="ด่วนที่สุด",
-        ddpm="",
-        pin=None,
-        damage=None,
-        photos=0,
-        description=f"เหตุทดสอบความทนทานของระบบ รหัส {tag}",
-    )
+    """Answer whatever the bot last asked, as a person reading the chat would, until filed.
+
+    When the bot stays silent or its last prompt can't be answered (an error notice, a
+    button gone), the reporter sends /report, which resumes the open draft.
+    """
+    api, user = driver.api, log.user
+    mark = api.mark()
+    typed, refiled = tag, 0  # the tag of the draft's description; new drafts after a confirm
+    last = api.mark()
+    api.send_text(user, "/report")
+    for _ in range(40):
+        if not await _wait_new(driver, user.id, last):
+            last = api.mark()
+            api.send_text(user, "/report")
+            continue
+        messages = api.sent_messages(user.id, since=mark)
+        if any(FILED in (m.text or "") for m in messages):
+            log.filed.append(typed)
+            return True
+        step = next(
+            (
+                (m, kind, answer)
+                for m in reversed(messages)
+                for question, kind, answer in STEPS
+                if question in (m.text or "")
+            ),
+            None,
+        )
+        last = api.mark()
+        if step is None or ERROR_MARK in (messages[-1].text or ""):
+            api.send_text(user, "/report")
+            continue
+        message, kind, answer = step
+        if kind == "say":
+            typed = tag if not refiled else f"{tag}r{refiled}"
+            api.send_text(user, answer.format(description=f"เหตุทดสอบความทนทานของระบบ รหัส {typed}"))
+            continue
+        try:
+            data = button_data(message, answer)
+        except AssertionError:
+            api.send_text(user, "/report")
+            continue
+        if answer == "ยืนยัน":
+            # A draft typed after this confirm (the reporter never saw "filed") is a new one.
+            log.confirms.setdefault(typed, []).append(time.monotonic())
+            refiled += 1
+        try:
+            api.press_button(user, message, data)
+        except ValueError:
+            api.send_text(user, "/report")
+    return False
+
+
+async def _wait_new(driver: PatientDriver, chat: int, since: int) -> bool:
+    """Wait up to the driver's patience for a bot message after `since`."""
     try:
-        review = await fill_report(driver, log.user, answers)
-        mark = driver.api.mark()
-        log.confirms.setdefault(tag, []).append(time.monotonic())
-        driver.api.press_button(log.user, review, button_data(review, "ยืนยัน"))
-        await driver.api.wait_for_message(log.user.id, has(FILED), driver.patience, since=mark)
-    except (AssertionError, TimeoutError, ValueError, IndexError):
+        await driver.api.wait_for_message(chat, None, driver.patience, since=since)
+    except AssertionError:
         return False
-    log.filed.append(tag)
+    # Let the rest of the bot's answer (e.g. a prompt after an edit) arrive.
+    await asyncio.sleep(0.3)
     return True
