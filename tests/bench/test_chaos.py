@@ -12,7 +12,6 @@ from bench.chaos.run import Options, run
 pytestmark = pytest.mark.slow
 
 
-@pytest.mark.xfail(strict=True, reason="issue 12: waiting for durable inbox")
 async def test_a_short_chaos_run_meets_the_thresholds_of_issue_12(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

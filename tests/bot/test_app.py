@@ -44,13 +44,14 @@ async def test_the_bot_connects_once_the_bot_api_answers_and_health_follows(
         fake_api.start()  # Telegram is back
         await asyncio.wait_for(ready.wait(), timeout=30)
         after = await health(url)
+        polled = await fake_api.wait_for_call("getUpdates")  # it polls (after deleteWebhook)
     finally:
         stop.set()
         await asyncio.wait_for(running, timeout=30)
 
     assert before == {"status": "ok", "telegram": "connecting"}
     assert after == {"status": "ok", "telegram": "connected"}
-    assert fake_api.calls("getUpdates")  # it polls
+    assert polled.params["allowed_updates"] == ["message", "callback_query"]
 
 
 async def test_a_stop_asked_while_the_database_is_prepared_ends_the_run_quietly(
