@@ -10,10 +10,13 @@
 - **duplicate alert copies**: copies beyond the first per (incident, executive); "answer lost"
   when the proxy forwarded that many alert requests to that chat for that reference and reset
   the connection instead of answering; "other" for the rest.
-- **dropped updates**: a reporter's update that the fake handed out through getUpdates and
-  after which, until that reporter's next update (or the end), the program made no request
-  about that person at all (no message, edit or callback answer to their chat, not even a
-  faulted one). Every step of a report conversation answers, so no request means no effect.
+- **dropped updates**: a reporter's update that the fake handed out through getUpdates (and
+  so confirmed once the program asked past it) but that the program's inbox does not hold as
+  handled at the end of the run.
+- **unanswered before the next update** (shown, not a threshold): a fetched update after which,
+  until that reporter's next update, the program made no request about that person at all.
+  Before the durable inbox every step answered at once, so this was the way to see drops; now
+  a reply held by a hung send or a retry may come after the reporter's next message.
 - **alerts later than 60 s**: incidents whose last executive's first accepted alert came more
   than 60 s after the reporter pressed confirm (the last press of that attempt).
 - **error notices**: messages with the INTERNAL_ERROR text the fake accepted for reporters.
@@ -56,6 +59,7 @@ class Figures:
     copies_other: int = 0
     updates: int = 0
     dropped: int = 0
+    unanswered: int = 0
     never_fetched: int = 0
     late_alerts: int = 0
     max_alert_delay: float = 0.0
@@ -94,6 +98,7 @@ class Figures:
             f"duplicate alert copies, other cause    {self.copies_other}",
             f"dropped updates                        {self.dropped} of {self.updates} "
             f"(never fetched: {self.never_fetched})",
+            f"unanswered before the next update      {self.unanswered}",
             f"alerts later than {LATE:.0f} s                 {self.late_alerts} "
             f"(max {self.max_alert_delay:.1f} s)",
             f"error notices                          {self.error_notices} "
@@ -109,6 +114,7 @@ def compute(
     executives: list[int],
     incidents: dict[str, str],  # reference -> description
     since: float,
+    handled: set[int],
 ) -> Figures:
     """The figures of a run: the fake's and the proxy's records after `since`."""
     figures = Figures(attempts=sum(log.attempts for log in logs))
@@ -126,7 +132,7 @@ def compute(
     }
     figures.missing = len(announced - set(incidents))
     _alerts(figures, api, requests, logs, executives, incidents)
-    _dropped(figures, api, requests, [e for e in enqueued if e.time >= since], reporters)
+    _dropped(figures, api, requests, [e for e in enqueued if e.time >= since], reporters, handled)
     figures.error_notices = sum(
         1
         for chat in reporters
@@ -191,6 +197,7 @@ def _dropped(
     requests: list[ProxiedRequest],
     enqueued: list[Enqueued],
     reporters: set[int],
+    handled: set[int],
 ) -> None:
     fetched = {
         int(u["update_id"])
@@ -209,15 +216,18 @@ def _dropped(
         times = sorted(r.time for r in requests if r.chat_id == chat)
         for index, item in enumerate(items):
             figures.updates += 1
-            if int(str(item.update["update_id"])) not in fetched:
+            update_id = int(str(item.update["update_id"]))
+            if update_id not in fetched:
                 figures.never_fetched += 1
                 continue
+            if update_id not in handled:
+                figures.dropped += 1
             end = items[index + 1].time if index + 1 < len(items) else float("inf")
             query = item.update.get("callback_query")
             if isinstance(query, dict) and str(query.get("id")) in answered:
                 continue
             if not any(item.time <= t < end for t in times):
-                figures.dropped += 1
+                figures.unanswered += 1
 
 
 def _sender(update: dict[str, object]) -> int | None:

@@ -14,7 +14,7 @@ from bench.chaos.figures import Enqueued, Figures, compute
 from bench.chaos.people import PatientDriver, ReporterLog, file_reports, prepare
 from simulator.faults_proxy import FaultPlan, FaultProxy
 from storage.db import Database
-from storage.models import Delivery, DeliveryStatus, Incident
+from storage.models import Delivery, DeliveryStatus, InboxStatus, InboxUpdate, Incident
 from tests.fakes.bot_api import FakeBotAPI
 from tests.support.program import Program
 from tests.support.reporting import has
@@ -90,10 +90,13 @@ async def run(options: Options, workdir: Path) -> Figures:
             await reporting
             await _settle(url, proxy, options.settle_limit)
             incidents = await _incidents(url)
+            handled = await _handled(url)
         finally:
             for program in programs:
                 program.ensure_stopped()
-        figures = compute(api, proxy.requests(), api.enqueued, logs, executives, incidents, since)
+        figures = compute(
+            api, proxy.requests(), api.enqueued, logs, executives, incidents, since, handled
+        )
     figures.reports = options.reports
     figures.kills = kills
     figures.faults = {k.value: v for k, v in proxy.fault_counts().items()}
@@ -144,6 +147,22 @@ async def _settle(url: str, proxy: FaultProxy, limit: float) -> None:
             if not pending and time.monotonic() - last > 3:
                 return
             await asyncio.sleep(0.5)
+    finally:
+        await db.dispose()
+
+
+async def _handled(url: str) -> set[int]:
+    """The Telegram update ids the program's inbox holds as settled (handled, or kept as
+    failed for the operator); an update fetched but not among them was dropped."""
+    db = Database(url)
+    try:
+        async with db.read() as session:
+            rows = await session.scalars(
+                select(InboxUpdate.external_id).where(
+                    InboxUpdate.channel == "telegram", InboxUpdate.status != InboxStatus.PENDING
+                )
+            )
+            return {int(external_id) for external_id in rows}
     finally:
         await db.dispose()
 
