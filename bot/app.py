@@ -29,7 +29,7 @@ from bot.runtime import RUNTIME_KEY, AppContext, Runtime
 from bot.senders.telegram import TelegramSender
 from bot.settings import Settings, SettingsError
 from bot.update_processor import PerUserUpdateProcessor
-from incidents import files, provinces
+from incidents import files, instances, provinces
 from incidents.alerts.service import Alerts
 from incidents.clock import Clock, SystemClock
 from incidents.config import Rules
@@ -276,11 +276,16 @@ async def serve(
             Renderer(settings.tz, settings.public_base_url),
             # Everything with timers in the database: reminders, escalation, instructions.
             timers=[runtime.alerts, InstructionReminders(runtime.core)],
+            me=settings.resolved_instance_name,
         )
         # A unit of work that queued deliveries wakes the loop the moment it commits.
-        db.after_commit(runtime.dispatcher.on_commit)
+        runtime.dispatcher.attach()
         health = Health()
         async with contextlib.AsyncExitStack() as stack:
+            # Before anything is claimed in this name: it takes back the last life's claims.
+            await stack.enter_async_context(
+                instances.running(db, settings.resolved_instance_name, runtime.clock)
+            )
             if settings.web_port is not None:
                 runtime.web_url = await stack.enter_async_context(_web_log(runtime, health, phones))
             await stack.enter_async_context(_telegram(application, stop, health))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import socket
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
@@ -63,6 +64,10 @@ class Settings(BaseSettings):
     web_port: int | None = Field(default=8080, ge=0, le=65535)
     public_base_url: str = ""
     web_session_hours: float = Field(default=12.0, gt=0, le=24 * 30)
+
+    # This process's name among the deployment's processes (each replica needs its own, the
+    # same across its restarts). Empty: the host name and the web port.
+    instance_name: str = Field(default="", max_length=64)
 
     log_level: str = "INFO"
     # Keyed pseudonyms for Telegram ids in logs; set it so logs correlate across restarts.
@@ -132,6 +137,13 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite+aiosqlite:///{(self.data_dir / 'incidents.db').as_posix()}"
+
+    @property
+    def resolved_instance_name(self) -> str:
+        """INSTANCE_NAME, or the host name and the web port when it is not set."""
+        if self.instance_name.strip():
+            return self.instance_name.strip()
+        return f"{socket.gethostname()}:{self.web_port or 0}"[:64]
 
     @property
     def resolved_file_base_url(self) -> str:

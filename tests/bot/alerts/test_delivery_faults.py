@@ -176,7 +176,7 @@ async def test_two_dispatchers_never_send_the_same_delivery(bot: Harness, databa
     reporters = [await bot.join(2100 + i, f"D66{i + 1:02d}") for i in range(3)]
     # Hold this process's own dispatcher back; two fresh ones (own engines) race instead.
     own = bot.dispatcher
-    own.run_once = _never  # type: ignore[method-assign]
+    own.start_due = _never  # type: ignore[method-assign]
     bot.runtime.alerts.send_on_commit = False
     for user in reporters:
         await file_report(bot, user, ReportAnswers(photos=2))
@@ -191,8 +191,9 @@ async def test_two_dispatchers_never_send_the_same_delivery(bot: Harness, databa
                 bot.clock,
                 Alerts(bot.runtime.core),
                 Renderer(bot.settings.tz),
+                me=name,
             )
-            for db, b in zip((first, second), bots, strict=True)
+            for db, b, name in zip((first, second), bots, ("racer-1", "racer-2"), strict=True)
         ]
         for _ in range(20):
             counts = await asyncio.gather(*(d.run_once() for d in racers))
