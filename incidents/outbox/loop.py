@@ -20,6 +20,8 @@ from collections.abc import AsyncIterator, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import inspect
+
 from incidents.clock import Clock
 from incidents.outbox import queue as outbox
 from incidents.outbox.delivery import DeliveryHooks, Prepared, Sender, TimerSource
@@ -27,7 +29,7 @@ from incidents.outbox.preparing import prepare, prepare_fresh
 from incidents.outbox.render import Renderer
 from incidents.outbox.settling import MAX_ATTEMPTS_FOR_BUGS, NotRecordedError, Settler
 from storage.db import Database
-from storage.models import Delivery
+from storage.models import Delivery, DeliveryKind
 
 __all__ = ["MAX_ATTEMPTS_FOR_BUGS", "MAX_SENDING", "DeliveryLoop", "running"]
 
@@ -88,8 +90,12 @@ class DeliveryLoop:
         """After a unit of work committed: send what it claimed for this process, and wake."""
         notes = outbox.take_notes(info)
         for delivery in notes.send_now:
-            # A just-filed alert, from the objects its own transaction wrote (nothing to load).
-            self._start(delivery, prepare_fresh(self.renderer, delivery))
+            # A just-filed alert renders from the objects its own transaction wrote (nothing
+            # to load); anything else is read as any claimed row is.
+            fresh = (
+                delivery.kind is DeliveryKind.ALERT and "incident" not in inspect(delivery).unloaded
+            )
+            self._start(delivery, prepare_fresh(self.renderer, delivery) if fresh else None)
         if notes.wake:
             self._wake.set()
 
