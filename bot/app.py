@@ -191,8 +191,9 @@ async def serve(
         runtime = _runtime(settings, db, province_id, clock or SystemClock())
         application = build_application(runtime, token)
         async with contextlib.AsyncExitStack() as stack:
+            # Before anything is claimed in this name: it takes back the last life's claims.
             me = await stack.enter_async_context(
-                instances.running(db, settings.resolved_instance_name(), runtime.clock)
+                instances.running(db, settings.resolved_instance_name, runtime.clock)
             )
             runtime.dispatcher = DeliveryLoop(
                 db,
@@ -203,9 +204,10 @@ async def serve(
                 Renderer(settings.tz, settings.public_base_url),
                 # Everything with timers in the database: reminders, escalation, instructions.
                 timers=[runtime.alerts, InstructionReminders(runtime.core)],
+                me=me.name,
             )
             # A unit of work that queued deliveries wakes the loop the moment it commits.
-            db.after_commit(runtime.dispatcher.on_commit)
+            runtime.dispatcher.attach()
             worker = InboxWorker(
                 db,
                 runtime.clock,

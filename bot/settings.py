@@ -192,6 +192,7 @@ class Settings(BaseSettings):
         """The path of TELEGRAM_WEBHOOK_URL, which the web log serves; empty when polling."""
         return urlsplit(self.telegram_webhook_url).path if self.telegram_webhook_url else ""
 
+    @property
     def resolved_instance_name(self) -> str:
         """INSTANCE_NAME, else the host name and the web port (stable across restarts)."""
         if self.instance_name.strip():

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from incidents import audit
@@ -11,7 +13,18 @@ from incidents.alerts import recipients
 from incidents.alerts.acknowledgement import refresh_progress
 from incidents.audit import Actor, ActorSource
 from incidents.text import alert as t
-from storage.models import AuditAction, Delivery, DeliveryKind, DeliveryStatus, Person
+from storage.models import (
+    AuditAction,
+    Delivery,
+    DeliveryKind,
+    DeliveryStatus,
+    Incident,
+    Person,
+    PersonRole,
+    Role,
+)
+
+log = logging.getLogger(__name__)
 
 
 async def on_delivered(session: AsyncSession, delivery: Delivery, now: datetime) -> None:
@@ -49,6 +62,33 @@ async def on_unreachable(
         session,
         province_id,
         t.unreachable_to_admins(name, reason),
+        now,
+        exclude_chat=delivery.chat_id,
+    )
+
+
+async def on_gave_up(
+    session: AsyncSession, delivery: Delivery, error: str, now: datetime, province_id: int
+) -> None:
+    """A delivery failed on unexpected errors until it was given up: tell the admins whom it
+    did not reach (except of a message to an admin, which may be one of these notices: a
+    fault in them must not go round the admins)."""
+    person = await session.get(Person, delivery.person_id) if delivery.person_id else None
+    if delivery.kind is DeliveryKind.MESSAGE and person is not None:
+        is_admin = await session.scalar(
+            select(PersonRole.person_id).where(
+                PersonRole.person_id == person.id, PersonRole.role == Role.ADMIN
+            )
+        )
+        if is_admin is not None:
+            log.error("delivery %s to an admin given up; not reported to the admins", delivery.id)
+            return
+    name = f"{person.name} ({person.position})" if person else f"chat {delivery.chat_id}"
+    incident = await session.get(Incident, delivery.incident_id) if delivery.incident_id else None
+    await recipients.notify_admins(
+        session,
+        province_id,
+        t.delivery_failed_to_admins(name, incident.reference if incident else None),
         now,
         exclude_chat=delivery.chat_id,
     )

@@ -69,6 +69,12 @@ class Alerts:
         """The channel refused the chat for good: mark the person and tell the admins once."""
         await outcomes.on_unreachable(session, delivery, reason, now, self.province_id)
 
+    async def on_gave_up(
+        self, session: AsyncSession, delivery: Delivery, error: str, now: datetime
+    ) -> None:
+        """A delivery failed on unexpected errors until given up: tell the admins."""
+        await outcomes.on_gave_up(session, delivery, error, now, self.province_id)
+
     async def notify_admins(
         self, session: AsyncSession, text: Text, now: datetime, exclude_chat: int | None = None
     ) -> None:

@@ -86,6 +86,12 @@ class DeliveryHooks(Protocol):
         """The channel refused the delivery's chat for good."""
         ...
 
+    async def on_gave_up(
+        self, session: AsyncSession, delivery: Delivery, error: str, now: datetime
+    ) -> None:
+        """A delivery failed on unexpected errors again and again and is given up."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class Prepared:

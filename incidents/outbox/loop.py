@@ -1,43 +1,44 @@
 """The delivery loop: sending the outbox through a channel's sender until every row is out.
 
-One loop runs in every process. It is woken the moment a unit of work that enqueued something
-commits, claims the due head delivery of each chat (so messages reach a chat in the order they
-were queued, and two processes never send the same row), sends them concurrently, and records
-the outcome the sender reports: flood limits, timeouts and server errors put the row back with
-a delay; a chat refused for good marks the recipient unreachable and tells the admins.
+One loop runs in every process, under the process's instance name. It is woken the moment a
+unit of work that enqueued something commits, and claims the due head delivery of each lane
+(so an alert, its follow-ups and its edits reach a chat in order, and two processes never
+send the same row). Every claimed row is its own task: the loop keeps claiming while sends
+are in flight, up to a cap, so a hung send holds only its own lane. How each outcome is
+recorded is settling.Settler's part: flood limits, timeouts and server errors put the row
+back with a delay; a chat refused for good marks the recipient unreachable and tells the
+admins; anything unexpected is retried a few times, then given up and reported.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 from collections.abc import AsyncIterator, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import inspect
+
 from incidents.clock import Clock
-from incidents.observability import metrics
 from incidents.outbox import queue as outbox
-from incidents.outbox.delivery import (
-    DeliveryHooks,
-    OutcomeKind,
-    Prepared,
-    Sender,
-    TimerSource,
-    backoff,
-)
+from incidents.outbox.delivery import DeliveryHooks, Prepared, Sender, TimerSource
 from incidents.outbox.preparing import prepare, prepare_fresh
-from incidents.outbox.render import Method, Renderer
+from incidents.outbox.render import Renderer
+from incidents.outbox.settling import MAX_ATTEMPTS_FOR_BUGS, NotRecordedError, Settler
 from storage.db import Database
-from storage.models import Delivery, DeliveryStatus
+from storage.models import Delivery, DeliveryKind
+
+__all__ = ["MAX_ATTEMPTS_FOR_BUGS", "MAX_SENDING", "DeliveryLoop", "running"]
 
 log = logging.getLogger(__name__)
 
 IDLE_POLL_S = 2.0
 STOP_GRACE_S = 20.0
 TIMER_CHECK = timedelta(seconds=1)  # picks up rows other processes enqueued, and due retries
-MAX_ATTEMPTS_FOR_BUGS = 8
+MAX_SENDING = 64  # deliveries in flight at once, per process
 
 
 class DeliveryLoop:
@@ -51,43 +52,52 @@ class DeliveryLoop:
         hooks: DeliveryHooks,
         renderer: Renderer,
         timers: Sequence[TimerSource] = (),
+        *,
+        me: str,
+        max_sending: int = MAX_SENDING,
     ) -> None:
         self.db = db
-        self.sender = sender
         self.clock = clock
-        self.hooks = hooks
         self.renderer = renderer
+        self.me = me  # the instance (incidents.instances) the claims are made in
+        self.settler = Settler(db, sender, clock, hooks)
         # Everything with timers in the database: reminders, escalation, instructions.
         self.timers: list[TimerSource] = list(timers)
+        self.max_sending = max_sending
         self._wake = asyncio.Event()
         self._stopping = False
-        self._in_flight: set[asyncio.Task[None]] = set()
-        # Rows this process is sending now (id -> claim token): never claimed again meanwhile,
-        # and their leases are renewed while the send lasts.
-        self._sending: dict[int, str] = {}
+        # Rows this process is sending now, each its own task; never claimed again meanwhile.
+        self._sending: dict[int, asyncio.Task[None]] = {}
+        # Rows claimed in our name whose outcome could not be recorded: taken back later.
+        self._stranded: set[int] = set()
+        self._lanes_checked = False
         self._next_timer: datetime | None = None
         self._timers_checked_at: datetime | None = None
         # Rounds begun and completed, for observers that must know a round has run since now.
         self.rounds_started = 0
         self.rounds_finished = 0
 
+    def attach(self) -> None:
+        """Make this loop the database's: what a unit of work enqueues with `send_now` is
+        claimed in this loop's name and sent the moment it commits, and every commit that
+        queued something wakes the loop."""
+        info = dict(self.db.sessions.kw.get("info") or {})
+        info[outbox.SENDER] = self.me
+        self.db.sessions.configure(info=info)
+        self.db.after_commit(self.on_commit)
+
     def on_commit(self, info: dict[Any, Any]) -> None:
         """After a unit of work committed: send what it claimed for this process, and wake."""
         notes = outbox.take_notes(info)
-        if notes.send_now:
-            task = asyncio.create_task(self._send_now(notes.send_now), name="send-now")
-            self._in_flight.add(task)
-            task.add_done_callback(self._in_flight.discard)
+        for delivery in notes.send_now:
+            # A just-filed alert, or a reply, renders from the objects its own transaction
+            # wrote (nothing to load); anything else is read as any claimed row is.
+            fresh = (delivery.kind is DeliveryKind.MESSAGE and delivery.person_id is None) or (
+                delivery.kind is DeliveryKind.ALERT and "incident" not in inspect(delivery).unloaded
+            )
+            self._start(delivery, prepare_fresh(self.renderer, delivery) if fresh else None)
         if notes.wake:
             self._wake.set()
-
-    async def _send_now(self, deliveries: list[Delivery]) -> None:
-        """Send alerts the committing transaction claimed for this process (the fast path)."""
-        prepared = [prepare_fresh(self.renderer, d) for d in deliveries]
-        await asyncio.gather(
-            *(self._deliver(d, p) for d, p in zip(deliveries, prepared, strict=True))
-        )
-        self._wake.set()  # their follow-ups (location, photos) may go now
 
     def wake(self) -> None:
         """Look at the outbox and the timers now."""
@@ -95,11 +105,11 @@ class DeliveryLoop:
 
     @property
     def in_flight(self) -> set[asyncio.Task[None]]:
-        """Fast-path sends still running."""
-        return set(self._in_flight)
+        """Sends still running."""
+        return set(self._sending.values())
 
     def stop(self) -> None:
-        """Finish the round in progress and return from run()."""
+        """Stop claiming and return from run(); the sends in flight go on."""
         self._stopping = True
         self._wake.set()
 
@@ -110,9 +120,10 @@ class DeliveryLoop:
             self._wake.clear()
             self.rounds_started += 1
             try:
-                busy = await self.run_once()
+                started = await self.start_due()
                 self.rounds_finished += 1
-                timeout = 0.0 if busy else await self._idle_seconds()
+                room = len(self._sending) < self.max_sending
+                timeout = 0.0 if started and room else await self._idle_seconds()
             except asyncio.CancelledError:
                 raise
             except Exception:
@@ -123,23 +134,49 @@ class DeliveryLoop:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), timeout)
 
-    async def run_once(self) -> int:
-        """Fire due timers, then send one round of due deliveries; return how many were sent."""
+    async def start_due(self) -> int:
+        """Fire due timers, then claim due deliveries and start sending each on its own;
+        return how many were started (without waiting for them)."""
         now = self.clock.now()
+        if not self._lanes_checked:
+            async with self.db.write() as session:
+                await outbox.lane_old_rows(session)
+            self._lanes_checked = True
         if self._timers_may_be_due(now):
             async with self.db.write() as session:
                 for source in self.timers:
                     await source.fire_due(session, now)
             self._timers_checked_at = now
-        async with self.db.write() as session:
-            claimed = list(await outbox.claim(session, now, exclude=self._sending.keys()))
-        if not claimed:
+        room = self.max_sending - len(self._sending)
+        if room <= 0:
             return 0
-        async with self.db.read() as session:
-            # One read for the round: its deliveries mostly share one incident.
-            prepared = [await prepare(session, self.renderer, d) for d in claimed]
-        await asyncio.gather(*(self._deliver(d, p) for d, p in zip(claimed, prepared, strict=True)))
+        reclaim = set(self._stranded)
+        async with self.db.write() as session:
+            claimed = list(
+                await outbox.claim(
+                    session,
+                    self.me,
+                    now,
+                    limit=room,
+                    exclude=self._sending.keys(),
+                    reclaim=reclaim,
+                )
+            )
+        self._stranded -= reclaim
+        for delivery in claimed:
+            self._start(delivery, None)
         return len(claimed)
+
+    async def run_once(self) -> int:
+        """One round, waited for: start what is due and let every send in flight finish."""
+        started = await self.start_due()
+        await self.wait_sent()
+        return started
+
+    async def wait_sent(self) -> None:
+        """Until no send is in flight."""
+        while self._sending:
+            await asyncio.gather(*self._sending.values(), return_exceptions=True)
 
     def _timers_may_be_due(self, now: datetime) -> bool:
         """Skip the timer query on the hot path unless a timer is due or a second has passed
@@ -159,114 +196,36 @@ class DeliveryLoop:
             return IDLE_POLL_S
         return max(0.0, min(IDLE_POLL_S, (soonest - now).total_seconds()))
 
-    async def renew_leases(self) -> None:
-        """Keep the leases of long sends (flood waits, slow answers) from running out."""
-        while True:
-            await asyncio.sleep(outbox.LEASE.total_seconds() / 4)
-            if self._sending:
-                try:
-                    async with self.db.write() as session:
-                        await outbox.renew(session, dict(self._sending), self.clock.now())
-                except Exception:
-                    log.exception("renewing delivery leases failed")
-
     # -------------------------------------------------------------- one send
-    async def _deliver(self, delivery: Delivery, prepared: Prepared) -> None:
-        assert delivery.claim_token is not None
-        self._sending[delivery.id] = delivery.claim_token
+    def _start(self, delivery: Delivery, prepared: Prepared | None) -> None:
+        if delivery.id in self._sending:
+            return
+        task = asyncio.create_task(self._deliver(delivery, prepared), name="delivery")
+        self._sending[delivery.id] = task
+        task.add_done_callback(functools.partial(self._done, delivery.id))
+
+    def _done(self, delivery_id: int, _task: asyncio.Task[None]) -> None:
+        self._sending.pop(delivery_id, None)
+        self._wake.set()  # the lane's next row may go now
+
+    async def _deliver(self, delivery: Delivery, prepared: Prepared | None) -> None:
+        """One delivery's whole path; whatever it raises stays with this delivery."""
         try:
-            await self._deliver_claimed(delivery, prepared)
-        finally:
-            self._sending.pop(delivery.id, None)
-
-    async def _deliver_claimed(self, delivery: Delivery, prepared: Prepared) -> None:
-        if prepared.error:
-            await self._settle_error(delivery, prepared.error, bug=True)
-            return
-        if prepared.skip:
-            log.info("delivery %s skipped: %s", delivery.id, prepared.skip)
-            await self._finish(delivery, DeliveryStatus.SKIPPED, error=prepared.skip)
-            return
-        rendered, reply_to, target = prepared.rendered, prepared.reply_to, prepared.target
-        if rendered is None or (rendered.method is Method.EDIT_TEXT and target is None):
-            await self._finish(delivery, DeliveryStatus.SKIPPED)
-            return
-        if prepared.chat_id != delivery.chat_id:
-            log.info("delivery %s goes to the person's new account", delivery.id)
-            delivery.chat_id = prepared.chat_id
-        outcome = await self.sender.send(delivery.chat_id, rendered, reply_to, target)
-        match outcome.kind:
-            case OutcomeKind.SENT:
-                await self._finish(delivery, DeliveryStatus.SENT, message_id=outcome.message_id)
-            case OutcomeKind.UNCHANGED:
-                await self._finish(delivery, DeliveryStatus.SENT, message_id=target)
-            case OutcomeKind.RETRY_AFTER:
-                delay = outcome.retry_after
-                log.warning("delivery %s: flood limit, retrying after %s", delivery.id, delay)
-                await self._retry(delivery, self.clock.now() + delay, "retry_after")
-            case OutcomeKind.UNREACHABLE:
-                await self._unreachable(delivery, outcome.error)
-            case OutcomeKind.REFUSED:
-                log.error("delivery %s refused by the channel: %s", delivery.id, outcome.error)
-                await self._finish(delivery, DeliveryStatus.FAILED, error=outcome.error)
-            case OutcomeKind.TRANSIENT:
-                log.warning("delivery %s: %s; will retry", delivery.id, outcome.error)
-                await self._settle_error(delivery, outcome.error, bug=False)
-            case OutcomeKind.UNEXPECTED:
-                await self._settle_error(delivery, outcome.error, bug=True)
-
-    # -------------------------------------------------------------- outcomes
-    async def _finish(
-        self,
-        delivery: Delivery,
-        status: DeliveryStatus,
-        *,
-        message_id: int | None = None,
-        error: str = "",
-    ) -> None:
-        now = self.clock.now()
-        async with self.db.write() as session:
-            if not await outbox.finish(
-                session,
-                delivery,
-                status,
-                now,
-                message_id=message_id,
-                error=error,
-                chat_id=delivery.chat_id,
-            ):
-                log.warning("delivery %s: claim lost before it was recorded", delivery.id)
-                return
-            delivery.status = status
-            await self.hooks.on_delivered(session, delivery, now)
-        metrics.delivery_settled(delivery, now)
-
-    async def _retry(self, delivery: Delivery, at: datetime, error: str) -> None:
-        async with self.db.write() as session:
-            await outbox.retry_later(session, delivery, at, error)
-
-    async def _settle_error(self, delivery: Delivery, error: str, *, bug: bool) -> None:
-        """Retry with back-off; an unexpected error gives up after a few attempts."""
-        if bug and delivery.attempts + 1 >= MAX_ATTEMPTS_FOR_BUGS:
-            log.error(
-                "delivery %s failed %d times, giving up: %s",
-                delivery.id,
-                delivery.attempts + 1,
-                error,
-            )
-            await self._finish(delivery, DeliveryStatus.FAILED, error=error)
-            return
-        await self._retry(delivery, self.clock.now() + backoff(delivery.attempts), error)
-
-    async def _unreachable(self, delivery: Delivery, reason: str) -> None:
-        log.warning("delivery %s: chat unreachable (%s)", delivery.id, reason)
-        now = self.clock.now()
-        async with self.db.write() as session:
-            if not await outbox.finish(session, delivery, DeliveryStatus.FAILED, now, error=reason):
-                return
-            delivery.status = DeliveryStatus.FAILED
-            await self.hooks.on_unreachable(session, delivery, reason, now)
-            await self.hooks.on_delivered(session, delivery, now)
+            if prepared is None:
+                async with self.db.read() as session:
+                    prepared = await prepare(session, self.renderer, delivery)
+            await self.settler.deliver(delivery, prepared)
+        except asyncio.CancelledError:
+            raise
+        except NotRecordedError:
+            self._stranded.add(delivery.id)
+        except Exception as exc:
+            log.exception("delivery %s failed unexpectedly", delivery.id)
+            try:
+                await self.settler.settle_error(delivery, f"{type(exc).__name__}: {exc}", bug=True)
+            except Exception:
+                log.exception("delivery %s: settling it failed", delivery.id)
+                self._stranded.add(delivery.id)
 
 
 @contextlib.asynccontextmanager
@@ -275,10 +234,9 @@ async def running(loop: DeliveryLoop) -> AsyncIterator[None]:
 
     At the end it finishes the sends in flight rather than cutting them off: a send cancelled
     half-way may have reached the channel without being recorded, and would go out again once
-    its claim expired.
+    its claim was free.
     """
     task = asyncio.create_task(loop.run(), name="delivery-loop")
-    leases = asyncio.create_task(loop.renew_leases(), name="delivery-leases")
     try:
         yield
     finally:
@@ -289,9 +247,6 @@ async def running(loop: DeliveryLoop) -> AsyncIterator[None]:
             )
         except TimeoutError:
             log.warning("delivery loop still busy after %.0f s; cancelling it", STOP_GRACE_S)
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-        leases.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await leases
+            for pending in (task, *loop.in_flight):
+                pending.cancel()
+            await asyncio.gather(task, *loop.in_flight, return_exceptions=True)

@@ -1,8 +1,13 @@
 """The transactional outbox: deliveries are rows written with the decision to send them.
 
-The delivery loop claims due rows, sends them and records the outcome. Claims are leases: a row
-claimed by a process that died becomes claimable again when its lease runs out, and a row is
-only ever completed by the claim that holds it.
+The delivery loop claims due rows, sends them and records the outcome. A claim belongs to a
+process instance (incidents.instances): while it beats, nobody else takes the row; once it has
+stopped beating (or stopped cleanly) any loop may. Each claim also carries a token of its own,
+so a row is only ever completed by the claim that holds it.
+
+Order is kept within a lane only: an alert, its follow-ups and its edits in one chat share a
+lane, a person's own replies share another; alerts of different incidents to one chat do not
+wait for each other. An edit also waits until the message it edits has settled.
 """
 
 from __future__ import annotations
@@ -10,13 +15,14 @@ from __future__ import annotations
 import secrets
 from collections.abc import Collection, MutableMapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, exists, select, true, update
+from sqlalchemy import String, and_, cast, exists, false, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from incidents.instances import claim_is_free
 from incidents.outbox.params import DeliveryParams, stored
 from storage.dialect import insert_or_ignore
 from storage.models import Delivery, DeliveryKind, DeliveryStatus, Incident
@@ -51,9 +57,14 @@ def take_notes(info: MutableMapping[Any, Any]) -> CommitNotes:
     return notes if isinstance(notes, CommitNotes) else CommitNotes()
 
 
-# Longer than any one send may take (timeouts plus flood waits), so a live claim never
-# expires under a send; short enough that a crashed process's claims come back soon.
-LEASE = timedelta(minutes=2)
+# The key of session.info naming the instance whose delivery loop sends, the moment the
+# transaction commits, what it enqueued with `send_now` (DeliveryLoop.attach sets it).
+SENDER = "outbox.sender"
+
+
+def default_lane(chat_id: int, incident_id: int | None) -> str:
+    """An incident's messages to a chat keep their order; a chat's other messages theirs."""
+    return f"{chat_id}:{incident_id}" if incident_id is not None else f"{chat_id}"
 
 
 def enqueue(
@@ -73,11 +84,14 @@ def enqueue(
 ) -> Delivery:
     """Add a delivery to the unit of work (flush to get its id).
 
-    With `send_now` the row is written already claimed by this process, which sends it the
-    moment the transaction commits, skipping a claim round trip; should the process die
-    first, the claim expires and any delivery loop sends it. Rows of one `lane` go out one
-    after another, in the order they were enqueued.
+    `lane` defaults to the chat and the incident (see `default_lane`). With `send_now` the
+    row is written already claimed by this process's delivery loop, which sends it the moment
+    the transaction commits, skipping a claim round trip; should the process die first, the
+    claim is free once its heartbeat stops (or at once when it restarts). Without a delivery
+    loop attached to the database, `send_now` only queues the row.
     """
+    if incident_id is None and incident is not None:
+        incident_id = incident.id
     delivery = Delivery(
         kind=kind,
         status=DeliveryStatus.PENDING,
@@ -87,16 +101,17 @@ def enqueue(
         reply_to=reply_to,
         edit_of_id=edit_of_id,
         params=stored(params),
-        lane=lane,
+        lane=lane or default_lane(chat_id, incident_id),
         attempts=0,
         next_attempt_at=now,
         created_at=now,
     )
     if incident is not None:
         delivery.incident = incident
-    if send_now:
+    sender = session.info.get(SENDER) if send_now else None
+    if sender:
+        delivery.claimed_by = sender
         delivery.claim_token = secrets.token_hex(8)
-        delivery.claimed_until = now + LEASE
         notes_of(session).send_now.append(delivery)
     session.add(delivery)
     notes_of(session).wake = True
@@ -112,6 +127,7 @@ async def enqueue_once(
     *,
     incident_id: int | None = None,
     edit_of_id: int | None = None,
+    lane: str | None = None,
 ) -> None:
     """Enqueue unless a pending delivery with the same key exists (edits rendered at send time
     need only one pending row: it will show the latest state)."""
@@ -125,6 +141,7 @@ async def enqueue_once(
             incident_id=incident_id,
             edit_of_id=edit_of_id,
             params={},
+            lane=lane or default_lane(chat_id, incident_id),
             pending_key=key,
             attempts=0,
             next_attempt_at=now,
@@ -136,52 +153,69 @@ async def enqueue_once(
 
 
 async def claim(
-    session: AsyncSession, now: datetime, limit: int = 100, exclude: Collection[int] = ()
+    session: AsyncSession,
+    me: str,
+    now: datetime,
+    limit: int = 100,
+    exclude: Collection[int] = (),
+    reclaim: Collection[int] = (),
 ) -> Sequence[Delivery]:
-    """Lease the due head delivery of each chat (later ones in a chat wait their turn).
+    """Claim, for instance `me`, the due head delivery of each lane nobody is working on.
 
-    `exclude` holds rows this process is still sending, whatever their lease says.
+    A row already claimed in `me`'s name is this process's own: being sent, or claimed by a
+    transaction that has just committed and about to be (`send_now`); it is taken again only
+    when named in `reclaim` (rows whose outcome could not be recorded). The last life's claims
+    were released when this one registered. `exclude` holds the rows being sent now, in case
+    this instance's own heartbeat has lapsed. A lane is taken while a live instance holds any
+    of its rows, so one lane's rows never go side by side; an edit also waits for the message
+    it edits.
     """
-    earlier = aliased(Delivery)
-    head_of_chat = ~exists().where(
+    other = aliased(Delivery)
+    head_of_lane = ~exists().where(
         and_(
-            earlier.chat_id == Delivery.chat_id,
-            earlier.status == DeliveryStatus.PENDING,
-            earlier.id < Delivery.id,
+            other.lane == Delivery.lane,
+            other.status == DeliveryStatus.PENDING,
+            other.id != Delivery.id,
+            (other.id < Delivery.id) | ~claim_is_free(other.claimed_by, "", now),
         )
     )
-    free = (Delivery.claimed_until.is_(None)) | (Delivery.claimed_until < now)
+    target = aliased(Delivery)
+    target_pending = exists().where(
+        target.id == Delivery.edit_of_id, target.status == DeliveryStatus.PENDING
+    )
     rows = (
         await session.scalars(
             select(Delivery)
             .where(
                 Delivery.status == DeliveryStatus.PENDING,
                 Delivery.next_attempt_at <= now,
-                free,
-                head_of_chat,
+                claim_is_free(Delivery.claimed_by, "", now)
+                | (Delivery.id.in_(reclaim) if reclaim else false()),
+                head_of_lane,
+                Delivery.edit_of_id.is_(None) | ~target_pending,
                 Delivery.id.not_in(exclude) if exclude else true(),
             )
             .order_by(Delivery.id)
             .limit(limit)
-            .with_for_update(skip_locked=True)
+            .with_for_update(of=Delivery, skip_locked=True)
         )
     ).all()
     for row in rows:
-        row.claimed_until = now + LEASE
+        row.claimed_by = me
         row.claim_token = secrets.token_hex(8)
         # It renders the state as of now; a change from here on needs an edit of its own.
         row.pending_key = None
     return rows
 
 
-async def renew(session: AsyncSession, claims: dict[int, str], now: datetime) -> None:
-    """Extend the leases of rows still being sent, so no other process takes them over."""
-    for delivery_id, token in claims.items():
-        await session.execute(
-            update(Delivery)
-            .where(Delivery.id == delivery_id, Delivery.claim_token == token)
-            .values(claimed_until=now + LEASE)
-        )
+async def lane_old_rows(session: AsyncSession) -> int:
+    """Give pending rows written before lanes existed their chat as lane (the old order)."""
+    result = await session.execute(
+        update(Delivery)
+        .where(Delivery.status == DeliveryStatus.PENDING, Delivery.lane.is_(None))
+        .values(lane=cast(Delivery.chat_id, String))
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 async def next_due(session: AsyncSession, now: datetime) -> datetime | None:
@@ -231,6 +265,7 @@ async def finish(
             attempts=Delivery.attempts + 1,
             last_error=error[:500],
             claimed_until=None,
+            claimed_by=None,
             claim_token=None,
             pending_key=None,
         )
@@ -248,6 +283,7 @@ async def retry_later(session: AsyncSession, delivery: Delivery, at: datetime, e
             attempts=Delivery.attempts + 1,
             last_error=error[:500],
             claimed_until=None,
+            claimed_by=None,
             claim_token=None,
         )
     )

@@ -65,7 +65,7 @@ def reply(
 
 def lane_of(chat_id: int) -> str:
     """The lane of the replies to one chat (rows of a lane go out in order)."""
-    return f"chat:{chat_id}"
+    return queue.default_lane(chat_id, None)
 
 
 @dataclass(slots=True)

@@ -152,6 +152,16 @@ def executives_not_joined(reference: str, names: list[str]) -> Text:
     )
 
 
+def delivery_failed_to_admins(name: str, reference: str | None) -> Text:
+    """Told to admins when a message could not be sent because of a fault in the system."""
+    about = f" เรื่อง {reference}" if reference else ""
+    return Text(
+        "⚠️ ระบบส่งข้อความถึง ",
+        b(name),
+        f"{about} ไม่สำเร็จหลายครั้งเนื่องจากระบบขัดข้อง จึงหยุดส่งแล้ว กรุณาติดต่อผู้รับโดยตรงและแจ้งผู้ดูแลระบบ",
+    )
+
+
 def unreachable_to_admins(name: str, reason: str) -> Text:
     """Told to admins when the channel refuses to deliver to someone."""
     return Text(

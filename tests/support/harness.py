@@ -191,10 +191,10 @@ class Harness(Driver):
         await self.dispatcher_round()
 
         async def due() -> int:
-            # Rows in flight, or due and first in their chat (later ones wait behind them).
+            # Rows in flight, or due and first in their lane (later ones wait behind them).
             earlier = aliased(Delivery)
             blocked = exists().where(
-                earlier.chat_id == Delivery.chat_id,
+                earlier.lane == Delivery.lane,
                 earlier.status == DeliveryStatus.PENDING,
                 earlier.id < Delivery.id,
             )

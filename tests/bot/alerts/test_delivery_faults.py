@@ -180,7 +180,7 @@ async def test_two_dispatchers_never_send_the_same_delivery(bot: Harness, databa
     # Hold this process's own dispatcher back; two fresh ones (own engines) race instead,
     # from the first report on: they also send the replies the reporters wait for.
     own = bot.dispatcher
-    own.run_once = _never  # type: ignore[method-assign]
+    own.start_due = _never  # type: ignore[method-assign]
     bot.runtime.alerts.send_on_commit = False
     first, second = Database(database_url), Database(database_url)
     try:
@@ -192,8 +192,9 @@ async def test_two_dispatchers_never_send_the_same_delivery(bot: Harness, databa
                 bot.clock,
                 Alerts(bot.runtime.core),
                 Renderer(bot.settings.tz),
+                me=name,
             )
-            for db, b in zip((first, second), bots, strict=True)
+            for db, b, name in zip((first, second), bots, ("racer-1", "racer-2"), strict=True)
         ]
         running_racers = [asyncio.create_task(d.run()) for d in racers]
         try:

@@ -44,6 +44,7 @@ class FakeHooks:
 
     delivered: list[int] = field(default_factory=list)
     unreachable: list[tuple[int, str]] = field(default_factory=list)
+    gave_up: list[tuple[int, str]] = field(default_factory=list)
 
     async def on_delivered(self, session: AsyncSession, delivery: Delivery, now: datetime) -> None:
         self.delivered.append(delivery.id)
@@ -52,6 +53,11 @@ class FakeHooks:
         self, session: AsyncSession, delivery: Delivery, reason: str, now: datetime
     ) -> None:
         self.unreachable.append((delivery.id, reason))
+
+    async def on_gave_up(
+        self, session: AsyncSession, delivery: Delivery, error: str, now: datetime
+    ) -> None:
+        self.gave_up.append((delivery.id, error))
 
 
 @pytest.fixture
@@ -66,7 +72,7 @@ def hooks() -> FakeHooks:
 
 @pytest.fixture
 def loop(db: Database, sender: FakeSender, hooks: FakeHooks, clock: ManualClock) -> DeliveryLoop:
-    return DeliveryLoop(db, sender, clock, hooks, Renderer(UTC))
+    return DeliveryLoop(db, sender, clock, hooks, Renderer(UTC), me="here")
 
 
 async def queue(db: Database, clock: ManualClock, text: str, chat_id: int = CHAT) -> None:
