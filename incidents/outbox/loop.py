@@ -162,7 +162,7 @@ class DeliveryLoop:
                     reclaim=reclaim,
                 )
             )
-        self._stranded -= reclaim
+        self._stranded -= {d.id for d in claimed}
         for delivery in claimed:
             self._start(delivery, None)
         return len(claimed)
