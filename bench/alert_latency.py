@@ -8,6 +8,7 @@ button press, against the same fake server. Run from the project folder:
 
     .venv/bin/python -m bench.alert_latency            # about a minute
     .venv/bin/python -m bench.alert_latency --sequential 50 --database-url postgresql+asyncpg://…
+    .venv/bin/python -m bench.alert_latency --profile /tmp/profile.txt   # under pyinstrument
 
 The clock starts when the confirm update is handed to the bot's waiting getUpdates (the fake
 answers a long poll the moment an update is injected) and stops when the fake receives the
@@ -19,6 +20,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -127,8 +129,34 @@ async def wait_alerts(
     return await api.wait_until(found, limit, what=f"the alerts for {reference}")
 
 
+class ProfiledProgram(Program):
+    """`incident-bot run` under pyinstrument, which writes its text report when it stops."""
+
+    def __init__(self, cwd: Path, report: Path, **env: str) -> None:
+        super().__init__(cwd, **env)
+        self.report = report
+
+    def start(self, *, umask: int = -1) -> None:
+        """Start the program with the sampling profiler around it."""
+        log = self.log_path.open("wb")
+        profiler = [sys.executable, "-m", "pyinstrument", "-r", "text", "--show-all"]
+        self.process = subprocess.Popen(  # noqa: S603 - our own interpreter and program
+            [*profiler, "-o", str(self.report), "-m", "bot", "run"],
+            cwd=self.cwd,
+            env=self.env,
+            stdout=log,
+            stderr=log,
+            umask=umask,
+        )
+
+
 async def measure_program(
-    api: FakeBotAPI, url: str, workdir: Path, sequential: int, concurrent: int
+    api: FakeBotAPI,
+    url: str,
+    workdir: Path,
+    sequential: int,
+    concurrent: int,
+    profile: Path | None = None,
 ) -> tuple[list[float], list[float], str]:
     """Latencies of the real program, one report at a time and `concurrent` at once."""
     codes = await prepare(url)
@@ -139,7 +167,9 @@ async def measure_program(
         "LOG_LEVEL": "WARNING",
         "DATA_DIR": str(workdir / "data"),
     }
-    program = Program(workdir, **env)
+    program: Program = (
+        Program(workdir, **env) if profile is None else ProfiledProgram(workdir, profile, **env)
+    )
     program.start()
     driver = Driver(api)
     try:
@@ -298,6 +328,9 @@ async def main() -> None:
     parser.add_argument("--sequential", type=int, default=30)
     parser.add_argument("--concurrent", type=int, default=REPORTERS)
     parser.add_argument("--database-url", default="")
+    parser.add_argument(
+        "--profile", type=Path, help="run the program under pyinstrument; its report goes here"
+    )
     args = parser.parse_args()
     os.environ.setdefault("PTB_TIMEDELTA", "1")
 
@@ -305,7 +338,7 @@ async def main() -> None:
         workdir = Path(tmp)
         url = args.database_url or f"sqlite+aiosqlite:///{workdir}/bench.db"
         ours_seq, ours_conc, sample = await measure_program(
-            api, url, workdir, args.sequential, args.concurrent
+            api, url, workdir, args.sequential, args.concurrent, args.profile
         )
         api.reset()
         bare_seq, bare_conc = await measure_bare(
