@@ -44,7 +44,10 @@ async def test_the_bot_connects_once_the_bot_api_answers_and_health_follows(
         fake_api.start()  # Telegram is back
         await asyncio.wait_for(ready.wait(), timeout=30)
         after = await health(url)
-        polled = await fake_api.wait_for_call("getUpdates")  # it polls (after deleteWebhook)
+        # It polls (after deleteWebhook): the long poll is open, not yet answered.
+        polled = await fake_api.wait_until(
+            lambda: next(iter(fake_api.calls("getUpdates")), None), 10, what="a long poll"
+        )
     finally:
         stop.set()
         await asyncio.wait_for(running, timeout=30)
