@@ -58,6 +58,15 @@ class InboxWorker:
             self._start(row)
         self._wake.set()
 
+    def open(self) -> None:
+        """Let taken and claimed updates reach their handlers (the application is ready)."""
+        self._open.set()
+
+    async def drain(self) -> None:
+        """Wait until every update in hand has been handled and settled."""
+        while self._running:
+            await asyncio.gather(*self._running.values(), return_exceptions=True)
+
     def wake(self) -> None:
         """Look for claimable updates now."""
         self._wake.set()
@@ -163,7 +172,7 @@ def _transient(row: InboxUpdate) -> timedelta:
 @contextlib.asynccontextmanager
 async def running(worker: InboxWorker) -> AsyncIterator[None]:
     """Keep the worker running for the block; at the end let the updates in hand finish."""
-    worker._open.set()
+    worker.open()
     task = asyncio.create_task(worker.run(), name="inbox-worker")
     try:
         yield

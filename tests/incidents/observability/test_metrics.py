@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 
 from incidents.inbox import store as inbox
@@ -25,8 +24,9 @@ def sample(name: str, **labels: str) -> float:
 
 async def handle_all(worker: InboxWorker) -> None:
     """Claim what is due and wait until it has been handled."""
-    await worker.run_once()
-    await asyncio.gather(*worker._running.values())
+    worker.open()
+    assert await worker.run_once() == 1
+    await worker.drain()
 
 
 async def test_an_update_handled_is_timed_from_its_arrival(db: Database, clock: ManualClock):
