@@ -204,6 +204,9 @@ async def test_two_dispatchers_never_send_the_same_delivery(bot: Harness, databa
             for d in racers:
                 d.stop()
             await asyncio.gather(*running_racers)
+        # A send still in flight may queue follow-ups once it is recorded (an alert's photos):
+        # let it finish before the rounds that drain what is left.
+        await asyncio.gather(*(d.wait_sent() for d in racers))
         for _ in range(20):
             counts = await asyncio.gather(*(d.run_once() for d in racers))
             if not any(counts):
