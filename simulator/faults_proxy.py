@@ -215,6 +215,10 @@ class FaultProxy:
                     return
         except (ConnectionError, asyncio.IncompleteReadError, ValueError):
             return
+        except asyncio.CancelledError:
+            # The proxy is stopping: asyncio would report a cancelled connection task as an
+            # error of its callback, so the connection simply ends here.
+            return
         finally:
             with contextlib.suppress(Exception):
                 writer.close()
