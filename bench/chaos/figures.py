@@ -9,7 +9,10 @@
   and starts a new draft types a new tag, counted apart as "re-filed by a reporter".
 - **duplicate alert copies**: copies beyond the first per (incident, executive); "answer lost"
   when the proxy forwarded that many alert requests to that chat for that reference and reset
-  the connection instead of answering; "other" for the rest.
+  the connection instead of answering; "killed before recording" when the program was killed
+  after the fake accepted the copy before it and at most `KILL_WINDOW` seconds later (the
+  answer was on its way, or read but not yet written down: lost with the process, which is
+  the same case as a lost answer); "other" for the rest.
 - **dropped updates**: a reporter's update that the fake handed out through getUpdates (and
   so confirmed once the program asked past it) but that the program's inbox does not hold as
   handled at the end of the run.
@@ -24,6 +27,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -35,6 +39,9 @@ from tests.fakes.bot_api import FakeBotAPI
 ALERT_MARK = "🕒 เกิดเหตุ"
 REMINDER_MARK = "เตือนครั้งที่"
 LATE = 60.0
+# A copy is "killed before recording" when the kill came this soon after the copy before it
+# was accepted: the program records an answer within milliseconds, a busy machine permitting.
+KILL_WINDOW = 2.0
 _REFERENCE = re.compile(r"เลขที่ ([^\s<]+)")
 _TAG = re.compile(r"chaos-[A-Z0-9]+-\d+-\d+(?:r\d+)?")
 
@@ -56,6 +63,8 @@ class Figures:
     alerts_lost: int = 0
     duplicate_incidents: int = 0
     copies_answer_lost: int = 0
+    copies_killed: int = 0
+    max_kill_gap: float = 0.0  # the longest accepted-to-kill gap among the copies above
     copies_other: int = 0
     updates: int = 0
     dropped: int = 0
@@ -95,6 +104,8 @@ class Figures:
             f"alerts lost                            {self.alerts_lost}",
             f"duplicate incidents                    {self.duplicate_incidents}",
             f"duplicate alert copies, answer lost    {self.copies_answer_lost}",
+            f"duplicate alert copies, killed before  {self.copies_killed} "
+            f"(recording; longest gap {self.max_kill_gap:.2f} s)",
             f"duplicate alert copies, other cause    {self.copies_other}",
             f"dropped updates                        {self.dropped} of {self.updates} "
             f"(never fetched: {self.never_fetched})",
@@ -115,6 +126,7 @@ def compute(
     incidents: dict[str, str],  # reference -> description
     since: float,
     handled: set[int],
+    kill_times: list[float],
 ) -> Figures:
     """The figures of a run: the fake's and the proxy's records after `since`."""
     figures = Figures(attempts=sum(log.attempts for log in logs))
@@ -131,7 +143,7 @@ def compute(
         if r.text and FILED in r.text and (m := _REFERENCE.search(r.text))
     }
     figures.missing = len(announced - set(incidents))
-    _alerts(figures, api, requests, logs, executives, incidents)
+    _alerts(figures, api, requests, logs, executives, incidents, kill_times)
     _dropped(figures, api, requests, [e for e in enqueued if e.time >= since], reporters, handled)
     figures.error_notices = sum(
         1
@@ -154,6 +166,7 @@ def _alerts(
     logs: list[ReporterLog],
     executives: list[int],
     incidents: dict[str, str],
+    kill_times: list[float],
 ) -> None:
     pressed = {tag: max(times) for log in logs for tag, times in log.confirms.items()}
     lost_answers = Counter(
@@ -183,12 +196,26 @@ def _alerts(
             extra = len(times) - 1
             explained = min(extra, lost_answers[(str(chat), ref)])
             figures.copies_answer_lost += explained
-            figures.copies_other += extra - explained
+            killed = _killed_before_recording(sorted(times), kill_times)
+            figures.copies_killed += min(extra - explained, len(killed))
+            figures.max_kill_gap = max([figures.max_kill_gap, *killed])
+            figures.copies_other += max(0, extra - explained - len(killed))
         confirmed = pressed.get(_tag(description))
         if arrivals and confirmed is not None:
             delay = max(arrivals) - confirmed
             figures.max_alert_delay = max(figures.max_alert_delay, delay)
             figures.late_alerts += delay > LATE
+
+
+def _killed_before_recording(times: list[float], kill_times: list[float]) -> list[float]:
+    """For each copy after the first that a kill explains, the gap from the copy before it
+    being accepted to that kill."""
+    gaps = []
+    for before, after in itertools.pairwise(times):
+        kills = [k - before for k in kill_times if before <= k <= after]
+        if kills and min(kills) <= KILL_WINDOW:
+            gaps.append(min(kills))
+    return gaps
 
 
 def _dropped(

@@ -86,7 +86,7 @@ async def run(options: Options, workdir: Path) -> Figures:
                     for log, n in zip(logs, counts, strict=True)
                 )
             )
-            kills = await _kill_while(reporting, programs, env, workdir, options, rng)
+            kill_times = await _kill_while(reporting, programs, env, workdir, options, rng)
             await reporting
             await _settle(url, proxy, options.settle_limit)
             incidents = await _incidents(url)
@@ -95,10 +95,18 @@ async def run(options: Options, workdir: Path) -> Figures:
             for program in programs:
                 program.ensure_stopped()
         figures = compute(
-            api, proxy.requests(), api.enqueued, logs, executives, incidents, since, handled
+            api,
+            proxy.requests(),
+            api.enqueued,
+            logs,
+            executives,
+            incidents,
+            since,
+            handled,
+            kill_times,
         )
     figures.reports = options.reports
-    figures.kills = kills
+    figures.kills = len(kill_times)
     figures.faults = {k.value: v for k, v in proxy.fault_counts().items()}
     return figures
 
@@ -114,15 +122,16 @@ async def _kill_while(
     workdir: Path,
     options: Options,
     rng: random.Random,
-) -> int:
-    """SIGKILL and restart the program at random moments while the reporters work."""
-    done = 0
-    while done < options.kills and not reporting.done():
+) -> list[float]:
+    """SIGKILL and restart the program at random moments while the reporters work; return
+    when each kill was made (time.monotonic, as the fake and the proxy record)."""
+    done: list[float] = []
+    while len(done) < options.kills and not reporting.done():
         await asyncio.wait([reporting], timeout=rng.uniform(*options.uptime))
         if reporting.done():
             break
         programs[-1].kill()
-        done += 1
+        done.append(time.monotonic())
         programs.append(Program(workdir, **env))
         programs[-1].start()
     return done
