@@ -215,6 +215,9 @@ class FaultProxy:
                     return
         except (ConnectionError, asyncio.IncompleteReadError, ValueError):
             return
+        except httpx.HTTPError:
+            # The upstream server failed to answer: the client sees its connection end.
+            return
         except asyncio.CancelledError:
             # The proxy is stopping: asyncio would report a cancelled connection task as an
             # error of its callback, so the connection simply ends here.
