@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from incidents.actions import Button, ReplyKeyboard
 from incidents.core import Core
-from incidents.outbox import replies
+from incidents.outbox import queue, replies
 from incidents.text.rich import Text, b
 from storage.db import Database
 from storage.models import Delivery, DeliveryKind
@@ -71,11 +71,13 @@ async def test_a_unit_that_rolls_back_keeps_its_replies_for_the_next(core: Core)
 
 
 async def test_only_the_first_reply_to_an_idle_chat_takes_the_fast_path(core: Core):
+    # As a delivery loop's attach() does, without its commit hook sending anything.
+    core.db.sessions.configure(info={queue.SENDER: "this-instance"})
     await replies.send(core, replies.reply(CHAT, "ก"), replies.reply(CHAT, "ข"))
     await replies.send(core, replies.reply(CHAT, "ค"))  # "ก" and "ข" are still pending
 
-    claimed = [r.claim_token is not None for r in await _rows(core)]
-    assert claimed == [True, False, False]
+    claimed = [r.claimed_by for r in await _rows(core)]
+    assert claimed == ["this-instance", None, None]
 
 
 def test_a_reply_carries_buttons_or_a_keyboard_not_both():
