@@ -103,7 +103,10 @@ def outcome_of(exc: ApiException) -> SendOutcome:
 class LineSender:
     """Sends message objects with one channel access token over one long-lived client."""
 
-    def __init__(self, access_token: str, *, host: str = API_HOST) -> None:
+    def __init__(
+        self, access_token: str, *, host: str = API_HOST, timeout_s: float = REQUEST_TIMEOUT_S
+    ) -> None:
+        self.timeout_s = timeout_s
         self.client = AsyncApiClient(Configuration(host=host, access_token=access_token))
         self.api = AsyncMessagingApi(self.client)
 
@@ -138,7 +141,7 @@ class LineSender:
         """The reply's outcome, or None when the token is no longer good (push instead)."""
         request = ReplyMessageRequest(reply_token=token, messages=list(messages))
         try:
-            answer = await self.api.reply_message(request, _request_timeout=REQUEST_TIMEOUT_S)
+            answer = await self.api.reply_message(request, _request_timeout=self.timeout_s)
         except ApiException as exc:
             message, _, _ = error_of(exc)
             if exc.status == 400 and INVALID_REPLY_TOKEN in message.lower():
@@ -146,8 +149,9 @@ class LineSender:
                 return None
             return outcome_of(exc)
         except (aiohttp.ClientError, TimeoutError) as exc:
-            # A lost reply may or may not have arrived; a push could duplicate it, so retry
-            # later (the token will then have been used or expired, and the push follows).
+            # A lost reply may have arrived, and replies have no retry key: the retry finds
+            # the token used and pushes, so the person may read it twice. Replies are for
+            # answering a person's own message; alerts go by push, which is exactly once.
             return SendOutcome(OutcomeKind.TRANSIENT, error=f"network: {exc!r}")
         return SendOutcome(OutcomeKind.SENT, external_id=_first_id(answer.sent_messages or []))
 
@@ -155,7 +159,7 @@ class LineSender:
         request = PushMessageRequest(to=to, messages=list(messages))
         try:
             answer = await self.api.push_message(
-                request, x_line_retry_key=retry_key, _request_timeout=REQUEST_TIMEOUT_S
+                request, x_line_retry_key=retry_key, _request_timeout=self.timeout_s
             )
         except ApiException as exc:
             return outcome_of(exc)

@@ -172,3 +172,31 @@ async def test_an_invalid_reply_token_falls_back_to_a_push_with_the_key(line, se
     _, second = line.sent_messages(officer.user_id)
     assert outcome.kind is OutcomeKind.SENT and outcome.external_id == second.message_id
     assert (second.kind.value, second.retry_key) == ("push", key)
+
+
+async def test_a_timeout_is_transient_and_the_retry_with_the_same_key_sends_once(line):
+    officer = line.add_user("สมชาย")
+    key = _key()
+    line.delay_next("push", 1.0)
+
+    async with LineSender(TOKEN, host=line.api_url, timeout_s=0.2) as hasty:
+        late = await hasty.send(officer.user_id, [TextMessage(text="x")], retry_key=key)
+    async with LineSender(TOKEN, host=line.api_url) as patient:
+        again = await patient.send(officer.user_id, [TextMessage(text="x")], retry_key=key)
+
+    assert (late.kind, again.kind) == (OutcomeKind.TRANSIENT, OutcomeKind.SENT)
+    assert len(line.sent_messages(officer.user_id)) == 1
+
+
+async def test_a_lost_reply_is_transient(line, sender, receiver):
+    officer = line.add_user("สมชาย", follow=False)
+    said = line.send_text(officer, "ขอรายงาน")
+    await line.wait_for_ack(said)
+    line.lose_next_answer("reply")
+
+    outcome = await sender.send(
+        officer.user_id, [TextMessage(text="x")], retry_key=None, reply_token=said.reply_token
+    )
+
+    assert outcome.kind is OutcomeKind.TRANSIENT
+    assert line.calls("push") == []
