@@ -74,7 +74,8 @@ def _row(label: str, value: str) -> dict[str, Any]:
     }
 
 
-def _button(button: Button) -> dict[str, Any]:
+def button_json(button: Button) -> dict[str, Any]:
+    """A Flex button: a postback of the core action, or a link."""
     label = shorten(button.label, LABEL_LIMIT)
     if button.action is not None:
         action = {
@@ -144,7 +145,7 @@ def _bubble(card: AlertCard, description: str) -> dict[str, Any]:
             "type": "box",
             "layout": "vertical",
             "spacing": "sm",
-            "contents": [_button(button) for button in card.buttons],
+            "contents": [button_json(button) for button in card.buttons],
         }
     return bubble
 
