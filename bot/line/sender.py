@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
+import random
 from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
@@ -36,7 +37,8 @@ API_HOST = "https://api.line.me"
 # LINE answers in well under a second; a long timeout keeps a slow answer from being taken for
 # a lost one (harmless with a retry key, but it costs a second request).
 REQUEST_TIMEOUT_S = 20
-# LINE's 429 for its rate limit gives no Retry-After; wait this long unless it does.
+# LINE's 429 for its rate limit gives no Retry-After; wait about this long (jittered so that
+# many deliveries do not come back at once) unless it does.
 RATE_LIMIT_DELAY = timedelta(seconds=5)
 
 INVALID_REPLY_TOKEN = "invalid reply token"  # noqa: S105 - LINE's error wording
@@ -70,9 +72,11 @@ def _retry_after(exc: ApiException) -> timedelta:
     headers = exc.headers or {}
     value = headers.get("Retry-After") if hasattr(headers, "get") else None
     try:
-        return timedelta(seconds=float(value)) if value else RATE_LIMIT_DELAY
+        if value:
+            return timedelta(seconds=float(value))
     except ValueError:
-        return RATE_LIMIT_DELAY
+        pass
+    return RATE_LIMIT_DELAY * random.uniform(1.0, 2.0)  # noqa: S311 - jitter, not crypto
 
 
 def outcome_of(exc: ApiException) -> SendOutcome:
