@@ -136,3 +136,17 @@ async def test_text_loses_its_styles_and_keeps_links_as_text(line, sender):
     assert message.text.startswith("ด่วน ดูที่ เว็บ (https://x.go.th/a) ก")
     assert measure(message.text) <= 5000
     assert outcome.kind.value == "sent"
+
+
+async def test_the_description_is_cut_to_keep_the_bubble_under_30_kb(line, sender, monkeypatch):
+    monkeypatch.setattr("bot.line.cards.DESCRIPTION_LIMIT", 20_000)  # only the size limits
+    officer = line.add_user("ผู้ว่าฯ")
+    card = alert_card(_incident(description=LONG_THAI), BANGKOK, "https://x.go.th")
+    assert len(card.description.encode()) > BUBBLE_BYTES
+
+    message = alert_message(card)
+    outcome = await sender.send(officer.user_id, [message], retry_key=None)
+
+    bubble = message.to_dict()["contents"]
+    assert 0.8 * BUBBLE_BYTES < size_of(bubble) <= BUBBLE_BYTES  # cut, not emptied
+    assert outcome.kind.value == "sent", outcome.error
