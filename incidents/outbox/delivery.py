@@ -37,18 +37,25 @@ class OutcomeKind(StrEnum):
     UNREACHABLE = "unreachable"
     # The channel refused this message itself: retrying would not help.
     REFUSED = "refused"
+    # The channel's paid allowance is used up (LINE's monthly message limit): this channel
+    # cannot send until it is raised, so the delivery fails (another channel is for later).
+    QUOTA = "quota"
     # Anything else the channel raised: retried a few times, then given up as a bug.
     UNEXPECTED = "unexpected"
 
 
 @dataclass(frozen=True, slots=True)
 class SendOutcome:
-    """A send's outcome: its kind, the message id it made, an error, a delay asked for."""
+    """A send's outcome: its kind, the message id it made, an error, a delay asked for.
+
+    `message_id` is Telegram's (an int); a channel whose ids are strings (LINE's are 18-digit
+    strings, kept as text so nothing depends on their size) puts its id in `external_id`."""
 
     kind: OutcomeKind
     message_id: int | None = None
     error: str = ""
     retry_after: timedelta = timedelta(0)
+    external_id: str = ""
 
 
 class Sender(Protocol):

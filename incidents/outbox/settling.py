@@ -94,6 +94,10 @@ class Settler:
             case OutcomeKind.REFUSED:
                 log.error("delivery %s refused by the channel: %s", delivery.id, outcome.error)
                 await self._finish(delivery, DeliveryStatus.FAILED, error=outcome.error)
+            case OutcomeKind.QUOTA:
+                # Retrying before the limit is raised only burns attempts: fail it with why.
+                log.error("delivery %s: channel quota used up: %s", delivery.id, outcome.error)
+                await self._finish(delivery, DeliveryStatus.FAILED, error=outcome.error)
             case OutcomeKind.TRANSIENT:
                 log.warning("delivery %s: %s; will retry", delivery.id, outcome.error)
                 await self.settle_error(delivery, outcome.error, bug=False)

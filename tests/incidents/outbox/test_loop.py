@@ -169,6 +169,17 @@ async def test_a_message_the_channel_refuses_fails_without_retrying(db, loop, se
     assert hooks.unreachable == []
 
 
+async def test_a_used_up_channel_quota_fails_the_delivery_with_why(db, loop, sender, hooks, clock):
+    sender.script.append(SendOutcome(OutcomeKind.QUOTA, error="monthly limit"))
+    await queue(db, clock, "ข่าว")
+
+    await loop.run_once()
+
+    [row] = await rows(db)
+    assert (row.status, row.last_error) == (DeliveryStatus.FAILED, "monthly limit")
+    assert hooks.unreachable == []
+
+
 async def test_an_unexpected_error_is_given_up_after_a_few_attempts(db, loop, sender, clock):
     sender.script.extend(
         SendOutcome(OutcomeKind.UNEXPECTED, error="telegram: ???")

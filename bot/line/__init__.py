@@ -1,0 +1,1 @@
+"""The LINE channel adapter: the only package that imports line-bot-sdk."""
