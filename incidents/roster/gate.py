@@ -7,12 +7,23 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from incidents import throttle
+from incidents import audit, throttle
 from incidents.core import Core
-from incidents.roster import people, strangers
-from storage.models import Person, Role
+from incidents.roster import accounts, people, strangers
+from incidents.roster.accounts import Account, Channel
+from storage.models import AuditAction, Person, Role
 
-__all__ = ["Admin", "Seen", "Sender", "StrangerNoted", "identify", "note_stranger"]
+__all__ = [
+    "Admin",
+    "Seen",
+    "Sender",
+    "StrangerNoted",
+    "identify",
+    "identify_account",
+    "note_stranger",
+    "note_stranger_account",
+    "set_reachable",
+]
 
 
 class Sender(StrEnum):
@@ -37,6 +48,25 @@ async def identify(core: Core, account_id: int) -> Seen:
     if person is not None and person.active:
         return Seen(Sender.MEMBER, person)
     return Seen(Sender.STRANGER)
+
+
+async def identify_account(core: Core, account: Account) -> Seen:
+    """Identify the sender of an update on any channel."""
+    async with core.reading() as session:
+        person = await accounts.person_of(session, account)
+    if person is not None and person.active:
+        return Seen(Sender.MEMBER, person)
+    return Seen(Sender.STRANGER)
+
+
+async def set_reachable(core: Core, account: Account, *, reachable: bool) -> Person | None:
+    """The account blocked the bot (or unblocked it): record it on the person it is bound to;
+    return that person, None for an account bound to nobody."""
+    async with core.unit() as uow:
+        person = await accounts.person_of(uow.session, account)
+        if person is not None:
+            account.mark_reachable(person, uow.now, reachable=reachable)
+        return person
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,3 +106,23 @@ async def note_stranger(core: Core, account_id: int) -> StrangerNoted:
             if notify and admin.telegram_user_id is not None
         )
     return StrangerNoted(answer, told, uow.now)
+
+
+async def note_stranger_account(core: Core, account: Account) -> StrangerNoted:
+    """`note_stranger` on any channel. A stranger on LINE is audited and answered as rarely as
+    one on Telegram; admins are not told yet (stranger_contact keys Telegram ids only)."""
+    if account.channel is Channel.TELEGRAM:
+        assert isinstance(account.id, int)
+        return await note_stranger(core, account.id)
+    key = f"{account.channel.value}:{account.id}"
+    answer = await core.throttle.allow(throttle.STRANGER_ANSWERS, key)
+    async with core.unit() as uow:
+        entry = audit.AuditEntry(
+            AuditAction.STRANGER_REFUSED,
+            account.actor(),
+            uow.now,
+            subject_type=f"{account.channel.value}_user",
+            subject_id=str(account.id),
+        )
+        await audit.record_refusal(uow.session, entry)
+    return StrangerNoted(answer, (), uow.now)

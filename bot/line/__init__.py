@@ -1,0 +1,1 @@
+"""The LINE channel: webhook events into the durable inbox, and the inbox's LINE handler."""
