@@ -274,6 +274,8 @@ class Settings(BaseSettings):
             )
         if self.web_port is None:
             raise SettingsError("LINE needs the web log on to receive its webhook: set WEB_PORT")
+        if self.telegram_webhook_url and self.webhook_path == self.line_webhook_path:
+            raise SettingsError("LINE_WEBHOOK_PATH must differ from TELEGRAM_WEBHOOK_URL's path")
         return secret, token
 
     def require_token(self) -> str:
