@@ -60,7 +60,8 @@ class FollowEvent(_Event):
     """The user added the account as a friend, or unblocked it."""
 
     type: Literal["follow"]
-    reply_token: str = Field(alias="replyToken")
+    # None in standby mode, where the channel may not answer.
+    reply_token: str | None = Field(default=None, alias="replyToken")
     follow: Follow = Field(default_factory=Follow)
 
 
@@ -111,7 +112,7 @@ class MessageEvent(_Event):
     """The user sent a message."""
 
     type: Literal["message"]
-    reply_token: str = Field(alias="replyToken")
+    reply_token: str | None = Field(default=None, alias="replyToken")
     message: Content | OtherContent
 
 
@@ -126,7 +127,7 @@ class PostbackEvent(_Event):
     """The user pressed a postback button."""
 
     type: Literal["postback"]
-    reply_token: str = Field(alias="replyToken")
+    reply_token: str | None = Field(default=None, alias="replyToken")
     postback: Postback
 
 

@@ -81,9 +81,11 @@ async def route(core: Core, event: ev.LineEvent) -> Outcome:
     account = accounts.line(event.user_id)
     token = getattr(event, "reply_token", None)
     if isinstance(event, ev.UnfollowEvent):
+        # A block is a fact whatever the mode: nothing can be pushed to the user any more.
         await gate.set_reachable(core, account, reachable=False)
         return Outcome(Kind.BLOCKED, event.user_id, event=event)
-    if isinstance(event, ev.OtherEvent):
+    if isinstance(event, ev.OtherEvent) or event.mode != "active":
+        # A channel in standby (another module has the chat) must neither answer nor act.
         return Outcome(Kind.IGNORED, event.user_id, event=event)
     if isinstance(event, ev.FollowEvent):
         person = await gate.set_reachable(core, account, reachable=True)

@@ -185,3 +185,31 @@ async def test_one_user_s_events_are_handled_in_the_order_they_were_sent(
     assert [o.kind for o in handled] == [Kind.GREETED] + [Kind.STRANGER_REFUSED] * 5
     # A stranger is answered the first few times only, as on Telegram.
     assert [bool(o.reply) for o in handled[1:]] == [True, True, True, False, False]
+
+
+async def test_a_standby_event_and_an_unused_event_type_are_stored_and_left_alone(
+    program: Harness, webhook_url: str, line_settings: Settings, outcomes: Outcomes
+):
+    user_id = "U" + "9" * 32
+    standby = text_event("01JDSTANDBY000000000000001", user_id, "ABCdef123")
+    standby["mode"] = "standby"
+    del standby["replyToken"]
+    unsend = {
+        "type": "unsend",
+        "mode": "active",
+        "timestamp": 1764640000001,
+        "source": {"type": "user", "userId": user_id},
+        "webhookEventId": "01JDUNSEND0000000000000001",
+        "deliveryContext": {"isRedelivery": False},
+        "unsend": {"messageId": "468789577898262530"},
+    }
+    body = body_of(standby, unsend)
+    async with httpx.AsyncClient() as client:
+        answer = await client.post(webhook_url, content=body, headers=signed(body))
+    await outcomes.wait_for(user_id, 2)
+    await program.runtime.inbox.drain()  # type: ignore[union-attr]
+
+    assert answer.status_code == 200
+    assert outcomes.kinds(user_id) == [Kind.IGNORED, Kind.IGNORED]
+    assert [r.status for r in await line_rows(line_settings)] == [InboxStatus.DONE] * 2
+    assert (await program.person("D6604")).line_user_id is None
