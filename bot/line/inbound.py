@@ -20,17 +20,27 @@ from enum import StrEnum
 from bot.line import events as ev
 from incidents.core import Core
 from incidents.inbox.worker import Handler
+from incidents.outbox import replies
 from incidents.roster import accounts, gate, joining
 from incidents.roster.gate import Sender
 from incidents.roster.joining import JoinOutcome
-from incidents.text import JOIN_EXPIRED, JOIN_USED
+from incidents.text import (
+    JOIN_EXPIRED,
+    JOIN_USED,
+    STRANGER_PRESSED_A_BUTTON,
+    STRANGER_SENT_NO_TEXT,
+)
 from incidents.text import line as texts
+from incidents.text.fitting import shorten
+from incidents.thaidate import format_datetime
 from storage.models import InboxUpdate, Person
 
 log = logging.getLogger(__name__)
 
 # The shape of an invitation code, as Telegram's /start accepts it.
 _CODE_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+# How much of a stranger's message the admins' notice quotes (as on Telegram).
+STRANGER_EXCERPT_LIMIT = 61
 
 
 class Kind(StrEnum):
@@ -101,8 +111,25 @@ async def route(core: Core, event: ev.LineEvent) -> Outcome:
         if _CODE_RE.match(code):
             return await _join(core, event, code)
     noted = await gate.note_stranger_account(core, account)
+    if noted.admins:
+        notice = texts.admin_stranger_notice(
+            event.user_id, _describe(event), format_datetime(noted.at, core.rules.tz)
+        )
+        # To the admins' Telegram chats, through the outbox, as the Telegram gate does.
+        await replies.send(
+            core, *(replies.reply(a.chat_id, notice, person_id=a.person_id) for a in noted.admins)
+        )
     reply = texts.STRANGER_REFUSAL if noted.answer else ""
     return Outcome(Kind.STRANGER_REFUSED, event.user_id, reply, token, event=event)
+
+
+def _describe(event: ev.LineEvent) -> str:
+    """What a stranger sent, as the admins' notice quotes it."""
+    if isinstance(event, ev.PostbackEvent):
+        return STRANGER_PRESSED_A_BUTTON
+    if isinstance(event, ev.MessageEvent) and isinstance(event.message, ev.TextContent):
+        return shorten(event.message.text.strip(), STRANGER_EXCERPT_LIMIT)
+    return STRANGER_SENT_NO_TEXT
 
 
 async def _join(core: Core, event: ev.MessageEvent, code: str) -> Outcome:
@@ -134,7 +161,9 @@ def handler(core: Core, sink: Sink) -> Handler:
         except ev.ValidationError as exc:
             log.warning("LINE event %s unreadable: %d error(s)", row.external_id, exc.error_count())
             return
-        outcome = await route(core, event)
+        # Replies made while routing (the admins' notices) are written before this ends.
+        async with replies.replying(core):
+            outcome = await route(core, event)
         log.info("LINE event %s (%s): %s", row.external_id, event.type, outcome.kind)
         await sink(outcome)
 

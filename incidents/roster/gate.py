@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from incidents import audit, throttle
+from incidents import throttle
 from incidents.core import Core
 from incidents.roster import accounts, people, strangers
 from incidents.roster.accounts import Account, Channel
-from storage.models import AuditAction, Person, Role
+from storage.models import Person, Role
 
 __all__ = [
     "Admin",
@@ -88,14 +88,21 @@ class StrangerNoted:
 
 
 async def note_stranger(core: Core, account_id: int) -> StrangerNoted:
-    """Record and audit a stranger's attempt, and say who is owed what. The attempt is
-    recorded before anything is sent, so whoever sees the refusal can rely on the record."""
-    answer = await core.throttle.allow(throttle.STRANGER_ANSWERS, str(account_id))
+    """Record and audit a Telegram stranger's attempt (see `note_stranger_account`)."""
+    return await note_stranger_account(core, accounts.telegram(account_id))
+
+
+async def note_stranger_account(core: Core, account: Account) -> StrangerNoted:
+    """Record and audit a stranger's attempt on any channel, and say who is owed what. The
+    attempt is recorded before anything is sent, so whoever sees the refusal can rely on the
+    record. Admins are told on Telegram, where admins are reached today."""
+    key = str(account.id) if account.channel is Channel.TELEGRAM else f"line:{account.id}"
+    answer = await core.throttle.allow(throttle.STRANGER_ANSWERS, key)
     async with core.unit() as uow:
         admins = await people.reachable_with_role(uow.session, core.province_id, Role.ADMIN)
-        notify = await strangers.note_attempt(
+        notify = await strangers.note_account_attempt(
             uow.session,
-            account_id,
+            account,
             uow.now,
             core.rules.stranger_notice_interval,
             admins_to_tell=bool(admins),
@@ -106,23 +113,3 @@ async def note_stranger(core: Core, account_id: int) -> StrangerNoted:
             if notify and admin.telegram_user_id is not None
         )
     return StrangerNoted(answer, told, uow.now)
-
-
-async def note_stranger_account(core: Core, account: Account) -> StrangerNoted:
-    """`note_stranger` on any channel. A stranger on LINE is audited and answered as rarely as
-    one on Telegram; admins are not told yet (stranger_contact keys Telegram ids only)."""
-    if account.channel is Channel.TELEGRAM:
-        assert isinstance(account.id, int)
-        return await note_stranger(core, account.id)
-    key = f"{account.channel.value}:{account.id}"
-    answer = await core.throttle.allow(throttle.STRANGER_ANSWERS, key)
-    async with core.unit() as uow:
-        entry = audit.AuditEntry(
-            AuditAction.STRANGER_REFUSED,
-            account.actor(),
-            uow.now,
-            subject_type=f"{account.channel.value}_user",
-            subject_id=str(account.id),
-        )
-        await audit.record_refusal(uow.session, entry)
-    return StrangerNoted(answer, (), uow.now)

@@ -4,6 +4,7 @@ their invitation code into the chat."""
 from __future__ import annotations
 
 from incidents.text import roles_text
+from incidents.text.rich import Text, b, code
 from storage.models import Role
 
 GREETING = (
@@ -34,4 +35,19 @@ def welcome(name: str, position: str, agency: str, roles: frozenset[Role], *, ag
         f"{opening} {name}\n{position} · {agency}\n\n"
         f"บทบาทของท่าน: {roles_text(roles)}\n"
         "ท่านจะได้รับการแจ้งเตือนเหตุด่วนของจังหวัดทาง LINE นี้"
+    )
+
+
+def admin_stranger_notice(line_user_id: str, what: str, when: str) -> Text:
+    """Told to admins (on Telegram) when a LINE account outside the roster writes to the
+    Official Account."""
+    return Text(
+        "⚠️ ",
+        b("มีบัญชี LINE ที่ไม่อยู่ในทะเบียนพยายามใช้งานบัญชีทางการของระบบ"),
+        "\nLINE user ID: ",
+        code(line_user_id),
+        f"\nสิ่งที่ส่งมา: {what}\n",
+        f"เวลา: {when}\n",
+        "หากเป็นผู้ที่ควรใช้งาน ให้เพิ่มในทะเบียนแล้วออกรหัสเชิญ (incident-bot roster invite) "
+        "และแจ้งให้พิมพ์รหัสเชิญในแชต LINE",
     )

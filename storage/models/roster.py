@@ -145,3 +145,15 @@ class StrangerContact(Base):
     last_seen_at: Mapped[datetime]
     last_notified_at: Mapped[datetime | None]
     attempts: Mapped[int] = mapped_column(default=0)
+
+
+class LineStrangerContact(Base):
+    """The same as StrangerContact, for an unknown LINE account."""
+
+    __tablename__ = "line_stranger_contact"
+
+    line_user_id: Mapped[str] = mapped_column(String(33), primary_key=True)
+    first_seen_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    last_notified_at: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(default=0)

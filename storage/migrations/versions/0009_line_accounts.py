@@ -1,4 +1,4 @@
-"""LINE accounts of people, and invitations used from LINE
+"""LINE accounts of people, invitations used from LINE, and unknown LINE accounts
 
 Revision ID: 0009
 Revises: 0008
@@ -29,9 +29,19 @@ def upgrade() -> None:
         batch.create_unique_constraint("uq_person_line_user_id", ["line_user_id"])
     with op.batch_alter_table("invite") as batch:
         batch.add_column(sa.Column("used_by_line_user_id", _LINE_USER_ID, nullable=True))
+    op.create_table(
+        "line_stranger_contact",
+        sa.Column("line_user_id", _LINE_USER_ID, nullable=False),
+        sa.Column("first_seen_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("last_seen_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("last_notified_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("line_user_id", name="pk_line_stranger_contact"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("line_stranger_contact")
     with op.batch_alter_table("invite") as batch:
         batch.drop_column("used_by_line_user_id")
     with op.batch_alter_table("person") as batch:

@@ -116,3 +116,24 @@ async def test_blocking_and_unblocking_mark_the_member_unreachable_and_reachable
     assert blocked.kind is Kind.BLOCKED and blocked.reply == "" and while_blocked is not None
     assert back.kind is Kind.WELCOMED_BACK and "ยินดีต้อนรับกลับ" in back.reply
     assert (await program.person("D6604")).line_unreachable_since is None
+
+
+async def test_a_line_stranger_is_told_to_the_admins_on_telegram_at_most_once_an_hour(
+    program: Harness, line: FakeLinePlatform, outcomes: Outcomes
+):
+    admin = await program.join(5200, "ADMIN1")
+    stranger = line.add_user("ไม่รู้จัก")
+    line.send_text(stranger, "สวัสดีครับ ขอใช้งาน")
+    notice = await program.api.wait_for_message(admin.id, lambda m: "บัญชี LINE" in m.text)
+    mark = program.api.mark()
+    line.send_image(stranger)
+    await outcomes.wait_for(stranger.user_id, 3)
+    program.clock.advance(timedelta(minutes=61))
+    line.send_text(stranger, "ยังรออยู่")
+    later = await program.api.wait_for_message(admin.id, lambda m: "ยังรออยู่" in m.text, since=mark)
+
+    assert stranger.user_id in notice.text and "สวัสดีครับ ขอใช้งาน" in notice.text
+    notices = [m for m in program.api.sent_messages(admin.id, since=mark) if "บัญชี LINE" in m.text]
+    assert notices == [later]  # the photo within the hour told nobody
+    kinds = outcomes.kinds(stranger.user_id)
+    assert kinds == [Kind.GREETED] + [Kind.STRANGER_REFUSED] * 3
