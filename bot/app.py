@@ -20,6 +20,9 @@ import handlers
 from bot import maintenance
 from bot.intake import telegram as telegram_intake
 from bot.intake import webhook
+from bot.line import events as line_events
+from bot.line import inbound as line_inbound
+from bot.line.webhook import LineWebhookReceiver
 from bot.link import TELEGRAM, StoppedError, TelegramApp, telegram, unless_stopped, updates_in
 from bot.logs import Pseudonymizer
 from bot.runtime import RUNTIME_KEY, AppContext, Runtime
@@ -184,6 +187,7 @@ async def serve(
     """
     token = settings.require_token()
     settings.require_webhook()
+    line = settings.require_line()
     await asyncio.to_thread(files.secure_tree, settings.data_dir)
     db = Database(settings.resolved_database_url)
     try:
@@ -208,19 +212,22 @@ async def serve(
             )
             # A unit of work that queued deliveries wakes the loop the moment it commits.
             runtime.dispatcher.attach()
-            worker = InboxWorker(
-                db,
-                runtime.clock,
-                me.name,
-                {
-                    telegram_intake.CHANNEL: telegram_intake.handler(
-                        application.process_update, application.bot
-                    )
-                },
-            )
+            inbox_handlers = {
+                telegram_intake.CHANNEL: telegram_intake.handler(
+                    application.process_update, application.bot
+                ),
+                # LINE events stored while LINE was on are handled even if it is off now.
+                line_events.CHANNEL: line_inbound.handler(
+                    runtime.core,
+                    lambda outcome: (runtime.line_sink or line_inbound.not_sent)(outcome),
+                ),
+            }
+            worker = InboxWorker(db, runtime.clock, me.name, inbox_handlers)
             runtime.inbox = worker
             intake = Intake(db, runtime.clock, worker)
             receivers: dict[str, webhooks.Receiver] = {}
+            if line is not None:
+                receivers[settings.line_webhook_path] = LineWebhookReceiver(intake, line[0])
             if settings.telegram_webhook_url:
                 secret = settings.telegram_webhook_secret.get_secret_value()
                 receivers[settings.webhook_path] = webhook.WebhookReceiver(

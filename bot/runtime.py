@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
@@ -44,6 +45,10 @@ class Runtime:
     dispatcher: DeliveryLoop | None = None
     # The inbox worker, which hands stored updates to the application.
     inbox: InboxWorker | None = None
+    # What becomes of a handled LINE event's outcome (its reply); None: only logged for now
+    # (bot.line.inbound.not_sent). Tests record outcomes here.
+    # Typed loosely: the Telegram side (which imports this module) never sees bot.line.
+    line_sink: Callable[[Any], Awaitable[None]] | None = None
     # Where the web log listens (e.g. http://127.0.0.1:8080), once it does; empty when off.
     web_url: str = ""
 

@@ -16,12 +16,23 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from storage.models.enums import Urgency
 
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
+DEFAULT_LINE_API_URL = "https://api.line.me"
+DEFAULT_LINE_DATA_URL = "https://api-data.line.me"
 MIN_METRICS_TOKEN_CHARS = 16
 
 # A real token is "<bot id>:<35 characters>"; anything else is a typo or a placeholder.
 _TOKEN_RE = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
 _WEBHOOK_SECRET_RE = re.compile(r"[A-Za-z0-9_-]{1,256}")
 _PLACEHOLDER_HINTS = ("changeme", "change-me", "your", "xxxx", "placeholder", "example", "token")
+# A channel secret is 32 hexadecimal characters; a long-lived channel access token is a long
+# base64-like string (about 170 characters).
+_LINE_SECRET_RE = re.compile(r"[0-9a-f]{32}")
+_LINE_TOKEN_RE = re.compile(r"[A-Za-z0-9+/=._-]{40,}")
+
+
+def _placeholder(value: str) -> bool:
+    lowered = value.lower()
+    return any(hint in lowered for hint in _PLACEHOLDER_HINTS) or len(set(value)) < 4
 
 
 class SettingsError(Exception):
@@ -44,6 +55,15 @@ class Settings(BaseSettings):
     # Empty URL: long polling (and any webhook set earlier is deleted at start).
     telegram_webhook_url: str = ""
     telegram_webhook_secret: SecretStr = SecretStr("")
+    # LINE (Messaging API channel of the province's Official Account): both or neither. The
+    # secret verifies X-Line-Signature on every webhook post; the token authorizes our calls.
+    line_channel_secret: SecretStr = SecretStr("")
+    line_channel_access_token: SecretStr = SecretStr("")
+    # The path of the web log that LINE posts webhook events to (set the full https address
+    # in the LINE Developers console); the hosts are overridable for the fake in tests.
+    line_webhook_path: str = "/line/webhook"
+    line_api_url: str = DEFAULT_LINE_API_URL
+    line_data_url: str = DEFAULT_LINE_DATA_URL
     # This process's name among replicas on one database: claims are held in it. Empty: the
     # host name and the web port. Each replica needs its own; a restart keeps it.
     instance_name: str = Field(default="", max_length=64)
@@ -82,7 +102,9 @@ class Settings(BaseSettings):
     # Keyed pseudonyms for Telegram ids in logs; set it so logs correlate across restarts.
     log_pseudonym_key: SecretStr = SecretStr("")
 
-    @field_validator("telegram_api_base_url", "telegram_file_base_url")
+    @field_validator(
+        "telegram_api_base_url", "telegram_file_base_url", "line_api_url", "line_data_url"
+    )
     @classmethod
     def _strip_slash(cls, value: str) -> str:
         return value.strip().rstrip("/")
@@ -107,6 +129,14 @@ class Settings(BaseSettings):
             raise ValueError("must be an https:// address (Telegram posts only to HTTPS)")
         if not parsed.hostname or not parsed.path.strip("/"):
             raise ValueError("needs a path, e.g. https://incident.example.go.th/telegram/webhook")
+        return value
+
+    @field_validator("line_webhook_path")
+    @classmethod
+    def _line_path(cls, value: str) -> str:
+        value = value.strip()
+        if not re.fullmatch(r"/[A-Za-z0-9_./-]+", value) or value.rstrip("/") == "":
+            raise ValueError("must be a path such as /line/webhook")
         return value
 
     @field_validator("telegram_webhook_secret")
@@ -210,6 +240,43 @@ class Settings(BaseSettings):
             )
         if self.web_port is None:
             raise SettingsError("TELEGRAM_WEBHOOK_URL needs the web log on: set WEB_PORT")
+
+    @property
+    def line_enabled(self) -> bool:
+        """Whether LINE is configured (require_line says whether it is configured well)."""
+        return bool(
+            self.line_channel_secret.get_secret_value().strip()
+            or self.line_channel_access_token.get_secret_value().strip()
+        )
+
+    def require_line(self) -> tuple[str, str] | None:
+        """The LINE channel secret and access token, None when LINE is off; SettingsError
+        when only one is set or either is a placeholder."""
+        secret = self.line_channel_secret.get_secret_value().strip()
+        token = self.line_channel_access_token.get_secret_value().strip()
+        if not secret and not token:
+            return None
+        if not secret or not token:
+            missing = "LINE_CHANNEL_SECRET" if not secret else "LINE_CHANNEL_ACCESS_TOKEN"
+            raise SettingsError(
+                f"{missing} is not set: LINE needs both the channel secret and the channel "
+                "access token (LINE Developers console, Messaging API channel)"
+            )
+        if not _LINE_SECRET_RE.fullmatch(secret) or _placeholder(secret):
+            raise SettingsError(
+                "LINE_CHANNEL_SECRET looks like a placeholder, not the 32 hexadecimal characters "
+                "of the channel's Basic settings"
+            )
+        if not _LINE_TOKEN_RE.fullmatch(token) or _placeholder(token):
+            raise SettingsError(
+                "LINE_CHANNEL_ACCESS_TOKEN looks like a placeholder, not a long-lived channel "
+                "access token issued on the channel's Messaging API tab"
+            )
+        if self.web_port is None:
+            raise SettingsError("LINE needs the web log on to receive its webhook: set WEB_PORT")
+        if self.telegram_webhook_url and self.webhook_path == self.line_webhook_path:
+            raise SettingsError("LINE_WEBHOOK_PATH must differ from TELEGRAM_WEBHOOK_URL's path")
+        return secret, token
 
     def require_token(self) -> str:
         """Return the bot token, or raise SettingsError when it is missing or a placeholder."""

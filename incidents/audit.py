@@ -22,6 +22,7 @@ class ActorSource(StrEnum):
     """Where an audited action came from, when not from a web client (whose address is kept)."""
 
     TELEGRAM = "telegram"
+    LINE = "line"
     CLI = "cli"
     DISPATCHER = "dispatcher"
 

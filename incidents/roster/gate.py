@@ -9,10 +9,21 @@ from enum import StrEnum
 
 from incidents import throttle
 from incidents.core import Core
-from incidents.roster import people, strangers
+from incidents.roster import accounts, people, strangers
+from incidents.roster.accounts import Account, Channel
 from storage.models import Person, Role
 
-__all__ = ["Admin", "Seen", "Sender", "StrangerNoted", "identify", "note_stranger"]
+__all__ = [
+    "Admin",
+    "Seen",
+    "Sender",
+    "StrangerNoted",
+    "identify",
+    "identify_account",
+    "note_stranger",
+    "note_stranger_account",
+    "set_reachable",
+]
 
 
 class Sender(StrEnum):
@@ -39,6 +50,25 @@ async def identify(core: Core, account_id: int) -> Seen:
     return Seen(Sender.STRANGER)
 
 
+async def identify_account(core: Core, account: Account) -> Seen:
+    """Identify the sender of an update on any channel."""
+    async with core.reading() as session:
+        person = await accounts.person_of(session, account)
+    if person is not None and person.active:
+        return Seen(Sender.MEMBER, person)
+    return Seen(Sender.STRANGER)
+
+
+async def set_reachable(core: Core, account: Account, *, reachable: bool) -> Person | None:
+    """The account blocked the bot (or unblocked it): record it on the person it is bound to;
+    return that person, None for an account bound to nobody."""
+    async with core.unit() as uow:
+        person = await accounts.person_of(uow.session, account)
+        if person is not None:
+            account.mark_reachable(person, uow.now, reachable=reachable)
+        return person
+
+
 @dataclass(frozen=True, slots=True)
 class Admin:
     """An admin to tell, and where."""
@@ -58,14 +88,21 @@ class StrangerNoted:
 
 
 async def note_stranger(core: Core, account_id: int) -> StrangerNoted:
-    """Record and audit a stranger's attempt, and say who is owed what. The attempt is
-    recorded before anything is sent, so whoever sees the refusal can rely on the record."""
-    answer = await core.throttle.allow(throttle.STRANGER_ANSWERS, str(account_id))
+    """Record and audit a Telegram stranger's attempt (see `note_stranger_account`)."""
+    return await note_stranger_account(core, accounts.telegram(account_id))
+
+
+async def note_stranger_account(core: Core, account: Account) -> StrangerNoted:
+    """Record and audit a stranger's attempt on any channel, and say who is owed what. The
+    attempt is recorded before anything is sent, so whoever sees the refusal can rely on the
+    record. Admins are told on Telegram, where admins are reached today."""
+    key = str(account.id) if account.channel is Channel.TELEGRAM else f"line:{account.id}"
+    answer = await core.throttle.allow(throttle.STRANGER_ANSWERS, key)
     async with core.unit() as uow:
         admins = await people.reachable_with_role(uow.session, core.province_id, Role.ADMIN)
-        notify = await strangers.note_attempt(
+        notify = await strangers.note_account_attempt(
             uow.session,
-            account_id,
+            account,
             uow.now,
             core.rules.stranger_notice_interval,
             admins_to_tell=bool(admins),

@@ -1,4 +1,5 @@
-"""Invitations: single-use, expiring codes that bind a Telegram account to a roster person."""
+"""Invitations: single-use, expiring codes that bind a chat account (Telegram or LINE) to a
+roster person."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from incidents import audit
-from incidents.audit import Actor, ActorSource
+from incidents.audit import Actor
+from incidents.roster import accounts
+from incidents.roster.accounts import Account
 from storage.models import AuditAction, Invite, Person
 
 # Telegram allows 1-64 characters of [A-Za-z0-9_-] in a /start payload; 24 keeps links short
@@ -100,13 +103,12 @@ async def issue(
     return IssuedInvite(code=code, expires_at=invite.expires_at, person=person)
 
 
-async def accept(
-    session: AsyncSession, code: str, telegram_user_id: int, now: datetime
-) -> JoinResult:
-    """Bind the Telegram account to the invited person, once; refuse everything else."""
-    actor = Actor(telegram_id=telegram_user_id, source=ActorSource.TELEGRAM)
+async def accept(session: AsyncSession, code: str, account: Account, now: datetime) -> JoinResult:
+    """Bind the chat account to the invited person, once; refuse everything else. The same
+    rules on every channel: a person may hold one account per channel."""
+    actor = account.actor()
     invite = await session.scalar(select(Invite).where(Invite.code_hash == hash_code(code)))
-    bound = await session.scalar(select(Person).where(Person.telegram_user_id == telegram_user_id))
+    bound = await accounts.person_of(session, account)
 
     async def refuse(outcome: JoinOutcome, person: Person | None = None) -> JoinResult:
         entry = audit.AuditEntry(
@@ -124,8 +126,8 @@ async def accept(
         return await refuse(JoinOutcome.UNKNOWN)
     person = invite.person
     if invite.used_at is not None:
-        if bound is not None and bound.id == person.id and person.active:
-            # The same link opened twice (Telegram resends /start on every tap): not an error.
+        if bound is not None and bound.id == person.id and person.active and account.used(invite):
+            # The same code sent twice (Telegram resends /start on every tap): not an error.
             return JoinResult(JoinOutcome.ALREADY_JOINED, person)
         return await refuse(JoinOutcome.USED)
     if invite.expires_at <= now:
@@ -139,21 +141,21 @@ async def accept(
     claimed = await session.execute(
         update(Invite)
         .where(Invite.id == invite.id, Invite.used_at.is_(None))
-        .values(used_at=now, used_by_telegram_id=telegram_user_id)
+        .values(used_at=now, **account.invite_use())
     )
     if claimed.rowcount != 1:  # type: ignore[attr-defined]
         return await refuse(JoinOutcome.USED)
-    replaced = person.telegram_user_id is not None and person.telegram_user_id != telegram_user_id
-    person.telegram_user_id = telegram_user_id
-    person.joined_at = now
-    person.updated_at = now
+    earlier = account.bound_id(person)
+    replaced = earlier is not None and earlier != account.id
+    account.bind(person, now)
     audit.record(
         session,
         AuditAction.INVITE_ACCEPTED,
-        Actor(person_id=person.id, telegram_id=telegram_user_id, source=ActorSource.TELEGRAM),
+        account.actor(person.id),
         now,
         subject_type="invite",
         subject_id=invite.id,
+        channel=account.channel.value,
         replaced_previous_account=replaced,
     )
     await session.flush()

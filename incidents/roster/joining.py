@@ -7,16 +7,30 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from incidents.core import Core
-from incidents.roster import invites, strangers
+from incidents.roster import accounts, invites, strangers
+from incidents.roster.accounts import Account
 from incidents.roster.invites import JoinOutcome, JoinResult
 
-__all__ = ["JoinOutcome", "JoinResult", "StrangerSeen", "join", "strangers_for_new_admin"]
+__all__ = [
+    "JoinOutcome",
+    "JoinResult",
+    "StrangerSeen",
+    "bind",
+    "join",
+    "strangers_for_new_admin",
+]
 
 
 async def join(core: Core, code: str, account_id: int) -> JoinResult:
-    """Bind the account to the invited person, once; every refusal is audited."""
+    """Bind the Telegram account to the invited person, once; every refusal is audited."""
+    return await bind(core, code, accounts.telegram(account_id))
+
+
+async def bind(core: Core, code: str, account: Account) -> JoinResult:
+    """Bind the account, on whichever channel, to the invited person, once; every refusal is
+    audited."""
     async with core.unit() as uow:
-        return await invites.accept(uow.session, code, account_id, uow.now)
+        return await invites.accept(uow.session, code, account, uow.now)
 
 
 @dataclass(frozen=True, slots=True)

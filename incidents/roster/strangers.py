@@ -1,17 +1,19 @@
-"""Unknown Telegram accounts: remember them, and decide when admins hear about one."""
+"""Unknown chat accounts: remember them, and decide when admins hear about one."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from incidents import audit
-from incidents.audit import Actor, ActorSource
+from incidents.roster import accounts
+from incidents.roster.accounts import Account, Channel
 from storage.dialect import insert_or_ignore
-from storage.models import AuditAction, StrangerContact
+from storage.models import AuditAction, LineStrangerContact, StrangerContact
 
 
 async def note_attempt(
@@ -22,25 +24,44 @@ async def note_attempt(
     *,
     admins_to_tell: bool,
 ) -> bool:
+    """Record a Telegram stranger's attempt (see `note_account_attempt`)."""
+    return await note_account_attempt(
+        session, accounts.telegram(telegram_user_id), now, interval, admins_to_tell=admins_to_tell
+    )
+
+
+def _contacts(account: Account) -> tuple[type[StrangerContact | LineStrangerContact], Any]:
+    if account.channel is Channel.TELEGRAM:
+        return StrangerContact, StrangerContact.telegram_user_id
+    return LineStrangerContact, LineStrangerContact.line_user_id
+
+
+async def note_account_attempt(
+    session: AsyncSession,
+    account: Account,
+    now: datetime,
+    interval: timedelta,
+    *,
+    admins_to_tell: bool,
+) -> bool:
     """Record a stranger's attempt; return True when admins should be told about it now.
 
     With no admin to tell (none has joined yet) the notice is not spent: it stays owed, and
-    the first admin to join hears of it (see `untold`).
+    the first admin to join hears of it (see `untold`, Telegram accounts only for now).
     """
+    model, key = _contacts(account)
     await session.execute(
         insert_or_ignore(
             session,
-            StrangerContact,
-            telegram_user_id=telegram_user_id,
+            model,
+            **{key.key: account.id},
             first_seen_at=now,
             last_seen_at=now,
             attempts=0,
         )
     )
-    contact = await session.scalar(
-        select(StrangerContact)
-        .where(StrangerContact.telegram_user_id == telegram_user_id)
-        .with_for_update()
+    contact: StrangerContact | LineStrangerContact | None = await session.scalar(
+        select(model).where(key == account.id).with_for_update()
     )
     assert contact is not None
     contact.attempts += 1
@@ -53,10 +74,10 @@ async def note_attempt(
         session,
         audit.AuditEntry(
             AuditAction.STRANGER_REFUSED,
-            Actor(telegram_id=telegram_user_id, source=ActorSource.TELEGRAM),
+            account.actor(),
             now,
-            subject_type="telegram_user",
-            subject_id=telegram_user_id,
+            subject_type=f"{account.channel.value}_user",
+            subject_id=account.id,
         ),
     )
     return notify

@@ -203,6 +203,7 @@ YES, NO = "ใช่", "ไม่ใช่"
 # Where an audited action came from, when not a client address.
 SOURCE_LABELS: dict[str, str] = {
     ActorSource.TELEGRAM: "Telegram",
+    ActorSource.LINE: "LINE",
     ActorSource.CLI: "คำสั่ง incident-bot บนเครื่องแม่ข่าย",
     ActorSource.DISPATCHER: "ระบบส่งข้อความ",
 }

@@ -81,6 +81,11 @@ class Person(Base):
     joined_at: Mapped[datetime | None]
     # Set when Telegram refuses to deliver to the person (blocked the bot, chat gone).
     unreachable_since: Mapped[datetime | None]
+    # The person's LINE account on the province's Official Account, once bound by an invite;
+    # unreachable since they blocked the account (an unfollow), until they unblock it.
+    line_user_id: Mapped[str | None] = mapped_column(String(33), unique=True)
+    line_joined_at: Mapped[datetime | None]
+    line_unreachable_since: Mapped[datetime | None]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
@@ -112,7 +117,8 @@ class PersonRole(Base):
 
 
 class Invite(Base):
-    """A single-use, expiring code that binds a Telegram account to a person; stored hashed."""
+    """A single-use, expiring code that binds a chat account (Telegram or LINE) to a person;
+    stored hashed."""
 
     __tablename__ = "invite"
 
@@ -123,6 +129,7 @@ class Invite(Base):
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
     used_by_telegram_id: Mapped[int | None] = mapped_column(BigInteger)
+    used_by_line_user_id: Mapped[str | None] = mapped_column(String(33))
     created_by: Mapped[str] = mapped_column(String(64))
 
     person: Mapped[Person] = relationship(lazy="joined")
@@ -134,6 +141,18 @@ class StrangerContact(Base):
     __tablename__ = "stranger_contact"
 
     telegram_user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    first_seen_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    last_notified_at: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(default=0)
+
+
+class LineStrangerContact(Base):
+    """The same as StrangerContact, for an unknown LINE account."""
+
+    __tablename__ = "line_stranger_contact"
+
+    line_user_id: Mapped[str] = mapped_column(String(33), primary_key=True)
     first_seen_at: Mapped[datetime]
     last_seen_at: Mapped[datetime]
     last_notified_at: Mapped[datetime | None]
