@@ -214,7 +214,7 @@ async def serve(
                 me.name,
                 {
                     telegram_intake.CHANNEL: telegram_intake.handler(
-                        application.process_update, application.bot
+                        application.process_update, application.bot, runtime.core
                     )
                 },
             )
