@@ -214,7 +214,7 @@ async def serve(
             runtime.dispatcher.attach()
             inbox_handlers = {
                 telegram_intake.CHANNEL: telegram_intake.handler(
-                    application.process_update, application.bot
+                    application.process_update, application.bot, runtime.core
                 ),
                 # LINE events stored while LINE was on are handled even if it is off now.
                 line_events.CHANNEL: line_inbound.handler(

@@ -10,10 +10,10 @@ from collections.abc import AsyncIterator, Awaitable
 from typing import Any, TypeVar
 
 from telegram import BotCommand
-from telegram.error import InvalidToken, NetworkError, TelegramError
+from telegram.error import InvalidToken, TelegramError
 from telegram.ext import Application
 
-from bot import commands
+from bot import commands, retrying
 from bot.intake import polling, webhook
 from bot.runtime import AppContext
 from bot.settings import Settings, SettingsError
@@ -25,7 +25,6 @@ T = TypeVar("T")
 
 TelegramApp = Application[Any, AppContext, Any, Any, Any, Any]
 
-STARTUP_RETRY_LIMIT_S = 60.0
 # The channel's name in /healthz and /readyz.
 TELEGRAM = "telegram"
 
@@ -61,22 +60,13 @@ async def unless_stopped(stop: asyncio.Event, step: Awaitable[T]) -> T:
 
 
 async def _connect(application: TelegramApp) -> None:
-    """Reach the Bot API (getMe), retrying network failures; a refused token is fatal."""
-    delay, attempt = 1.0, 1
-    while True:
-        try:
-            await application.initialize()
-            break
-        except InvalidToken as exc:
-            raise SettingsError(
-                "TELEGRAM_BOT_TOKEN was refused by the Bot API (Unauthorized): check the token"
-            ) from exc
-        except NetworkError as exc:
-            log.warning(
-                "Bot API not reachable (attempt %d: %s); retrying in %.0f s", attempt, exc, delay
-            )
-            await asyncio.sleep(delay)
-            delay, attempt = min(delay * 2, STARTUP_RETRY_LIMIT_S), attempt + 1
+    """Reach the Bot API (getMe), waiting out network failures; a refused token is fatal."""
+    try:
+        await retrying.until_reached(application.initialize, "getMe")
+    except InvalidToken as exc:
+        raise SettingsError(
+            "TELEGRAM_BOT_TOKEN was refused by the Bot API (Unauthorized): check the token"
+        ) from exc
     await publish_menu(application)
 
 

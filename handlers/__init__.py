@@ -11,7 +11,6 @@ from handlers import (
     errors,
     fallback,
     info,
-    replying,
     report,
     router,
     start,
@@ -22,11 +21,8 @@ from handlers import (
 
 def register_all(application: Application) -> None:  # type: ignore[type-arg]
     """Register every handler, in order."""
-    # Group -2 opens the scope that collects each update's replies; group 1000 writes the
-    # ones made after the last unit of work (handlers/replying.py).
-    replying.register(application)
-    # Group -1: the access gate runs before anything else: it skips updates handled before
-    # and stops strangers there. Group 100 remembers every update once handled.
+    # Group -1: the access gate runs before anything else and stops strangers there. (The
+    # inbox drops redelivered updates; bot/intake/telegram.py opens each one's reply scope.)
     access.register(application)
     # Group 0: the first matching handler wins, so commands come first, then the report
     # conversation's message router, then the catch-alls.

@@ -8,7 +8,6 @@ from telegram import Chat, Update
 from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
 
 from bot.runtime import AppContext
-from handlers import replying
 from handlers.replying import answer, say, say_to
 from incidents import text as texts
 from incidents.roster import gate as roster
@@ -60,8 +59,6 @@ async def gate(update: Update, context: AppContext) -> None:
         # Other members of a group the bot is in are not ours to answer.
         raise ApplicationHandlerStop
     await refuse_stranger(update, context)
-    # No later group runs, the one that writes the replies included: write them here.
-    await replying.flush(update, context)
     raise ApplicationHandlerStop
 
 

@@ -13,7 +13,6 @@ import logging
 
 from telegram import CallbackQuery, Message, Update
 from telegram.error import TelegramError
-from telegram.ext import Application, TypeHandler
 
 from bot.runtime import AppContext
 from incidents.actions import Buttons, ReplyKeyboard
@@ -22,11 +21,6 @@ from incidents.reports.prompting import Prompt
 from incidents.text.rich import Text
 
 log = logging.getLogger(__name__)
-
-# The scope of an update's replies opens before the access gate (group -1) and is written
-# after every other handler has run (groups above it are free for others).
-OPEN_GROUP = -2
-FLUSH_GROUP = 1000
 
 
 async def say(
@@ -92,19 +86,3 @@ async def drop_buttons(message: object) -> None:
             await message.edit_reply_markup(None)
         except TelegramError as exc:
             log.info("could not remove buttons: %s", exc)
-
-
-async def open_scope(update: object, context: AppContext) -> None:
-    """Start collecting the replies of this update."""
-    replies.open_scope()
-
-
-async def flush(update: object, context: AppContext) -> None:
-    """Write the replies the update's handlers made after their last unit of work."""
-    await replies.flush(context.runtime.core)
-
-
-def register(application: Application) -> None:  # type: ignore[type-arg]
-    """Open the reply scope before the gate and write what is left after every handler."""
-    application.add_handler(TypeHandler(Update, open_scope), group=OPEN_GROUP)
-    application.add_handler(TypeHandler(Update, flush), group=FLUSH_GROUP)

@@ -13,6 +13,7 @@ import logging
 from telegram import Bot
 from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TelegramError
 
+from bot import retrying
 from bot.intake import telegram as tg
 from incidents.inbox.intake import Intake
 
@@ -41,7 +42,7 @@ class Poller:
                 await self.poll_once()
                 pause = 1.0
             except RetryAfter as exc:
-                await asyncio.sleep(_seconds(exc.retry_after))
+                await asyncio.sleep(retrying.seconds(exc.retry_after))
             except InvalidToken:
                 raise
             except Conflict as exc:
@@ -74,19 +75,6 @@ class Poller:
 
     async def _delete_webhook(self) -> None:
         """Back to polling: a webhook set earlier would make every getUpdates fail."""
-        pause = 1.0
-        while True:
-            try:
-                await self.bot.delete_webhook(drop_pending_updates=False)
-                return
-            except InvalidToken:
-                raise
-            except TelegramError as exc:
-                log.warning("deleteWebhook failed (%s); retrying in %.0f s", exc, pause)
-                await asyncio.sleep(pause)
-                pause = min(pause * 2, MAX_PAUSE_S)
-
-
-def _seconds(value: object) -> float:
-    total = getattr(value, "total_seconds", None)
-    return float(total()) if callable(total) else float(value)  # type: ignore[arg-type]
+        await retrying.until_reached(
+            lambda: self.bot.delete_webhook(drop_pending_updates=False), "deleteWebhook"
+        )

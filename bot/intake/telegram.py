@@ -6,8 +6,10 @@ from typing import Any
 
 from telegram import Bot, Update
 
+from incidents.core import Core
 from incidents.inbox.store import Arrival
 from incidents.inbox.worker import Handler
+from incidents.outbox import replies
 from storage.models import InboxUpdate
 
 CHANNEL = "telegram"
@@ -34,15 +36,18 @@ def arrival(update: Update, payload: dict[str, Any] | None = None) -> Arrival:
     )
 
 
-def handler(process: Any, bot: Bot) -> Handler:
+def handler(process: Any, bot: Bot, core: Core) -> Handler:
     """The inbox handler for Telegram: rebuild the update and let the application run it.
 
     `process` is Application.process_update; the application's error handler reports failures
     to the inbox scope (handlers/errors.py), so a network error gets the update handled again.
+    The replies the handlers make are buffered for exactly this update: each unit of work
+    writes the ones made so far with its effects, and what is left goes in one final unit.
     """
 
     async def handle(row: InboxUpdate) -> None:
         update = Update.de_json(row.payload, bot)
-        await process(update)
+        async with replies.replying(core):
+            await process(update)
 
     return handle

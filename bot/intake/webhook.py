@@ -8,15 +8,14 @@ retrying for ever); a failure to store gets 503, and Telegram delivers the updat
 
 from __future__ import annotations
 
-import asyncio
 import hmac
 import json
 import logging
 from collections.abc import Mapping
 
 from telegram import Bot, Update
-from telegram.error import InvalidToken, TelegramError
 
+from bot import retrying
 from bot.intake import telegram as tg
 from incidents.inbox.intake import Intake
 
@@ -25,7 +24,6 @@ log = logging.getLogger(__name__)
 SECRET_HEADER = "x-telegram-bot-api-secret-token"  # noqa: S105 - a header name
 # As many connections as Telegram may open at once (its default is 40).
 MAX_CONNECTIONS = 40
-MAX_PAUSE_S = 30.0
 
 
 class WebhookReceiver:
@@ -62,21 +60,14 @@ class WebhookReceiver:
 
 
 async def register(bot: Bot, url: str, secret: str) -> None:
-    """setWebhook with the secret and the update types used, retrying network trouble."""
-    pause = 1.0
-    while True:
-        try:
-            await bot.set_webhook(
-                url=url,
-                secret_token=secret,
-                allowed_updates=list(tg.ALLOWED_UPDATES),
-                max_connections=MAX_CONNECTIONS,
-            )
-            log.info("webhook set; Telegram posts updates to the web log")
-            return
-        except InvalidToken:
-            raise
-        except TelegramError as exc:
-            log.warning("setWebhook failed (%s); retrying in %.0f s", exc, pause)
-            await asyncio.sleep(pause)
-            pause = min(pause * 2, MAX_PAUSE_S)
+    """setWebhook with the secret and the update types used, waiting out network trouble."""
+    await retrying.until_reached(
+        lambda: bot.set_webhook(
+            url=url,
+            secret_token=secret,
+            allowed_updates=list(tg.ALLOWED_UPDATES),
+            max_connections=MAX_CONNECTIONS,
+        ),
+        "setWebhook",
+    )
+    log.info("webhook set; Telegram posts updates to the web log")

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, exists, func, select, true, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
+from incidents import lanes
 from incidents.instances import claim_is_free
 from storage.dialect import insert_or_ignore
 from storage.models import InboxStatus, InboxUpdate
@@ -77,31 +77,16 @@ async def claim(
     given rows (the ones an intake has just stored). A lane is taken while any of its
     updates is claimed by a live instance, so one person's updates never run side by side.
     """
-    other = aliased(InboxUpdate)
-    head_of_lane = ~exists().where(
-        and_(
-            other.lane == InboxUpdate.lane,
-            other.status == InboxStatus.PENDING,
-            other.id != InboxUpdate.id,
-            (other.id < InboxUpdate.id) | ~claim_is_free(other.claimed_by, "", now),
-        )
+    query = lanes.claimable_heads(
+        InboxUpdate,
+        InboxStatus.PENDING,
+        now,
+        free=claim_is_free(InboxUpdate.claimed_by, me, now),
+        exclude=exclude,
+        where=[InboxUpdate.id.in_(only)] if only else [],
+        limit=limit,
     )
-    rows = (
-        await session.scalars(
-            select(InboxUpdate)
-            .where(
-                InboxUpdate.status == InboxStatus.PENDING,
-                InboxUpdate.next_attempt_at <= now,
-                claim_is_free(InboxUpdate.claimed_by, me, now),
-                head_of_lane,
-                InboxUpdate.id.not_in(exclude) if exclude else true(),
-                InboxUpdate.id.in_(only) if only else true(),
-            )
-            .order_by(InboxUpdate.id)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-        )
-    ).all()
+    rows = (await session.scalars(query)).all()
     for row in rows:
         row.claimed_by = me
     return rows

@@ -18,10 +18,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, and_, cast, exists, false, select, true, update
+from sqlalchemy import String, cast, exists, false, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from incidents import lanes
 from incidents.instances import claim_is_free
 from incidents.outbox.params import DeliveryParams, stored
 from storage.dialect import insert_or_ignore
@@ -170,36 +171,21 @@ async def claim(
     of its rows, so one lane's rows never go side by side; an edit also waits for the message
     it edits.
     """
-    other = aliased(Delivery)
-    head_of_lane = ~exists().where(
-        and_(
-            other.lane == Delivery.lane,
-            other.status == DeliveryStatus.PENDING,
-            other.id != Delivery.id,
-            (other.id < Delivery.id) | ~claim_is_free(other.claimed_by, "", now),
-        )
-    )
     target = aliased(Delivery)
     target_pending = exists().where(
         target.id == Delivery.edit_of_id, target.status == DeliveryStatus.PENDING
     )
-    rows = (
-        await session.scalars(
-            select(Delivery)
-            .where(
-                Delivery.status == DeliveryStatus.PENDING,
-                Delivery.next_attempt_at <= now,
-                claim_is_free(Delivery.claimed_by, "", now)
-                | (Delivery.id.in_(reclaim) if reclaim else false()),
-                head_of_lane,
-                Delivery.edit_of_id.is_(None) | ~target_pending,
-                Delivery.id.not_in(exclude) if exclude else true(),
-            )
-            .order_by(Delivery.id)
-            .limit(limit)
-            .with_for_update(of=Delivery, skip_locked=True)
-        )
-    ).all()
+    query = lanes.claimable_heads(
+        Delivery,
+        DeliveryStatus.PENDING,
+        now,
+        free=claim_is_free(Delivery.claimed_by, "", now)
+        | (Delivery.id.in_(reclaim) if reclaim else false()),
+        exclude=exclude,
+        where=[Delivery.edit_of_id.is_(None) | ~target_pending],
+        limit=limit,
+    )
+    rows = (await session.scalars(query)).all()
     for row in rows:
         row.claimed_by = me
         row.claim_token = secrets.token_hex(8)

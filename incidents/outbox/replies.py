@@ -3,9 +3,10 @@
 While an update is handled, the replies it makes are buffered in a scope (a context variable,
 so each update's task has its own). Every unit of work committed in the scope (Core.unit)
 writes the replies buffered so far as outbox rows in its own transaction; `flush` writes the
-rest in one last small unit when the handling ends. Outside a scope (jobs, the CLI) a reply is
-written at once in a unit of its own. The delivery loop sends the rows and retries them with
-back-off, so a network error delays a reply instead of losing it.
+rest in one last small unit when the handling ends. The inbox's Telegram handler opens one
+scope around each update (`replying`). Outside a scope (jobs such as expiring drafts, the CLI)
+a reply is written at once in a unit of its own. The delivery loop sends the rows and retries
+them with back-off, so a network error delays a reply instead of losing it.
 
 Replies to one chat go out in the order they were made: they share the chat's lane, and only
 the first of them is sent on the fast path, and only when nothing is pending in that chat
@@ -166,9 +167,13 @@ async def _pending_in(session: AsyncSession, chat_id: int) -> bool:
 
 @asynccontextmanager
 async def replying(core: Core) -> AsyncIterator[Scope]:
-    """Buffer the replies made in the block and write what is left at its end."""
+    """Buffer the replies made in the block and write what is left when it ends. A block that
+    raises (cancelled at shutdown) writes nothing: its update is not settled either, so it is
+    handled again, replies and all."""
     scope = open_scope()
     try:
         yield scope
-    finally:
-        await flush(core)
+    except BaseException:
+        _SCOPE.set(None)
+        raise
+    await flush(core)
