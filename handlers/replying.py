@@ -33,15 +33,25 @@ async def say(
 ) -> None:
     """Reply in the chat the update came from, else the person's own (a `str` is catalogue
     HTML)."""
+    made = reply_here(update, context, text, buttons=buttons, keyboard=keyboard)
+    await replies.send(context.runtime.core, made)
+
+
+def reply_here(
+    update: Update,
+    context: AppContext,
+    text: Text | str,
+    *,
+    buttons: Buttons = (),
+    keyboard: ReplyKeyboard = ReplyKeyboard.NONE,
+) -> replies.Reply:
+    """The reply `say` would send, for a use case to write in its own unit of work."""
     chat = update.effective_chat
     person = context.person
     chat_id = chat.id if chat is not None else person.telegram_user_id if person else None
     assert chat_id is not None, "a reply needs a chat"
     person_id = person.id if person is not None and person.telegram_user_id == chat_id else None
-    await replies.send(
-        context.runtime.core,
-        replies.reply(chat_id, text, buttons=buttons, keyboard=keyboard, person_id=person_id),
-    )
+    return replies.reply(chat_id, text, buttons=buttons, keyboard=keyboard, person_id=person_id)
 
 
 async def say_to(

@@ -7,11 +7,12 @@ import logging
 from telegram import Update
 
 from bot.runtime import AppContext
-from handlers.replying import answer, ask, drop_buttons, say
+from handlers.replying import answer, ask, drop_buttons, reply_here
 from incidents.actions import Button, ThreadAction, ThreadVerb
+from incidents.outbox import replies
 from incidents.reports import drafting
 from incidents.reports import filing as reports
-from incidents.reports.filing import FileOutcome
+from incidents.reports.filing import Filed, FileOutcome
 from incidents.text import report as t
 from incidents.text import thread as thread_texts
 
@@ -24,7 +25,15 @@ async def confirm(update: Update, context: AppContext, token: str) -> None:
     assert query is not None
     person = context.require_person()
     core = context.runtime.core
-    filed = await reports.confirm(core, person, token)
+
+    def confirmation(filed: Filed) -> list[replies.Reply]:
+        assert filed.view is not None and filed.incident_id is not None
+        # The way to send news later rides on the confirmation (the report keyboard stays).
+        news = ThreadAction(incident_id=filed.incident_id, verb=ThreadVerb.MENU)
+        buttons = ((Button(label=thread_texts.BUTTON_SEND_NEWS, action=news),),)
+        return [reply_here(update, context, t.filed(filed.view, core.rules.tz), buttons=buttons)]
+
+    filed = await reports.confirm(core, person, token, tell=confirmation)
     if filed.outcome is FileOutcome.ALREADY_FILED and filed.incident_id is not None:
         await answer(query, t.ALREADY_FILED.format(reference=filed.reference), show_alert=True)
         return
@@ -37,13 +46,9 @@ async def confirm(update: Update, context: AppContext, token: str) -> None:
         await drop_buttons(query.message)
         return
     log.info("incident %s filed by person#%s", filed.reference, person.id)
+    # The filed confirmation was written with the filing itself (sent once it committed).
     await answer(query)
     await drop_buttons(query.message)
-    assert filed.incident_id is not None
-    # The way to send news later rides on the confirmation (the report keyboard stays).
-    news = ThreadAction(incident_id=filed.incident_id, verb=ThreadVerb.MENU)
-    buttons = ((Button(label=thread_texts.BUTTON_SEND_NEWS, action=news),),)
-    await say(update, context, t.filed(filed.view, core.rules.tz), buttons=buttons)
 
 
 async def _prompt_open_draft(update: Update, context: AppContext) -> None:
