@@ -59,13 +59,14 @@ async def until_reached(
                 raise
             wait, pause = pause, min(pause * 2, MAX_PAUSE_S)
             # The library's message names no URL, but redact anyway: the token is in the URL.
+            # The wording operators watch for (docs/operations.md), the call named last.
             log.warning(
-                "%s failed (attempt %d: %s: %s); retrying in %.0f s",
-                what,
+                "Bot API not reachable (attempt %d: %s: %s); retrying in %.0f s (%s)",
                 attempt,
                 type(exc).__name__,
                 redact(str(exc)),
                 wait,
+                what,
             )
         await sleep(wait)
         attempt += 1

@@ -81,5 +81,7 @@ async def test_the_retry_log_names_the_call_and_not_the_token(caplog: pytest.Log
         await retrying.until_reached(call, "getMe", sleep=Pauses())
 
     [record] = caplog.records
-    assert "getMe failed (attempt 1: NetworkError" in record.getMessage()
+    message = record.getMessage()
+    assert message.startswith("Bot API not reachable (attempt 1: NetworkError")
+    assert message.endswith("(getMe)")
     assert TEST_TOKEN not in record.getMessage()
