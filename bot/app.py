@@ -22,6 +22,8 @@ from bot.intake import telegram as telegram_intake
 from bot.intake import webhook
 from bot.line import events as line_events
 from bot.line import inbound as line_inbound
+from bot.line.delivering import LineDeliveries
+from bot.line.sender import LineSender
 from bot.line.webhook import LineWebhookReceiver
 from bot.link import TELEGRAM, StoppedError, TelegramApp, telegram, unless_stopped, updates_in
 from bot.logs import Pseudonymizer
@@ -41,6 +43,7 @@ from incidents.inbox.worker import InboxWorker
 from incidents.observability import metrics
 from incidents.observability.health import Health, Link
 from incidents.outbox import loop as delivery_loop
+from incidents.outbox.delivery import AccountSender
 from incidents.outbox.loop import DeliveryLoop
 from incidents.outbox.render import Renderer
 from incidents.roster.province import ensure_province
@@ -48,7 +51,7 @@ from incidents.thread.lifecycle import InstructionReminders
 from incidents.throttle import Throttle
 from storage import migrate
 from storage.db import Database
-from storage.models import EventKind, Urgency
+from storage.models import Channel, EventKind, Urgency
 from web import server as web_server
 from web.app import create_app
 from web.phones import Phones
@@ -199,6 +202,11 @@ async def serve(
             me = await stack.enter_async_context(
                 instances.running(db, settings.resolved_instance_name, runtime.clock)
             )
+            accounts: dict[Channel, AccountSender] = {}
+            if line is not None:
+                line_sender = LineSender(line[1], host=settings.line_api_url)
+                await stack.enter_async_context(line_sender)
+                accounts[Channel.LINE] = LineDeliveries(line_sender)
             runtime.dispatcher = DeliveryLoop(
                 db,
                 # Every send's outcome is counted for /metrics.
@@ -209,9 +217,11 @@ async def serve(
                 # Everything with timers in the database: reminders, escalation, instructions.
                 timers=[runtime.alerts, InstructionReminders(runtime.core)],
                 me=me.name,
+                accounts=accounts,
             )
             # A unit of work that queued deliveries wakes the loop the moment it commits.
             runtime.dispatcher.attach()
+            line_replies = line_inbound.replier(runtime.core) if line else line_inbound.not_sent
             inbox_handlers = {
                 telegram_intake.CHANNEL: telegram_intake.handler(
                     application.process_update, application.bot, runtime.core
@@ -219,7 +229,7 @@ async def serve(
                 # LINE events stored while LINE was on are handled even if it is off now.
                 line_events.CHANNEL: line_inbound.handler(
                     runtime.core,
-                    lambda outcome: (runtime.line_sink or line_inbound.not_sent)(outcome),
+                    lambda outcome: (runtime.line_sink or line_replies)(outcome),
                 ),
             }
             worker = InboxWorker(db, runtime.clock, me.name, inbox_handlers)

@@ -3,10 +3,10 @@
 Routing: a follow greets a stranger (asking for the code) or welcomes a member back and marks
 them reachable again; an unfollow marks a member unreachable; text from a stranger is their
 invitation code; anything else from a stranger is refused (audited, answered rarely); a
-member's messages and postbacks are passed on as `MEMBER_EVENT` for the LINE features wired
-after this. Each handling ends in one `Outcome`, with the Thai reply as a value: the sink the
-composition root gives turns it into a durable reply (the outbox, once LINE is a delivery
-channel).
+member's messages and postbacks act as on Telegram (bot/line/members) and come to
+`MEMBER_EVENT`. Each handling ends in one `Outcome`, with the Thai reply as a value: the sink
+the composition root gives (`replier`) writes it to the outbox, to go out with the event's
+reply token while it is good and as a push after that.
 """
 
 from __future__ import annotations
@@ -18,9 +18,12 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.line import events as ev
+from bot.line import members
 from incidents.core import Core
 from incidents.inbox.worker import Handler
+from incidents.outbox import queue as outbox
 from incidents.outbox import replies
+from incidents.outbox.params import DeliveryParams
 from incidents.roster import accounts, gate, joining
 from incidents.roster.gate import Sender
 from incidents.roster.joining import JoinOutcome
@@ -32,8 +35,9 @@ from incidents.text import (
 )
 from incidents.text import line as texts
 from incidents.text.fitting import shorten
+from incidents.text.rich import Text
 from incidents.thaidate import format_datetime
-from storage.models import InboxUpdate, Person
+from storage.models import Channel, DeliveryKind, InboxUpdate, Person
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +66,7 @@ class Outcome:
 
     kind: Kind
     user_id: str
-    reply: str = ""
+    reply: Text | str = ""
     reply_token: str | None = None
     person: Person | None = None
     join: JoinOutcome | None = None
@@ -105,7 +109,9 @@ async def route(core: Core, event: ev.LineEvent) -> Outcome:
         return Outcome(Kind.GREETED, event.user_id, texts.GREETING, token, event=event)
     seen = await gate.identify_account(core, account)
     if seen.sender is Sender.MEMBER:
-        return Outcome(Kind.MEMBER_EVENT, event.user_id, "", token, seen.person, event=event)
+        assert seen.person is not None
+        said = await members.member_event(core, seen.person, event)
+        return Outcome(Kind.MEMBER_EVENT, event.user_id, said, token, seen.person, event=event)
     if isinstance(event, ev.MessageEvent) and isinstance(event.message, ev.TextContent):
         code = event.message.text.strip()
         if _CODE_RE.match(code):
@@ -146,9 +152,34 @@ async def _join(core: Core, event: ev.MessageEvent, code: str) -> Outcome:
 
 
 async def not_sent(outcome: Outcome) -> None:
-    """The sink until LINE is a delivery channel: the reply owed is only logged."""
+    """The sink without LINE credentials (nothing can be sent): the reply owed is logged."""
     if outcome.reply:
-        log.info("LINE reply for a %s event not sent: LINE delivery is not wired", outcome.kind)
+        log.info("LINE reply for a %s event not sent: LINE is not configured", outcome.kind)
+
+
+def replier(core: Core) -> Sink:
+    """The sink that writes the reply owed to the outbox, claimed for this process to send
+    the moment it commits: retried on network errors like any delivery, never lost."""
+
+    async def reply(outcome: Outcome) -> None:
+        if not outcome.reply:
+            return
+        async with core.unit() as uow:
+            outbox.enqueue(
+                uow.session,
+                DeliveryKind.MESSAGE,
+                0,
+                uow.now,
+                person_id=outcome.person.id if outcome.person is not None else None,
+                params=DeliveryParams(
+                    text=Text(outcome.reply), reply_token=outcome.reply_token or ""
+                ),
+                send_now=True,
+                channel=Channel.LINE,
+                address=outcome.user_id,
+            )
+
+    return reply
 
 
 def handler(core: Core, sink: Sink) -> Handler:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from incidents import access
+from incidents.alerts import recipients
 from incidents.config import Rules
 from incidents.core import Core
 from incidents.events import EventBus
@@ -20,6 +21,7 @@ from incidents.roster import people as roster
 from incidents.text import alert as t
 from storage.models import (
     AlertRecipient,
+    Channel,
     Delivery,
     DeliveryKind,
     EventKind,
@@ -66,14 +68,17 @@ async def acknowledge(
         session, incident_id, person, Action.ACKNOWLEDGE, now, lock=True
     )
     incident = allowed.incident
-    recipient = await session.scalar(
-        select(AlertRecipient).where(
-            AlertRecipient.incident_id == incident.id, AlertRecipient.person_id == person.id
+    mine = (
+        await session.scalars(
+            select(AlertRecipient).where(
+                AlertRecipient.incident_id == incident.id, AlertRecipient.person_id == person.id
+            )
         )
-    )
-    assert recipient is not None  # the policy lets only recipients acknowledge
-    if recipient.acknowledged_at is None:
-        recipient.acknowledged_at = now
+    ).all()
+    assert mine  # the policy lets only recipients acknowledge
+    for recipient in mine:  # one fact, whichever channel it was pressed on
+        if recipient.acknowledged_at is None:
+            recipient.acknowledged_at = now
     if incident.acknowledged_at is not None:
         return AckResult(AckOutcome.ALREADY, incident)
 
@@ -86,11 +91,20 @@ async def acknowledge(
     await bus.record(session, incident.id, EventKind.ACKNOWLEDGED, now, actor_person_id=person.id)
     await refresh_alerts(session, incident.id, now)
     await refresh_progress(session, incident.id, now)
+    text = t.reporter_acknowledged(incident.reference, person.name, person.position, now, rules.tz)
+    # A channel that cannot edit its copy of the alert gets a short notice instead.
+    await recipients.to_recipients(
+        session,
+        incident.id,
+        DeliveryKind.MESSAGE,
+        DeliveryParams(text=text),
+        now,
+        skip_war_room=True,
+        exclude_person=person.id,
+        channels={Channel.LINE},
+    )
     reporter_chat = roster.reachable_chat(incident.reporter)
     if reporter_chat is not None:
-        text = t.reporter_acknowledged(
-            incident.reference, person.name, person.position, now, rules.tz
-        )
         outbox.enqueue(
             session,
             DeliveryKind.MESSAGE,
@@ -105,12 +119,12 @@ async def acknowledge(
 
 
 async def refresh_alerts(session: AsyncSession, incident_id: int, now: datetime) -> None:
-    """Re-render every copy of the alert (they show who acknowledged)."""
+    """Re-render every copy of the alert that can be edited (they show who acknowledged)."""
     rows = await session.scalars(
         select(AlertRecipient).where(AlertRecipient.incident_id == incident_id)
     )
     for recipient in rows:
-        if recipient.alert_delivery_id is not None:
+        if recipient.alert_delivery_id is not None and recipient.channel is Channel.TELEGRAM:
             await outbox.enqueue_once(
                 session,
                 f"alert-edit:{recipient.alert_delivery_id}",

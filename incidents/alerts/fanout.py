@@ -37,18 +37,12 @@ async def on_filed(
     allowed = await series.pageable(session, incident)
     if allowed is not None:
         executives = [p for p in executives if p.id in allowed]
-    joined = [p for p in executives if p.telegram_user_id is not None]
-    missing = [p for p in executives if p.telegram_user_id is None]
+    # Each on every channel they are reached on (Telegram, LINE or both).
+    joined = [p for p in executives if recipients.reachable(p)]
+    missing = [p for p in executives if not recipients.reachable(p)]
     for person in joined:
-        assert person.telegram_user_id is not None
-        await recipients.alert_chat(
-            session,
-            incident,
-            person.telegram_user_id,
-            person.id,
-            RecipientRole.EXECUTIVE,
-            now,
-            send_now=send_now,
+        await recipients.alert_person(
+            session, incident, person, RecipientRole.EXECUTIVE, now, send_now=send_now
         )
     if rules.war_room_chat_id is not None and allowed is None:
         await recipients.alert_chat(

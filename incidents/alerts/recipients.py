@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 
 from sqlalchemy import select
@@ -14,6 +14,7 @@ from incidents.roster import people as roster
 from incidents.text.rich import Text
 from storage.models import (
     AlertRecipient,
+    Channel,
     Delivery,
     DeliveryKind,
     Incident,
@@ -34,8 +35,11 @@ async def alert_chat(
     *,
     intro: Text | None = None,
     send_now: bool = False,
+    channel: Channel = Channel.TELEGRAM,
+    address: str = "",
 ) -> None:
-    """The alert to one chat, then its location and attachments as replies to it."""
+    """The alert to one chat (or, on another channel, one account), then its location and
+    attachments as replies to it."""
     alert = outbox.enqueue(
         session,
         DeliveryKind.ALERT,
@@ -45,15 +49,19 @@ async def alert_chat(
         incident=incident,
         params=DeliveryParams(intro=intro or Text()),
         send_now=send_now,
+        channel=channel,
+        address=address,
     )
     session.add(
         AlertRecipient(
             incident_id=incident.id,
             person_id=person_id,
-            chat_id=chat_id,
+            chat_id=alert.chat_id,
             role=role,
             alert_delivery=alert,
             created_at=now,
+            channel=channel,
+            address=address,
         )
     )
     if incident.latitude is not None:
@@ -65,7 +73,11 @@ async def alert_chat(
             person_id=person_id,
             incident_id=incident.id,
             reply_to=alert,
+            channel=channel,
+            address=address,
         )
+    if channel is not Channel.TELEGRAM:
+        return  # files need an address the channel can fetch; the card counts them
     for attachment in incident.attachments:
         outbox.enqueue(
             session,
@@ -79,6 +91,47 @@ async def alert_chat(
         )
 
 
+async def alert_person(
+    session: AsyncSession,
+    incident: Incident,
+    person: Person,
+    role: RecipientRole,
+    now: datetime,
+    *,
+    intro: Text | None = None,
+    send_now: bool = False,
+) -> bool:
+    """The alert to every channel the person is reached on now; False if none."""
+    reached = False
+    chat = roster.reachable_chat(person)
+    if chat is not None:
+        await alert_chat(
+            session, incident, chat, person.id, role, now, intro=intro, send_now=send_now
+        )
+        reached = True
+    line = roster.line_account(person)
+    if line is not None:
+        await alert_chat(
+            session,
+            incident,
+            0,
+            person.id,
+            role,
+            now,
+            intro=intro,
+            send_now=send_now,
+            channel=Channel.LINE,
+            address=line,
+        )
+        reached = True
+    return reached
+
+
+def reachable(person: Person) -> bool:
+    """Whether the person is reached on any channel now."""
+    return roster.reachable_chat(person) is not None or roster.line_account(person) is not None
+
+
 async def to_recipients(
     session: AsyncSession,
     incident_id: int,
@@ -88,10 +141,12 @@ async def to_recipients(
     *,
     skip_war_room: bool = False,
     exclude_person: int | None = None,
+    channels: Collection[Channel] = (),
 ) -> None:
     """Queue a delivery to everyone the incident's alert went to, as a reply under that chat's
     copy of the alert (so each chat's thread reads top to bottom). People are reached where the
-    roster says now: nobody deactivated, and a person bound to a new account gets it there."""
+    roster says now: nobody deactivated, and a person bound to a new account gets it there.
+    With `channels`, only the copies on those channels."""
     rows = (
         await session.execute(
             select(AlertRecipient, Person)
@@ -104,6 +159,11 @@ async def to_recipients(
         if skip_war_room and recipient.role is RecipientRole.WAR_ROOM:
             continue
         if exclude_person is not None and recipient.person_id == exclude_person:
+            continue
+        if channels and recipient.channel not in channels:
+            continue
+        if recipient.channel is not Channel.TELEGRAM:
+            _to_account(session, recipient, person, kind, params, now)
             continue
         chat = recipient.chat_id if recipient.person_id is None else roster.reachable_chat(person)
         if chat is None:
@@ -120,6 +180,32 @@ async def to_recipients(
             reply_to=alert if alert is not None and alert.chat_id == chat else None,
             params=params,
         )
+
+
+def _to_account(
+    session: AsyncSession,
+    recipient: AlertRecipient,
+    person: Person | None,
+    kind: DeliveryKind,
+    params: DeliveryParams,
+    now: datetime,
+) -> None:
+    """The same on a channel of accounts (LINE): each message stands alone there, nothing is
+    a reply, and files are left out (the message about them says there are some)."""
+    address = roster.line_account(person)
+    if address is None or kind is DeliveryKind.ATTACHMENT:
+        return
+    outbox.enqueue(
+        session,
+        kind,
+        0,
+        now,
+        person_id=recipient.person_id,
+        incident_id=recipient.incident_id,
+        params=params,
+        channel=recipient.channel,
+        address=address,
+    )
 
 
 async def notify_admins(

@@ -116,7 +116,7 @@ async def _escalate(
     province_id: int,
 ) -> list[str]:
     """Alert the escalation contacts who have not had this incident yet."""
-    have = {r.chat_id for r in had}
+    have = {r.person_id for r in had}
     allowed = await series.pageable(session, incident)
     added: list[str] = []
     intro = t.escalation_intro(incident, minutes)
@@ -128,21 +128,15 @@ async def _escalate(
                 Person.active.is_(True),
             )
         )
-        if person is None or person.telegram_user_id is None:
+        if person is None or not recipients.reachable(person):
             log.warning("escalation contact %s is not on the roster or has not joined", roster_id)
             continue
-        if person.telegram_user_id in have:
+        if person.id in have:
             continue
         if allowed is not None and person.id not in allowed:
             continue  # a drill never pages anyone outside it
-        await recipients.alert_chat(
-            session,
-            incident,
-            person.telegram_user_id,
-            person.id,
-            RecipientRole.ESCALATION,
-            now,
-            intro=intro,
+        await recipients.alert_person(
+            session, incident, person, RecipientRole.ESCALATION, now, intro=intro
         )
         added.append(roster_id)
     return added

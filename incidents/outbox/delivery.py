@@ -1,6 +1,6 @@
 """What the delivery loop and a channel's sender agree on, and the loop's small rules.
 
-A sender (one per channel: Telegram now) makes the channel's calls for a rendered delivery
+A sender (one per channel) makes the channel's calls for a rendered delivery
 and says how it went as a `SendOutcome` of a kind the core knows; the loop decides what that
 means for the row (sent, retried later, given up, the chat unreachable). The core never sees
 a channel's error classes.
@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from incidents.outbox.render import Rendered
 from incidents.roster import people as roster
-from storage.models import Delivery, Person
+from storage.models import Channel, Delivery, Person
 
 MAX_BACKOFF_S = 300.0
 
@@ -68,6 +68,18 @@ class Sender(Protocol):
         ...
 
 
+class AccountSender(Protocol):
+    """The side of a channel whose accounts are named by strings and whose sent messages
+    cannot be edited (LINE): a push with the delivery's retry key, or the free answer to a
+    person's own message while the channel's reply token is good."""
+
+    async def send_to(
+        self, address: str, rendered: Rendered, *, retry_key: str | None, reply_token: str
+    ) -> SendOutcome:
+        """Send `rendered` to the account `address`."""
+        ...
+
+
 class TimerSource(Protocol):
     """Something that fires timers kept in the database."""
 
@@ -111,6 +123,7 @@ class Prepared:
     chat_id: int
     error: str = ""
     skip: str = ""
+    address: str = ""
 
 
 async def current_chat(session: AsyncSession, delivery: Delivery) -> tuple[int, str]:
@@ -120,12 +133,22 @@ async def current_chat(session: AsyncSession, delivery: Delivery) -> tuple[int, 
     if delivery.person_id is None:
         return delivery.chat_id, ""
     person = await session.get(Person, delivery.person_id)
+    if delivery.channel is not Channel.TELEGRAM:
+        return delivery.chat_id, "" if roster.line_account(person) else "not reachable on LINE"
     chat = roster.reachable_chat(person)
     if chat is None:
         return delivery.chat_id, "recipient deactivated or not joined"
     if chat != delivery.chat_id and delivery.edit_of_id is not None:
         return delivery.chat_id, "recipient moved to another account"
     return chat, ""
+
+
+async def current_address(session: AsyncSession, delivery: Delivery) -> str:
+    """The account a delivery on an account channel goes to now (the person's new one, should
+    they have bound another since it was queued: its messages are never edited)."""
+    if delivery.person_id is None:
+        return delivery.address
+    return roster.line_account(await session.get(Person, delivery.person_id)) or delivery.address
 
 
 def backoff(attempts: int) -> timedelta:

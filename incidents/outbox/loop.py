@@ -16,7 +16,7 @@ import asyncio
 import contextlib
 import functools
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -24,12 +24,12 @@ from sqlalchemy import inspect
 
 from incidents.clock import Clock
 from incidents.outbox import queue as outbox
-from incidents.outbox.delivery import DeliveryHooks, Prepared, Sender, TimerSource
+from incidents.outbox.delivery import AccountSender, DeliveryHooks, Prepared, Sender, TimerSource
 from incidents.outbox.preparing import prepare, prepare_fresh
 from incidents.outbox.render import Renderer
 from incidents.outbox.settling import MAX_ATTEMPTS_FOR_BUGS, NotRecordedError, Settler
 from storage.db import Database
-from storage.models import Delivery, DeliveryKind
+from storage.models import Channel, Delivery, DeliveryKind
 
 __all__ = ["MAX_ATTEMPTS_FOR_BUGS", "MAX_SENDING", "DeliveryLoop", "running"]
 
@@ -42,7 +42,8 @@ MAX_SENDING = 64  # deliveries in flight at once, per process
 
 
 class DeliveryLoop:
-    """Drains the outbox through one sender and runs the timers kept in the database."""
+    """Drains the outbox through the channels' senders and runs the timers kept in the
+    database."""
 
     def __init__(
         self,
@@ -55,12 +56,14 @@ class DeliveryLoop:
         *,
         me: str,
         max_sending: int = MAX_SENDING,
+        accounts: Mapping[Channel, AccountSender] | None = None,
     ) -> None:
         self.db = db
         self.clock = clock
         self.renderer = renderer
         self.me = me  # the instance (incidents.instances) the claims are made in
-        self.settler = Settler(db, sender, clock, hooks)
+        # Telegram's sender, and those of the channels whose accounts are strings (LINE).
+        self.settler = Settler(db, sender, clock, hooks, accounts)
         # Everything with timers in the database: reminders, escalation, instructions.
         self.timers: list[TimerSource] = list(timers)
         self.max_sending = max_sending

@@ -98,6 +98,9 @@ class DeliveryParams(BaseModel):
     # A reminder's round and the minutes since filing (REMINDER).
     reminder_round: int = Field(default=0, alias="round")
     minutes: int = 0
+    # A channel's token for answering the person's own message for free (LINE's reply token),
+    # good for about a minute; the answer is pushed once it is not.
+    reply_token: str = ""
 
     @field_validator("buttons", mode="before")
     @classmethod

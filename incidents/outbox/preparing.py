@@ -7,9 +7,9 @@ import logging
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from incidents.outbox import queue as outbox
-from incidents.outbox.delivery import Prepared, current_chat
+from incidents.outbox.delivery import Prepared, current_address, current_chat
 from incidents.outbox.render import Renderer
-from storage.models import Delivery
+from storage.models import Channel, Delivery
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +28,10 @@ async def _prepare(session: AsyncSession, renderer: Renderer, delivery: Delivery
     if skip:
         return Prepared(None, None, None, chat_id, skip=skip)
     rendered = await renderer.render(session, delivery)
+    if delivery.channel is not Channel.TELEGRAM:
+        # Nothing to reply to or edit there: each message stands alone.
+        address = await current_address(session, delivery)
+        return Prepared(rendered, None, None, chat_id, address=address)
     _, reply_to = await outbox.message_id_of(session, delivery.reply_to_id)
     _, target = await outbox.message_id_of(session, delivery.edit_of_id)
     if chat_id != delivery.chat_id:
@@ -39,7 +43,8 @@ def prepare_fresh(renderer: Renderer, delivery: Delivery) -> Prepared:
     """A just-written alert or reply, from the objects its own transaction wrote (nothing to
     load)."""
     try:
-        return Prepared(renderer.fresh(delivery), None, None, delivery.chat_id)
+        rendered = renderer.fresh(delivery)
+        return Prepared(rendered, None, None, delivery.chat_id, address=delivery.address)
     except Exception as exc:
         log.exception("rendering delivery %s failed", delivery.id)
         return Prepared(None, None, None, delivery.chat_id, error=f"render: {exc!r}")

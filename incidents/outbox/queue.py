@@ -13,6 +13,7 @@ wait for each other. An edit also waits until the message it edits has settled.
 from __future__ import annotations
 
 import secrets
+import uuid
 from collections.abc import Collection, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -26,7 +27,7 @@ from incidents import lanes
 from incidents.instances import claim_is_free
 from incidents.outbox.params import DeliveryParams, stored
 from storage.dialect import insert_or_ignore
-from storage.models import Delivery, DeliveryKind, DeliveryStatus, Incident
+from storage.models import Channel, Delivery, DeliveryKind, DeliveryStatus, Incident
 
 
 @dataclass(slots=True)
@@ -63,9 +64,12 @@ def take_notes(info: MutableMapping[Any, Any]) -> CommitNotes:
 SENDER = "outbox.sender"
 
 
-def default_lane(chat_id: int, incident_id: int | None) -> str:
+def default_lane(
+    chat_id: int, incident_id: int | None, channel: Channel = Channel.TELEGRAM, address: str = ""
+) -> str:
     """An incident's messages to a chat keep their order; a chat's other messages theirs."""
-    return f"{chat_id}:{incident_id}" if incident_id is not None else f"{chat_id}"
+    chat = f"{chat_id}" if channel is Channel.TELEGRAM else f"{channel.value}:{address}"
+    return f"{chat}:{incident_id}" if incident_id is not None else chat
 
 
 def enqueue(
@@ -82,8 +86,13 @@ def enqueue(
     incident: Incident | None = None,
     send_now: bool = False,
     lane: str | None = None,
+    channel: Channel = Channel.TELEGRAM,
+    address: str = "",
 ) -> Delivery:
     """Add a delivery to the unit of work (flush to get its id).
+
+    It goes to the Telegram chat `chat_id`, or on another `channel` to the account `address`
+    (`chat_id` 0); a channel that takes a retry key gets one now, before the first attempt.
 
     `lane` defaults to the chat and the incident (see `default_lane`). With `send_now` the
     row is written already claimed by this process's delivery loop, which sends it the moment
@@ -93,16 +102,20 @@ def enqueue(
     """
     if incident_id is None and incident is not None:
         incident_id = incident.id
+    line = channel is Channel.LINE
     delivery = Delivery(
         kind=kind,
         status=DeliveryStatus.PENDING,
-        chat_id=chat_id,
+        channel=channel,
+        chat_id=0 if line else chat_id,
+        address=address,
+        retry_key=str(uuid.uuid4()) if line else None,
         person_id=person_id,
         incident_id=incident_id,
         reply_to=reply_to,
         edit_of_id=edit_of_id,
         params=stored(params),
-        lane=lane or default_lane(chat_id, incident_id),
+        lane=lane or default_lane(chat_id, incident_id, channel, address),
         attempts=0,
         next_attempt_at=now,
         created_at=now,
@@ -237,6 +250,8 @@ async def finish(
     message_id: int | None = None,
     error: str = "",
     chat_id: int | None = None,
+    address: str | None = None,
+    external_id: str = "",
 ) -> bool:
     """Record the outcome (and the chat it went to, when that changed since it was queued);
     False if the claim was lost (another process owns the row now)."""
@@ -245,6 +260,8 @@ async def finish(
         .where(Delivery.id == delivery.id, Delivery.claim_token == delivery.claim_token)
         .values(
             chat_id=chat_id if chat_id is not None else Delivery.chat_id,
+            address=address if address is not None else Delivery.address,
+            external_message_id=external_id or None,
             status=status,
             telegram_message_id=message_id,
             sent_at=now if status is DeliveryStatus.SENT else None,

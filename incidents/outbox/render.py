@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from incidents.actions import AlertAction, AlertVerb, Button, Buttons, ReplyKeyboard
 from incidents.outbox import params as outbox_params
+from incidents.outbox.card import AlertCard, alert_card
 from incidents.outbox.params import DeliveryParams
 from incidents.text import alert as t
 from incidents.text import drill as drill_text
@@ -31,6 +32,7 @@ from storage.models import (
     AlertRecipient,
     Attachment,
     AttachmentKind,
+    Channel,
     Delivery,
     DeliveryKind,
     DeliveryStatus,
@@ -63,6 +65,10 @@ class Rendered:
     latitude: float | None = None
     longitude: float | None = None
     file_id: str | None = None
+    # The alert as a card, for a channel that draws one (LINE's Flex), and the words put
+    # above it (an escalation's); `text` holds both for a channel that shows text (Telegram).
+    card: AlertCard | None = None
+    card_intro: Text = field(default_factory=Text)
 
 
 def _alert_button(label: str, incident_id: int, verb: AlertVerb) -> Button:
@@ -153,7 +159,8 @@ class Renderer:
         if delivery.kind is DeliveryKind.ALERT_EDIT and delivery.edit_of_id is not None:
             target = await session.get_one(Delivery, delivery.edit_of_id)
         edit = delivery.kind is DeliveryKind.ALERT_EDIT
-        return self.alert(incident, outbox_params.read(target).intro, edit=edit)
+        card = delivery.channel is not Channel.TELEGRAM
+        return self.alert(incident, outbox_params.read(target).intro, edit=edit, card=card)
 
     def fresh(self, delivery: Delivery) -> Rendered:
         """A delivery its own just-committed transaction wrote, from the objects it holds
@@ -165,10 +172,13 @@ class Renderer:
     def fresh_alert(self, delivery: Delivery) -> Rendered:
         """A just-filed alert from the objects its transaction wrote (nothing to load)."""
         assert delivery.incident is not None
-        return self.alert(delivery.incident, outbox_params.read(delivery).intro, edit=False)
+        card = delivery.channel is not Channel.TELEGRAM
+        intro = outbox_params.read(delivery).intro
+        return self.alert(delivery.incident, intro, edit=False, card=card)
 
-    def alert(self, incident: Incident, intro: Text, *, edit: bool) -> Rendered:
-        """The alert as it stands: status line, buttons, and the intro of an escalation."""
+    def alert(self, incident: Incident, intro: Text, *, edit: bool, card: bool = False) -> Rendered:
+        """The alert as it stands: status line, buttons, and the intro of an escalation; with
+        `card`, also as a card (for a channel that draws one)."""
         if incident.acknowledged_at is not None and incident.acknowledged_by is not None:
             status = t.acknowledged_line(
                 incident.acknowledged_by.name,
@@ -182,6 +192,7 @@ class Renderer:
         extra = t.attachments_line(
             photos, len(incident.attachments) - photos, incident.latitude is not None
         )
+        words_above = intro  # the card carries the drill mark itself
         if incident.drill_id is not None:
             intro = Text(drill_text.MARK, "\n", intro) if intro else Text(drill_text.MARK)
         limit = TELEGRAM_TEXT_LIMIT - (measure(intro.plain()) + 2 if intro else 0)
@@ -201,7 +212,11 @@ class Renderer:
             url = f"{self.public_base_url}/incidents/{incident.reference}"
             buttons.append((Button(label=t.BUTTON_OPEN_WEB, url=url),))
         method = Method.EDIT_TEXT if edit else Method.TEXT
-        return Rendered(method, text=text, buttons=tuple(buttons))
+        rendered = Rendered(method, text=text, buttons=tuple(buttons))
+        if card:
+            rendered.card = alert_card(incident, self.tz, self.public_base_url)
+            rendered.card_intro = words_above
+        return rendered
 
     async def _progress(self, session: AsyncSession, delivery: Delivery) -> Rendered:
         incident = await session.get_one(Incident, delivery.incident_id)

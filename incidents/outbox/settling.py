@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
-from datetime import datetime
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import datetime, timedelta
 
 from incidents.clock import Clock
 from incidents.observability import metrics
+from incidents.outbox import params as outbox_params
 from incidents.outbox import queue as outbox
 from incidents.outbox.delivery import (
+    AccountSender,
     DeliveryHooks,
     OutcomeKind,
     Prepared,
@@ -26,11 +28,14 @@ from incidents.outbox.delivery import (
 )
 from incidents.outbox.render import Method
 from storage.db import Database
-from storage.models import Delivery, DeliveryStatus
+from storage.models import Channel, Delivery, DeliveryStatus
 
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS_FOR_BUGS = 8
+# A channel's reply token is good for about a minute after the message it answers arrived
+# (LINE's); an answer sent later goes as a push. Kept a little short of it.
+REPLY_TOKEN_LIFETIME = timedelta(seconds=50)
 
 
 class NotRecordedError(Exception):
@@ -41,9 +46,17 @@ class NotRecordedError(Exception):
 class Settler:
     """Sends one prepared delivery and records what became of it."""
 
-    def __init__(self, db: Database, sender: Sender, clock: Clock, hooks: DeliveryHooks) -> None:
+    def __init__(
+        self,
+        db: Database,
+        sender: Sender,
+        clock: Clock,
+        hooks: DeliveryHooks,
+        accounts: Mapping[Channel, AccountSender] | None = None,
+    ) -> None:
         self.db = db
-        self.sender = sender
+        self.sender = sender  # Telegram's
+        self.accounts = dict(accounts or {})  # the other channels' (LINE's)
         self.clock = clock
         self.hooks = hooks
 
@@ -61,11 +74,44 @@ class Settler:
             # Nothing to say, or an edit of a message that never went out (failed, skipped).
             await self._finish(delivery, DeliveryStatus.SKIPPED)
             return
+        if delivery.channel is not Channel.TELEGRAM:
+            await self._deliver_to_account(delivery, prepared)
+            return
         if prepared.chat_id != delivery.chat_id:
             log.info("delivery %s goes to the person's new account", delivery.id)
             delivery.chat_id = prepared.chat_id
         outcome = await self._send(delivery, prepared)
         await self._record(delivery, outcome, target)
+
+    async def _deliver_to_account(self, delivery: Delivery, prepared: Prepared) -> None:
+        """A delivery on a channel whose accounts are named by strings (LINE)."""
+        assert prepared.rendered is not None
+        sender = self.accounts.get(delivery.channel)
+        if sender is None:
+            # Its channel was configured when it was queued and is not now.
+            log.warning("delivery %s skipped: %s is not configured", delivery.id, delivery.channel)
+            await self._finish(delivery, DeliveryStatus.SKIPPED, error="channel not configured")
+            return
+        if prepared.rendered.method is Method.EDIT_TEXT:
+            # Such a channel cannot edit a sent message; whoever queued it sends a notice.
+            await self._finish(delivery, DeliveryStatus.SKIPPED, error="channel cannot edit")
+            return
+        if prepared.address != delivery.address:
+            log.info("delivery %s goes to the person's new account", delivery.id)
+            delivery.address = prepared.address
+        try:
+            outcome = await sender.send_to(
+                delivery.address,
+                prepared.rendered,
+                retry_key=delivery.retry_key,
+                reply_token=_fresh_reply_token(delivery, self.clock.now()),
+            )
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            log.exception("sending delivery %s raised", delivery.id)
+            outcome = SendOutcome(OutcomeKind.UNEXPECTED, error=f"send: {exc!r}")
+        await self._record(delivery, outcome, None)
 
     async def _send(self, delivery: Delivery, prepared: Prepared) -> SendOutcome:
         assert prepared.rendered is not None
@@ -82,7 +128,12 @@ class Settler:
     async def _record(self, delivery: Delivery, outcome: SendOutcome, target: int | None) -> None:
         match outcome.kind:
             case OutcomeKind.SENT:
-                await self._finish(delivery, DeliveryStatus.SENT, message_id=outcome.message_id)
+                await self._finish(
+                    delivery,
+                    DeliveryStatus.SENT,
+                    message_id=outcome.message_id,
+                    external_id=outcome.external_id,
+                )
             case OutcomeKind.UNCHANGED:
                 await self._finish(delivery, DeliveryStatus.SENT, message_id=target)
             case OutcomeKind.RETRY_AFTER:
@@ -134,6 +185,7 @@ class Settler:
         message_id: int | None = None,
         error: str = "",
         gave_up: bool = False,
+        external_id: str = "",
     ) -> None:
         """Record the outcome and tell the core; should the hooks raise, the outcome is
         recorded without them (a message that went out must not go out again for them)."""
@@ -149,6 +201,8 @@ class Settler:
                     message_id=message_id,
                     error=error,
                     chat_id=delivery.chat_id,
+                    address=delivery.address,
+                    external_id=external_id,
                 ):
                     log.warning("delivery %s: claim lost before it was recorded", delivery.id)
                     return
@@ -194,3 +248,11 @@ class Settler:
         except Exception as exc:
             log.exception("delivery %s: recording its outcome failed", delivery.id)
             raise NotRecordedError from exc
+
+
+def _fresh_reply_token(delivery: Delivery, now: datetime) -> str:
+    """The reply token the delivery answers with, while it is still good; "" to push."""
+    token = outbox_params.read(delivery).reply_token
+    if not token or now - delivery.created_at > REPLY_TOKEN_LIFETIME:
+        return ""
+    return token

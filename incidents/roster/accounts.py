@@ -5,21 +5,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from incidents.audit import Actor, ActorSource
-from storage.models import Invite, Person
+from storage.models import Channel, Invite, Person
 
-
-class Channel(StrEnum):
-    """A chat platform the province talks on."""
-
-    TELEGRAM = "telegram"
-    LINE = "line"
+__all__ = ["Account", "Channel"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -240,6 +240,14 @@ async def reachable_with_role(
     return result.unique().all()
 
 
+def line_account(person: Person | None) -> str | None:
+    """The person's LINE account while they are active and have not blocked the province's
+    Official Account (an unfollow; following again clears it)."""
+    if person is None or not person.active or person.line_unreachable_since is not None:
+        return None
+    return person.line_user_id
+
+
 def reachable_chat(person: Person | None) -> int | None:
     """Where a person is reached now: their bound Telegram account while they are active.
 

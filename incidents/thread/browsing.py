@@ -12,7 +12,7 @@ from incidents.access import Access
 from incidents.core import Core
 from incidents.outbox import params as outbox_params
 from incidents.policy import Action
-from storage.models import Delivery, Incident, IncidentStatus, Person
+from storage.models import Channel, Delivery, Incident, IncidentStatus, Person
 
 OPEN_LIST_LIMIT = 30
 
@@ -48,6 +48,28 @@ class ReplyTarget:
     def incident_id(self) -> int:
         """The incident replied about."""
         return self.access.incident.id
+
+
+async def quoted_target(
+    core: Core, person: Person, channel: Channel, external_id: str
+) -> ReplyTarget | None:
+    """What a message quoting the bot's message `external_id` on `channel` (LINE's quote) is
+    about; None unless that message went to this person and belongs to an incident. Refused
+    (audited) unless the person may see the incident."""
+    async with core.unit() as uow:
+        found = await uow.session.scalar(
+            select(Delivery).where(
+                Delivery.external_message_id == external_id,
+                Delivery.channel == channel,
+                Delivery.person_id == person.id,
+            )
+        )
+        if found is None or found.incident_id is None:
+            return None
+        allowed = await access.authorize(
+            uow.session, found.incident_id, person, Action.VIEW, uow.now
+        )
+    return ReplyTarget(allowed, outbox_params.read(found).request_id())
 
 
 async def reply_target(

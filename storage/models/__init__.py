@@ -7,6 +7,7 @@ from storage.models.drill import Drill, DrillParticipant, DrillSequence, DrillSt
 from storage.models.enums import (
     AttachmentKind,
     Category,
+    Channel,
     DdpmLevel,
     DeliveryKind,
     DeliveryStatus,
@@ -49,6 +50,7 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Category",
+    "Channel",
     "DdpmLevel",
     "Delivery",
     "DeliveryKind",

@@ -146,6 +146,13 @@ class EventKind(StrEnum):
     REOPENED = "reopened"
 
 
+class Channel(StrEnum):
+    """A chat platform the province talks on."""
+
+    TELEGRAM = "telegram"
+    LINE = "line"
+
+
 class DeliveryKind(StrEnum):
     """What an outbox row sends; some are rendered from the database when they go out."""
 

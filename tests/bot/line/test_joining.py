@@ -11,6 +11,8 @@ from bot.line.inbound import Kind
 from incidents.audit import CLI_ACTOR
 from incidents.roster import people as roster
 from incidents.roster.joining import JoinOutcome
+from incidents.text import line as texts
+from incidents.text.rich import Text
 from simulator.line import FakeLinePlatform
 from storage.models import AuditAction, AuditEvent, Province
 from tests.bot.line.conftest import Outcomes
@@ -48,7 +50,9 @@ async def test_a_member_s_messages_are_passed_on_and_not_taken_for_codes(
         Kind.MEMBER_EVENT,
     ]
     assert all(o.person is not None and o.person.roster_id == "D6604" for o in handled[2:])
-    assert handled[2].reply == "" and handled[3].event is not None
+    # Neither is an action: each is answered with what the account is for.
+    said = [o.reply.plain() for o in handled[2:] if isinstance(o.reply, Text)]
+    assert said == [texts.MEMBER_HELP] * 2
 
 
 async def test_a_used_an_expired_and_an_unknown_code_are_refused_in_thai(
