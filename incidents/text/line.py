@@ -51,3 +51,18 @@ def admin_stranger_notice(line_user_id: str, what: str, when: str) -> Text:
         "หากเป็นผู้ที่ควรใช้งาน ให้เพิ่มในทะเบียนแล้วออกรหัสเชิญ (incident-bot roster invite) "
         "และแจ้งให้พิมพ์รหัสเชิญในแชต LINE",
     )
+
+
+def quota_warning(used: int, limit: int, percent: int) -> Text:
+    """Told to admins once a month when the LINE Official Account's monthly message quota is
+    80 % used: pushes past the quota are refused by LINE until the next month."""
+    return Text(
+        "⚠️ ",
+        b("โควตาข้อความ LINE ของเดือนนี้ใกล้หมดแล้ว"),
+        f"\nใช้ไปแล้ว {used:,} จาก {limit:,} ข้อความ ({percent}%)\n\n",
+        "เมื่อโควตาหมด LINE จะไม่รับการแจ้งเตือนที่ระบบส่งออกไปจนถึงต้นเดือนถัดไป "
+        "การแจ้งเตือนถึงผู้ที่ใช้ Telegram ด้วยจะส่งทาง Telegram แทน "
+        "ส่วนผู้ที่ใช้ LINE เพียงช่องทางเดียวจะไม่ได้รับการแจ้งเตือน "
+        "(การตอบกลับข้อความที่ผู้ใช้ส่งมาไม่นับรวมในโควตา)\n",
+        "หากต้องการเพิ่มโควตา กรุณาปรับแพ็กเกจหรือขีดจำกัดข้อความใน LINE Official Account Manager",
+    )
