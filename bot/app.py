@@ -22,8 +22,12 @@ from bot.intake import telegram as telegram_intake
 from bot.intake import webhook
 from bot.line import events as line_events
 from bot.line import inbound as line_inbound
+<<<<<<< HEAD
 from bot.line.delivering import LineDeliveries
 from bot.line.sender import LineSender
+=======
+from bot.line import quota as line_quota
+>>>>>>> i13-quota
 from bot.line.webhook import LineWebhookReceiver
 from bot.link import TELEGRAM, StoppedError, TelegramApp, telegram, unless_stopped, updates_in
 from bot.logs import Pseudonymizer
@@ -258,6 +262,11 @@ async def serve(
             if maintenance_interval is not None:
                 await stack.enter_async_context(
                     maintenance.running(runtime, application.bot, maintenance_interval)
+                )
+            if line is not None:
+                # LINE's monthly quota, read every hour; the admins told at 80 %.
+                runtime.line_quota = await stack.enter_async_context(
+                    line_quota.watching(runtime.core, line[1], settings.line_api_url)
                 )
             if on_ready is not None:
                 await on_ready(runtime, application)

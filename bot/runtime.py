@@ -49,6 +49,8 @@ class Runtime:
     # (bot.line.inbound.not_sent). Tests record outcomes here.
     # Typed loosely: the Telegram side (which imports this module) never sees bot.line.
     line_sink: Callable[[Any], Awaitable[None]] | None = None
+    # The LINE quota watch (bot.line.quota.QuotaWatch) while LINE is on, loosely typed likewise.
+    line_quota: Any = None
     # Where the web log listens (e.g. http://127.0.0.1:8080), once it does; empty when off.
     web_url: str = ""
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.gc_collector import GCCollector
 from prometheus_client.process_collector import ProcessCollector
 
@@ -51,6 +51,21 @@ DELIVERY_SECONDS = Histogram(
     registry=REGISTRY,
 )
 
+# The last reading of LINE's monthly message quota; NaN until read, and the limit NaN when the
+# Official Account has no target limit.
+LINE_QUOTA_LIMIT = Gauge(
+    f"{PREFIX}_line_quota_limit",
+    "The LINE Official Account's monthly message quota (target limit), as last read.",
+    registry=REGISTRY,
+)
+LINE_QUOTA_USED = Gauge(
+    f"{PREFIX}_line_quota_used",
+    "Messages counted against this month's LINE quota, as last read.",
+    registry=REGISTRY,
+)
+LINE_QUOTA_LIMIT.set(float("nan"))
+LINE_QUOTA_USED.set(float("nan"))
+
 # Every result is exported from the start, at zero, so a rate over it never lacks a series.
 for _kind in OutcomeKind:
     DELIVERIES.labels(result=_kind.value)
@@ -64,6 +79,12 @@ def count_outcome(kind: OutcomeKind) -> None:
 def count_flood_limit() -> None:
     """The channel answered a request with a flood limit."""
     FLOOD_LIMITS.inc()
+
+
+def line_quota_read(limit: int | None, used: int) -> None:
+    """LINE's monthly quota was read: its limit (None: no target limit) and what is used."""
+    LINE_QUOTA_LIMIT.set(float("nan") if limit is None else limit)
+    LINE_QUOTA_USED.set(used)
 
 
 def observe_handling(seconds: float) -> None:

@@ -62,3 +62,18 @@ MEMBER_HELP = (
 )
 # A button of a message LINE recipients are not sent (the reporter's side of the thread).
 ACTION_ELSEWHERE = "ขออภัย คำสั่งนี้ใช้ทาง LINE ไม่ได้ กรุณาดำเนินการทาง Telegram หรือเว็บไซต์ของระบบ"
+
+
+def quota_warning(used: int, limit: int, percent: int) -> Text:
+    """Told to admins once a month when the LINE Official Account's monthly message quota is
+    80 % used: pushes past the quota are refused by LINE until the next month."""
+    return Text(
+        "⚠️ ",
+        b("โควตาข้อความ LINE ของเดือนนี้ใกล้หมดแล้ว"),
+        f"\nใช้ไปแล้ว {used:,} จาก {limit:,} ข้อความ ({percent}%)\n\n",
+        "เมื่อโควตาหมด LINE จะไม่รับการแจ้งเตือนที่ระบบส่งออกไปจนถึงต้นเดือนถัดไป "
+        "การแจ้งเตือนถึงผู้ที่ใช้ Telegram ด้วยจะส่งทาง Telegram แทน "
+        "ส่วนผู้ที่ใช้ LINE เพียงช่องทางเดียวจะไม่ได้รับการแจ้งเตือน "
+        "(การตอบกลับข้อความที่ผู้ใช้ส่งมาไม่นับรวมในโควตา)\n",
+        "หากต้องการเพิ่มโควตา กรุณาปรับแพ็กเกจหรือขีดจำกัดข้อความใน LINE Official Account Manager",
+    )

@@ -76,6 +76,7 @@ AUDIT_LABELS: dict[AuditAction, str] = {
     AuditAction.WEB_AUDIT_VIEWED: "ดูบันทึกการใช้งาน",
     AuditAction.WEB_DRILL_VIEWED: "ดูรายงานผลการฝึกซ้อม",
     AuditAction.WEB_ACCESS_REFUSED: "ปฏิเสธการเข้าถึงข้อมูลในเว็บ",
+    AuditAction.LINE_QUOTA_WARNED: "แจ้งผู้ดูแลระบบว่าโควตาข้อความ LINE ใกล้หมด",
 }
 
 # An incident's fields, as its page labels them and the CSV export names its columns (keys
@@ -154,6 +155,7 @@ SUBJECT_LABELS: dict[str, str] = {
     "invite": "รหัสเชิญ",
     "telegram_user": "บัญชี Telegram",
     "chat": "แชต Telegram",
+    "line_quota": "โควตาข้อความ LINE ประจำเดือน",
 }
 SUBJECTS_WITHOUT_ID = frozenset({"web_session", "web_login_token", "roster"})
 NUMBERED = "ลำดับ"
@@ -176,6 +178,9 @@ DETAIL_LABELS: dict[str, str] = {
     "replaced_previous_account": "แทนบัญชี Telegram เดิม",
     "what": "สิ่งที่ส่งมา",
     "admins_notified": "แจ้งผู้ดูแลระบบแล้ว",
+    "used": "ใช้ไปแล้ว",
+    "limit": "โควตาต่อเดือน",
+    "percent": "ร้อยละที่ใช้",
 }
 OTHER_DETAIL = "ข้อมูลอื่น"
 FORMAT_LABELS: dict[str, str] = {"csv": "CSV (Excel)", "json": "JSON", "cap": "CAP 1.2 (XML)"}

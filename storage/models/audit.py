@@ -38,6 +38,8 @@ class AuditAction(StrEnum):
     WEB_DRILL_VIEWED = "web.drill_viewed"
     WEB_ACCESS_REFUSED = "web.access_refused"
     THREAD_ACTION_REFUSED = "thread.action_refused"
+    # The admins were told LINE's monthly message quota is running out (once a month).
+    LINE_QUOTA_WARNED = "line.quota_warned"
 
 
 class AuditEvent(Base):

@@ -112,6 +112,17 @@ async def test_the_bots_own_events_read_as_thai_too(site: Site):
             subject_id=reporter.id,
             reason="Forbidden: bot was blocked by the user",
         )
+        record(
+            session,
+            AuditAction.LINE_QUOTA_WARNED,
+            Actor(source="line"),
+            now,
+            subject_type="line_quota",
+            subject_id="2026-11",
+            used=800,
+            limit=1000,
+            percent=80,
+        )
 
     shown = await audit_text(site)
 
@@ -121,6 +132,7 @@ async def test_the_bots_own_events_read_as_thai_too(site: Site):
     assert "บัญชี Telegram 777" in shown and "แจ้งผู้ดูแลระบบแล้ว: ใช่" in shown
     assert "ผู้ใช้ นายสาธิต บางทดลอง" in shown and "ส่งข้อความไม่ถึงผู้รับ" in shown
     assert "ระบบส่งข้อความ" in shown
+    assert "โควตาข้อความ LINE ประจำเดือน 2026-11" in shown and "โควตาต่อเดือน: 1,000" in shown
     # The roster import the sample roster came in with, from the command line.
     assert "ทะเบียนรายชื่อ" in shown and "ผู้ดูแลเครื่องแม่ข่าย" in shown
     assert "คำสั่ง incident-bot บนเครื่องแม่ข่าย" in shown

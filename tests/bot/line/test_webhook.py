@@ -93,6 +93,18 @@ async def test_a_forged_or_missing_signature_is_refused_and_nothing_is_stored(
     assert outcomes.seen == []
 
 
+async def test_a_body_that_is_not_utf8_cannot_be_shown_to_be_line_s_and_is_refused(
+    program: Harness, webhook_url: str, line_settings: Settings
+):
+    # Signed over its raw bytes; LINE posts UTF-8 JSON, and the SDK's validator signs text.
+    body = b'{"destination": "U0", "events": []}\xff'
+    async with httpx.AsyncClient() as client:
+        answer = await client.post(webhook_url, content=body, headers=signed(body))
+
+    assert answer.status_code == 403
+    assert await line_rows(line_settings) == []
+
+
 async def test_the_console_s_verify_and_a_well_signed_non_webhook(
     program: Harness, webhook_url: str, line_settings: Settings
 ):
