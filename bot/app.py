@@ -22,12 +22,9 @@ from bot.intake import telegram as telegram_intake
 from bot.intake import webhook
 from bot.line import events as line_events
 from bot.line import inbound as line_inbound
-<<<<<<< HEAD
+from bot.line import quota as line_quota
 from bot.line.delivering import LineDeliveries
 from bot.line.sender import LineSender
-=======
-from bot.line import quota as line_quota
->>>>>>> i13-quota
 from bot.line.webhook import LineWebhookReceiver
 from bot.link import TELEGRAM, StoppedError, TelegramApp, telegram, unless_stopped, updates_in
 from bot.logs import Pseudonymizer
