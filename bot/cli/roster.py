@@ -22,6 +22,7 @@ from incidents.roster.people import PersonNotFoundError
 from incidents.roster.sheet import InviteSelectionError, SheetLine
 from incidents.text import roles_text
 from incidents.thaidate import format_datetime
+from storage.models import Reach
 
 
 @click.group("roster")
@@ -62,7 +63,7 @@ def roster_list() -> None:
     """Show everyone on the roster."""
     settings = common.settings()
     entries = common.run(lambda: common.with_core(settings, admin.roster_entries))
-    click.echo("id\tname\tposition\tagency\tdistrict\troles\tstatus\ttelegram")
+    click.echo("id\tname\tposition\tagency\tdistrict\troles\tstatus\ttelegram\tline\talerts to")
     for entry in entries:
         click.echo(_listed(entry))
     click.echo(f"{len(entries)} people")
@@ -80,6 +81,8 @@ def _listed(entry: admin.RosterEntry) -> str:
             roles_text(entry.roles),
             "active" if entry.active else "deactivated",
             "joined" if entry.joined else "not joined",
+            "joined" if entry.joined_line else "not joined",
+            entry.reach.value,
         ]
     )
 
@@ -98,6 +101,29 @@ def roster_deactivate(roster_id: str) -> None:
     except PersonNotFoundError:
         raise click.ClickException(f"no person with id {roster_id!r} on the roster") from None
     click.echo(f"{roster_id} ({name}) is deactivated")
+
+
+@roster_group.command("reach")
+@click.argument("roster_id")
+@click.argument("channels", type=click.Choice([r.value for r in Reach], case_sensitive=False))
+def roster_reach(roster_id: str, channels: str) -> None:
+    """Choose where a person's alerts go: all their channels, or only telegram or line."""
+    settings = common.settings()
+    reach = Reach(channels.lower())
+    try:
+        person = common.run(
+            lambda: common.with_core(
+                settings, lambda core: admin.set_reach(core, roster_id, reach, CLI_ACTOR)
+            )
+        )
+    except PersonNotFoundError:
+        raise click.ClickException(f"no person with id {roster_id!r} on the roster") from None
+    click.echo(f"{roster_id} ({person.name}): alerts go to {reach.value}")
+    bound = {"telegram": person.telegram_user_id, "line": person.line_user_id}
+    if reach is not Reach.ALL and bound[reach.value] is None:
+        click.echo(
+            f"note: {roster_id} has not joined on {reach.value} yet; alerts reach them once they do"
+        )
 
 
 @roster_group.command("invite")

@@ -15,6 +15,7 @@ from incidents.audit import Actor, ActorSource
 from incidents.text import alert as t
 from storage.models import (
     AuditAction,
+    Channel,
     Delivery,
     DeliveryKind,
     DeliveryStatus,
@@ -29,7 +30,8 @@ log = logging.getLogger(__name__)
 
 async def on_delivered(session: AsyncSession, delivery: Delivery, now: datetime) -> None:
     """After a delivery settled: update the reporter's progress; clear unreachability."""
-    if delivery.person_id is not None and delivery.status is DeliveryStatus.SENT:
+    sent = delivery.status is DeliveryStatus.SENT
+    if delivery.person_id is not None and sent and delivery.channel is Channel.TELEGRAM:
         person = await session.get(Person, delivery.person_id)
         if person is not None and person.unreachable_since is not None:
             person.unreachable_since = None

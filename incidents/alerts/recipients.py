@@ -20,6 +20,7 @@ from storage.models import (
     Incident,
     Person,
     PersonRole,
+    Reach,
     RecipientRole,
     Role,
 )
@@ -101,15 +102,16 @@ async def alert_person(
     intro: Text | None = None,
     send_now: bool = False,
 ) -> bool:
-    """The alert to every channel the person is reached on now; False if none."""
+    """The alert to every channel the person is reached on now (of those the admin chose for
+    them); False if none."""
     reached = False
-    chat = roster.reachable_chat(person)
+    chat = roster.reachable_chat(person) if person.reach is not Reach.LINE else None
     if chat is not None:
         await alert_chat(
             session, incident, chat, person.id, role, now, intro=intro, send_now=send_now
         )
         reached = True
-    line = roster.line_account(person)
+    line = roster.line_account(person) if person.reach is not Reach.TELEGRAM else None
     if line is not None:
         await alert_chat(
             session,
@@ -128,8 +130,10 @@ async def alert_person(
 
 
 def reachable(person: Person) -> bool:
-    """Whether the person is reached on any channel now."""
-    return roster.reachable_chat(person) is not None or roster.line_account(person) is not None
+    """Whether the person's alerts reach them on some channel now."""
+    telegram = roster.reachable_chat(person) is not None and person.reach is not Reach.LINE
+    line = roster.line_account(person) is not None and person.reach is not Reach.TELEGRAM
+    return telegram or line
 
 
 async def to_recipients(

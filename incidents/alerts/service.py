@@ -12,7 +12,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from incidents.alerts import acknowledgement, fanout, outcomes, recipients, reminders
+from incidents.alerts import acknowledgement, fallback, fanout, outcomes, recipients, reminders
 from incidents.alerts.acknowledgement import AckOutcome, AckResult
 from incidents.alerts.recipients import to_recipients
 from incidents.config import Rules
@@ -74,6 +74,11 @@ class Alerts:
     ) -> None:
         """A delivery failed on unexpected errors until given up: tell the admins."""
         await outcomes.on_gave_up(session, delivery, error, now, self.province_id)
+
+    async def on_exhausted(self, session: AsyncSession, delivery: Delivery, now: datetime) -> None:
+        """The channel refused the delivery for its paid allowance: reach the person another
+        way, or tell the admins."""
+        await fallback.on_exhausted(session, delivery, now, self.province_id)
 
     async def notify_admins(
         self, session: AsyncSession, text: Text, now: datetime, exclude_chat: int | None = None

@@ -79,12 +79,15 @@ class AlertCard:
 
     @property
     def attachments(self) -> str:
-        """Photos, files and a location pin sent after the card, or empty."""
+        """Photos and files (on the web page) and a location pin sent after the card, or
+        empty."""
         parts = []
         if self.photos:
             parts.append(c.PHOTOS.format(count=self.photos))
         if self.files:
             parts.append(c.FILES.format(count=self.files))
+        if parts:
+            parts[-1] = f"{parts[-1]} ({c.ON_WEB})"
         if self.location:
             parts.append(c.LOCATION)
         return " · ".join(parts)

@@ -38,7 +38,8 @@ class OutcomeKind(StrEnum):
     # The channel refused this message itself: retrying would not help.
     REFUSED = "refused"
     # The channel's paid allowance is used up (LINE's monthly message limit): this channel
-    # cannot send until it is raised, so the delivery fails (another channel is for later).
+    # cannot send until it is raised, so the delivery fails and the core reaches the person
+    # another way (DeliveryHooks.on_exhausted).
     QUOTA = "quota"
     # Anything else the channel raised: retried a few times, then given up as a bug.
     UNEXPECTED = "unexpected"
@@ -109,6 +110,10 @@ class DeliveryHooks(Protocol):
         self, session: AsyncSession, delivery: Delivery, error: str, now: datetime
     ) -> None:
         """A delivery failed on unexpected errors again and again and is given up."""
+        ...
+
+    async def on_exhausted(self, session: AsyncSession, delivery: Delivery, now: datetime) -> None:
+        """The channel refused the delivery for its paid allowance (LINE's monthly quota)."""
         ...
 
 

@@ -148,7 +148,9 @@ class Settler:
             case OutcomeKind.QUOTA:
                 # Retrying before the limit is raised only burns attempts: fail it with why.
                 log.error("delivery %s: channel quota used up: %s", delivery.id, outcome.error)
-                await self._finish(delivery, DeliveryStatus.FAILED, error=outcome.error)
+                await self._finish(
+                    delivery, DeliveryStatus.FAILED, error=outcome.error, exhausted=True
+                )
             case OutcomeKind.TRANSIENT:
                 log.warning("delivery %s: %s; will retry", delivery.id, outcome.error)
                 await self.settle_error(delivery, outcome.error, bug=False)
@@ -186,6 +188,7 @@ class Settler:
         error: str = "",
         gave_up: bool = False,
         external_id: str = "",
+        exhausted: bool = False,
     ) -> None:
         """Record the outcome and tell the core; should the hooks raise, the outcome is
         recorded without them (a message that went out must not go out again for them)."""
@@ -211,6 +214,8 @@ class Settler:
                 if with_hooks:
                     if gave_up:
                         await self.hooks.on_gave_up(session, delivery, error, now)
+                    if exhausted:
+                        await self.hooks.on_exhausted(session, delivery, now)
                     await self.hooks.on_delivered(session, delivery, now)
 
         await self._record_with_fallback(delivery, record)

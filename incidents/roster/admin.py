@@ -18,7 +18,7 @@ from incidents.roster import invites, people, sheet
 from incidents.roster.csv import RosterRow
 from incidents.roster.people import ImportSummary
 from incidents.roster.sheet import SheetLine
-from storage.models import Province, Role
+from storage.models import Person, Province, Reach, Role
 
 
 async def import_roster(
@@ -42,6 +42,8 @@ class RosterEntry:
     roles: frozenset[Role]
     active: bool
     joined: bool
+    joined_line: bool = False
+    reach: Reach = Reach.ALL
 
 
 async def roster_entries(core: Core) -> list[RosterEntry]:
@@ -58,6 +60,8 @@ async def roster_entries(core: Core) -> list[RosterEntry]:
                 roles=p.roles,
                 active=p.active,
                 joined=p.telegram_user_id is not None,
+                joined_line=p.line_user_id is not None,
+                reach=p.reach,
             )
             for p in await people.list_people(session, province)
         ]
@@ -70,6 +74,14 @@ async def deactivate(core: Core, roster_id: str, actor: Actor) -> str:
         province = await uow.session.get_one(Province, core.province_id)
         person = await people.deactivate(uow.session, province, roster_id, uow.now, actor)
         return person.name
+
+
+async def set_reach(core: Core, roster_id: str, reach: Reach, actor: Actor) -> Person:
+    """Choose which bound channels the person's alerts go to; the person. Raises
+    PersonNotFoundError for an id not on the roster."""
+    async with core.unit() as uow:
+        province = await uow.session.get_one(Province, core.province_id)
+        return await people.set_reach(uow.session, province, roster_id, reach, uow.now, actor)
 
 
 @dataclass(frozen=True, slots=True)

@@ -56,6 +56,16 @@ class IssuedInvite:
     person: Person
 
 
+def new_code() -> str:
+    """A fresh random code that begins with a letter or digit: a leading "-" would make a
+    spreadsheet take it for a formula (the invitation sheet then guards the cell with an
+    apostrophe, which the person would copy), and reads like an option on a command line."""
+    while True:
+        code = secrets.token_urlsafe(CODE_BYTES)
+        if code[0].isalnum():
+            return code
+
+
 def hash_code(code: str) -> str:
     """The stored form of a code: codes are long and random, so plain SHA-256 is enough."""
     return hashlib.sha256(code.strip().encode("utf-8")).hexdigest()
@@ -80,7 +90,7 @@ async def issue(
         .where(Invite.person_id == person.id, Invite.used_at.is_(None), Invite.expires_at > now)
         .values(expires_at=now)
     )
-    code = secrets.token_urlsafe(CODE_BYTES)
+    code = new_code()
     invite = Invite(
         person_id=person.id,
         code_hash=hash_code(code),

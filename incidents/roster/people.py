@@ -22,6 +22,7 @@ from storage.models import (
     Person,
     PersonRole,
     Province,
+    Reach,
     ReportDraft,
     Role,
     WebLoginToken,
@@ -183,6 +184,32 @@ async def deactivate(
         person.active = False
         person.updated_at = now
         await end_access(session, person, now, actor)
+    return person
+
+
+async def set_reach(
+    session: AsyncSession,
+    province: Province,
+    roster_id: str,
+    reach: Reach,
+    now: datetime,
+    actor: Actor,
+) -> Person:
+    """Choose which of the person's bound channels their alerts go to (audited)."""
+    person = await get_by_roster_id(session, province, roster_id)
+    if person.reach is not reach:
+        before = person.reach
+        person.reach, person.updated_at = reach, now
+        audit.record(
+            session,
+            AuditAction.PERSON_REACH_SET,
+            actor,
+            now,
+            subject_type="person",
+            subject_id=person.id,
+            before=before.value,
+            after=reach.value,
+        )
     return person
 
 

@@ -169,3 +169,18 @@ def unreachable_to_admins(name: str, reason: str) -> Text:
         b(name),
         f" ไม่ได้ ({reason}) ผู้ใช้อาจบล็อกบอทหรือลบแชต กรุณาติดต่อให้เปิดบอทอีกครั้ง",
     )
+
+
+QUOTA_FALLBACK = "ℹ️ ส่งทาง Telegram แทน LINE เนื่องจากโควตาข้อความ LINE ของจังหวัดในเดือนนี้หมดแล้ว"
+
+
+def quota_unreached_to_admins(name: str, reference: str | None) -> Text:
+    """Told to admins when LINE refused a message for the monthly quota and the person has no
+    other channel."""
+    about = f" เรื่อง {reference}" if reference else ""
+    return Text(
+        "⚠️ ส่งข้อความถึง ",
+        b(name),
+        f"{about} ทาง LINE ไม่ได้ เนื่องจากโควตาข้อความ LINE ของเดือนนี้หมดแล้ว "
+        "และผู้รับไม่มีช่องทางอื่น กรุณาติดต่อผู้รับโดยตรง และเพิ่มโควตาใน LINE Official Account Manager",
+    )

@@ -57,6 +57,7 @@ ATTACHMENT_LABELS: dict[AttachmentKind, str] = {
 AUDIT_LABELS: dict[AuditAction, str] = {
     AuditAction.ROSTER_IMPORTED: "นำเข้าทะเบียนรายชื่อ",
     AuditAction.PERSON_DEACTIVATED: "ระงับการใช้งานผู้ใช้",
+    AuditAction.PERSON_REACH_SET: "กำหนดช่องทางรับการแจ้งเหตุ",
     AuditAction.INVITE_CREATED: "ออกรหัสเชิญ",
     AuditAction.INVITE_ACCEPTED: "เข้าร่วมระบบด้วยรหัสเชิญ",
     AuditAction.INVITE_REFUSED: "ปฏิเสธรหัสเชิญ",

@@ -18,6 +18,7 @@ class AuditAction(StrEnum):
 
     ROSTER_IMPORTED = "roster.imported"
     PERSON_DEACTIVATED = "person.deactivated"
+    PERSON_REACH_SET = "person.reach_set"
     INVITE_CREATED = "invite.created"
     INVITE_ACCEPTED = "invite.accepted"
     INVITE_REFUSED = "invite.refused"

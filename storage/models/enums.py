@@ -153,6 +153,14 @@ class Channel(StrEnum):
     LINE = "line"
 
 
+class Reach(StrEnum):
+    """Which of a person's bound channels their alerts go to (the admin's choice)."""
+
+    ALL = "all"
+    TELEGRAM = "telegram"
+    LINE = "line"
+
+
 class DeliveryKind(StrEnum):
     """What an outbox row sends; some are rendered from the database when they go out."""
 

@@ -9,7 +9,7 @@ from sqlalchemy import BigInteger, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storage.models.base import Base
-from storage.models.enums import string_enum
+from storage.models.enums import Reach, string_enum
 
 
 class Role(StrEnum):
@@ -86,6 +86,10 @@ class Person(Base):
     line_user_id: Mapped[str | None] = mapped_column(String(33), unique=True)
     line_joined_at: Mapped[datetime | None]
     line_unreachable_since: Mapped[datetime | None]
+    # Which bound channels alerts and their follow-ups go to: every one, or one chosen.
+    reach: Mapped[Reach] = mapped_column(
+        string_enum(Reach, 16), default=Reach.ALL, server_default=Reach.ALL.value
+    )
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 

@@ -183,6 +183,26 @@ def test_list_and_deactivate(cli, database_url):
     assert AuditAction.PERSON_DEACTIVATED in actions
 
 
+def test_reach_chooses_where_alerts_go_and_is_audited(cli, database_url):
+    cli("roster", "import", str(SAMPLE))
+
+    chosen = cli("roster", "reach", "GOV", "line")
+    again = cli("roster", "reach", "GOV", "LINE")
+    wrong = CliRunner().invoke(main, ["roster", "reach", "GOV", "fax"])
+    unknown = cli("roster", "reach", "NOPE", "all")
+    listing = cli("roster", "list")
+
+    assert chosen.exit_code == 0 and "alerts go to line" in chosen.output
+    assert "has not joined on line yet" in chosen.output
+    assert people(database_url)["GOV"].reach.value == "line"
+    assert wrong.exit_code == 2 and unknown.exit_code == 1
+    gov = next(row for row in listing.output.splitlines() if row.startswith("GOV\t"))
+    assert gov.split("\t")[-3:] == ["not joined", "not joined", "line"]
+    actions = [row[0] for row in query(database_url, select(AuditEvent.action))]
+    assert actions.count(AuditAction.PERSON_REACH_SET) == 1  # the second changed nothing
+    assert again.exit_code == 0
+
+
 def test_invite_prints_link_and_stores_only_a_hash(cli, database_url):
     cli("roster", "import", str(SAMPLE))
 
@@ -258,7 +278,7 @@ def test_several_people_are_invited_at_once_each_with_a_code(cli, database_url):
         assert f"invitation for {roster_id} (" in result.output
     assert f"https://t.me/a_bot?start={codes[2]}" in result.output
     stored = {row[0] for row in query(database_url, select(Invite.code_hash))}
-    assert stored == {hash_code(code) for code in codes}
+    assert stored == {hash_code(code) for code in codes}, result.output
 
 
 def test_a_role_sheet_is_a_private_excel_csv_with_links_from_the_bot_api(

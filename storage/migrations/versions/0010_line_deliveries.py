@@ -1,4 +1,5 @@
-"""Deliveries and alert recipients on LINE: the channel, the LINE account, the retry key
+"""Deliveries and alert recipients on LINE: the channel, the LINE account, the retry key;
+and which of a person's channels their alerts go to
 
 Revision ID: 0010
 Revises: 0009
@@ -26,6 +27,10 @@ def _address() -> sa.Column[str]:
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("person") as batch:
+        batch.add_column(
+            sa.Column("reach", sa.String(length=16), nullable=False, server_default="all")
+        )
     with op.batch_alter_table("delivery") as batch:
         batch.add_column(_channel())
         batch.add_column(_address())
@@ -56,3 +61,5 @@ def downgrade() -> None:
         batch.drop_column("retry_key")
         batch.drop_column("address")
         batch.drop_column("channel")
+    with op.batch_alter_table("person") as batch:
+        batch.drop_column("reach")

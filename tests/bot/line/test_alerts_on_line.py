@@ -11,6 +11,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.line import inbound
+from incidents.audit import CLI_ACTOR
+from incidents.roster import admin
 from incidents.text.report import URGENCY_LABELS
 from simulator.line import FakeLinePlatform
 from simulator.line.models import SentMessage as LineMessage
@@ -22,6 +24,7 @@ from storage.models import (
     EventKind,
     Incident,
     IncidentEvent,
+    Reach,
 )
 from tests.bot.line.conftest import Outcomes
 from tests.support.harness import Harness
@@ -184,3 +187,37 @@ async def test_a_push_whose_answer_is_lost_arrives_once(
         )
     assert alert is not None and alert.retry_key == pushes[0].retry_key
     assert alert.external_message_id == cards(line, governor)[0].message_id
+
+
+async def test_the_quota_used_up_falls_back_to_telegram_and_says_so(
+    live: Harness, line: FakeLinePlatform, outcomes: Outcomes
+):
+    governor_tg = await live.join(1001, "GOV")
+    governor = await join_on_line(live, line, outcomes, "GOV")
+    await admin.set_reach(live.runtime.core, "GOV", Reach.LINE, CLI_ACTOR)
+    deputy = await join_on_line(live, line, outcomes, "DGOV1")  # on LINE only
+    telegram_only = await live.join(1003, "DGOV2")
+    await join_on_line(live, line, outcomes, "DGOV2")
+    await admin.set_reach(live.runtime.core, "DGOV2", Reach.TELEGRAM, CLI_ACTOR)
+    admin_user = await live.join(1006, "ADMIN1")
+    line.set_quota(10, used=10)
+    await file_from_telegram(live)
+
+    fallback = await live.api.wait_for_message(governor_tg.id, has("โควตาข้อความ LINE"), timeout=10)
+    told = await live.api.wait_for_message(admin_user.id, has("นายทดลอง ใจสมมติ"), timeout=10)
+    await live.drain()
+
+    assert REFERENCE in fallback.text and "ส่งทาง Telegram แทน LINE" in fallback.text
+    assert "โควตาข้อความ LINE" in told.text and REFERENCE in told.text
+    assert cards(line, governor) == [] and cards(line, deputy) == []
+    assert len(alerts_in(live, governor_tg.id, REFERENCE)) == 1
+    # The admin's choice: this deputy's alerts go to Telegram only, never to LINE.
+    assert len(alerts_in(live, telegram_only.id, REFERENCE)) == 1
+    async with live.runtime.db.read() as session:
+        line_rows = (
+            await session.scalars(select(Delivery).where(Delivery.channel == Channel.LINE))
+        ).all()
+    alerts = [d for d in line_rows if d.kind is DeliveryKind.ALERT]
+    assert len(alerts) == 2 and all("monthly limit" in d.last_error for d in alerts)
+    dgov2 = await live.person("DGOV2")
+    assert all(d.person_id != dgov2.id for d in alerts)

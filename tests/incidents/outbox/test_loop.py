@@ -45,6 +45,7 @@ class FakeHooks:
     delivered: list[int] = field(default_factory=list)
     unreachable: list[tuple[int, str]] = field(default_factory=list)
     gave_up: list[tuple[int, str]] = field(default_factory=list)
+    exhausted: list[int] = field(default_factory=list)
 
     async def on_delivered(self, session: AsyncSession, delivery: Delivery, now: datetime) -> None:
         self.delivered.append(delivery.id)
@@ -58,6 +59,9 @@ class FakeHooks:
         self, session: AsyncSession, delivery: Delivery, error: str, now: datetime
     ) -> None:
         self.gave_up.append((delivery.id, error))
+
+    async def on_exhausted(self, session: AsyncSession, delivery: Delivery, now: datetime) -> None:
+        self.exhausted.append(delivery.id)
 
 
 @pytest.fixture
