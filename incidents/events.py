@@ -6,8 +6,10 @@ outbox row, say) commits or rolls back together with the event itself.
 
 from __future__ import annotations
 
+import contextlib
 from collections import defaultdict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextvars import ContextVar
 from datetime import datetime
 from typing import Any
 
@@ -16,6 +18,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import EventKind, IncidentEvent
 
 Listener = Callable[[AsyncSession, IncidentEvent], Awaitable[None]]
+
+# The channel the person acting is on, while a channel's handler runs: entries recorded then
+# say so (`via`), so the timeline shows an instruction came from LINE.
+_VIA: ContextVar[str | None] = ContextVar("incident_event_via", default=None)
+
+
+@contextlib.contextmanager
+def via(channel: str) -> Iterator[None]:
+    """Entries recorded within the block were made on `channel`."""
+    token = _VIA.set(channel)
+    try:
+        yield
+    finally:
+        _VIA.reset(token)
 
 
 class EventBus:
@@ -40,6 +56,9 @@ class EventBus:
         **data: Any,
     ) -> IncidentEvent:
         """Add a timeline entry and run its listeners in the current transaction."""
+        channel = _VIA.get()
+        if channel is not None and actor_person_id is not None:
+            data.setdefault("via", channel)
         event = IncidentEvent(
             incident_id=incident_id,
             kind=kind,

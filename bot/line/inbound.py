@@ -19,6 +19,7 @@ from enum import StrEnum
 
 from bot.line import events as ev
 from bot.line import members
+from incidents import events
 from incidents.core import Core
 from incidents.inbox.worker import Handler
 from incidents.outbox import queue as outbox
@@ -194,7 +195,8 @@ def handler(core: Core, sink: Sink) -> Handler:
             return
         # Replies made while routing (the admins' notices) are written before this ends.
         async with replies.replying(core):
-            outcome = await route(core, event)
+            with events.via(Channel.LINE.value):
+                outcome = await route(core, event)
         log.info("LINE event %s (%s): %s", row.external_id, event.type, outcome.kind)
         await sink(outcome)
 

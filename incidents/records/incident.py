@@ -48,6 +48,8 @@ class TimelineEntry:
     # The photo or file sent with news, and a shared location (latitude, longitude).
     attachment: Attachment | None = None
     location: tuple[float, float] | None = None
+    # The channel the person acted on, when it was recorded ("line", "telegram").
+    via: str | None = None
 
 
 def _status(value: Any) -> IncidentStatus | None:
@@ -77,6 +79,7 @@ def timeline_entry(
         status=_status(data.get("after")) if event.kind is EventKind.STATUS_CHANGED else None,
         attachment=attachments.get(attachment_id) if isinstance(attachment_id, int) else None,
         location=_location(data.get("location")),
+        via=data.get("via") if isinstance(data.get("via"), str) else None,
     )
 
 

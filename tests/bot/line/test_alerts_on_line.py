@@ -125,12 +125,13 @@ async def test_instructions_from_line_by_button_and_by_quoting_the_card(
     for said in ("ให้อพยพประชาชนริมน้ำทันที", "รายงานความคืบหน้าทุกสองชั่วโมง"):
         await live.api.wait_for_message(reporter.id, has(said), timeout=10)
     async with live.runtime.db.read() as session:
-        kinds = (
+        instructions = (
             await session.scalars(
-                select(IncidentEvent.kind).where(IncidentEvent.kind == EventKind.INSTRUCTION)
+                select(IncidentEvent).where(IncidentEvent.kind == EventKind.INSTRUCTION)
             )
         ).all()
-    assert len(kinds) == 2
+    # On the timeline with the channel they came from.
+    assert [e.data.get("via") for e in instructions] == ["line", "line"]
 
 
 async def test_mixed_channels_one_acknowledgement_shown_on_both(
