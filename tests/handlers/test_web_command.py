@@ -90,7 +90,9 @@ async def test_no_link_is_posted_in_a_group(bot: Harness):
     mark = bot.api.mark()
 
     bot.api.send_text(governor, "/web", chat_id=-100555)
-    await bot.settle()
+    # The answer goes through the outbox: wait for it, not for the Bot API to be quiet.
+    await bot.api.wait_for_message(-100555, lambda m: m.seq > mark, timeout=10)
+    await bot.drain()
 
     said = [m.text for m in bot.api.sent_messages(-100555) if m.seq > mark]
     assert said == ["ลิงก์เข้าสู่เว็บส่งได้เฉพาะในแชตส่วนตัวกับบอท กรุณาพิมพ์ /web ในแชตส่วนตัว"]
