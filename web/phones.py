@@ -4,7 +4,8 @@ The web log never talks to the simulator itself: the sandbox hands `create_app` 
 implementing `Phones`, and the pages only read chats through it and act through it. A chat's
 view is plain JSON-able data in the shape the Bot API gives the bot (text with Telegram's
 MessageEntity dicts, offsets and lengths in UTF-16 code units), so the page can render it as
-Telegram would.
+Telegram would. A LINE phone's messages carry their Flex container as the bot sent it, which
+the page draws as LINE would.
 """
 
 from __future__ import annotations
@@ -12,20 +13,24 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Literal, NotRequired, Protocol, TypedDict
+from typing import Any, Literal, NotRequired, Protocol, TypedDict
 
 from incidents.provinces import ProvinceData
 from incidents.text.sandbox import seat_name
 
+PhoneChannel = Literal["telegram", "line"]
+
 
 @dataclass(frozen=True)
 class PhoneOwner:
-    """A person of the sample roster whose phone can be opened."""
+    """A person of the sample roster whose phone can be opened (one person may hold two:
+    one for each channel they are reached on)."""
 
-    user_id: int
+    user_id: int  # the phone's id on the pages
     name: str
     role: str  # in Thai, e.g. "นายอำเภอ" or "ผู้ว่าราชการจังหวัด"
     unit: str  # the agency or district, in Thai
+    channel: PhoneChannel = "telegram"
 
 
 @dataclass(frozen=True)
@@ -109,6 +114,8 @@ Message = TypedDict(
         "reply_to": Quoted | None,
         "edited": bool,
         "buttons": list[list[CallbackButton | UrlButton]],
+        # LINE: a Flex container (bubble or carousel) as the bot sent it; `text` is its altText.
+        "flex": NotRequired[dict[str, Any]],
     },
 )
 
@@ -164,7 +171,7 @@ class Phones(Protocol):
         ...
 
     async def press(self, user_id: int, message_id: int, data: str) -> None:
-        """The person taps an inline button of a message."""
+        """The person taps an inline button (on LINE, a postback button) of a message."""
         ...
 
     async def send_sample(self, user_id: int, sample_key: str, reply_to: int | None = None) -> None:

@@ -1,4 +1,5 @@
-"""`SandboxPhones`: the web log's `Phones` over the in-process simulated Telegram."""
+"""`SandboxPhones`: the web log's `Phones` over the in-process simulated Telegram (the LINE
+phones are `bot/sandbox/line_phones.py`'s; `switchboard.py` puts both behind one `Phones`)."""
 
 from __future__ import annotations
 
@@ -34,7 +35,7 @@ class SandboxPhones:
         self, api: FakeBotAPI, people: Sequence[SandboxPerson], province: ProvinceData, tz: ZoneInfo
     ) -> None:
         self._api = api
-        self._owners = [person.owner for person in people]
+        self._owners = [person.owner for person in people if person.on_telegram]
         self._places = district_seats(province)
         self._tz = tz
 

@@ -1,5 +1,6 @@
-"""Run the sandbox: the simulated Telegram in a thread of this process, the real program
-against it, over a database and files of its own.
+"""Run the sandbox: the simulated Telegram and the fake LINE Platform in threads of this
+process, the real program against both, over a database and files of its own. The LINE
+Platform posts its signed webhooks to the program's web log, as the real one would.
 
 Every start is a clean sandbox: the phones' chats live in the simulator's memory, so a kept
 database would hold people and incidents whose messages no phone shows. Its folder
@@ -24,11 +25,14 @@ from bot.app import serve
 from bot.link import StoppedError, TelegramApp, unless_stopped
 from bot.runtime import Runtime
 from bot.sandbox import seeding
+from bot.sandbox.line_phones import LinePhones
 from bot.sandbox.people import sample_people
 from bot.sandbox.phones import SandboxPhones
+from bot.sandbox.switchboard import Switchboard
 from bot.settings import Settings, SettingsError, load_settings
 from incidents import provinces
 from incidents.text import sandbox as texts
+from simulator.line import FakeLinePlatform
 from simulator.telegram import FakeBotAPI
 from storage import migrate
 from storage.db import Database
@@ -55,13 +59,33 @@ def _token() -> str:
     return f"{1_000_000_000 + secrets.randbelow(10**9)}:{secrets.token_hex(20)}"
 
 
-def sandbox_settings(options: SandboxOptions, api: FakeBotAPI) -> Settings:
-    """The deployment's settings with everything live replaced: token, Bot API, data, web."""
+@dataclass(frozen=True)
+class LineCredentials:
+    """The fake LINE channel's secret and access token, made for this run only. Hexadecimal,
+    so that no random run can spell a placeholder's hint ("your", "token" …)."""
+
+    secret: str
+    token: str
+
+    @classmethod
+    def new(cls) -> LineCredentials:
+        return cls(secrets.token_hex(16), secrets.token_hex(86))
+
+
+def sandbox_settings(
+    options: SandboxOptions, api: FakeBotAPI, line: FakeLinePlatform, keys: LineCredentials
+) -> Settings:
+    """The deployment's settings with everything live replaced: token, Bot API, LINE, data,
+    web."""
     overrides: dict[str, Any] = {
         "telegram_bot_token": api.token,
         "telegram_api_base_url": api.base_url,
         "telegram_file_base_url": api.base_file_url,
         "telegram_bot_username": api.bot_username,
+        "line_channel_secret": keys.secret,
+        "line_channel_access_token": keys.token,
+        "line_api_url": line.api_url,
+        "line_data_url": line.data_url,
         "data_dir": options.data_dir,
         "database_url": options.database_url,
         "web_host": options.host,
@@ -106,15 +130,24 @@ async def run_sandbox(
     if options.database_url:
         await empty_database(options.database_url)
     api = FakeBotAPI(token=_token(), bot_first_name=texts.BOT_NAME)
+    keys = LineCredentials.new()
+    line = FakeLinePlatform(keys.token, keys.secret)
     await asyncio.to_thread(api.start)
     try:
-        settings = sandbox_settings(options, api)
+        await asyncio.to_thread(line.start)
+        settings = sandbox_settings(options, api, line, keys)
         people = sample_people(settings.province)
-        phones = SandboxPhones(api, people, provinces.load(settings.province), settings.tz)
+        province = provinces.load(settings.province)
+        line_phones = LinePhones(line, people, settings.tz)
+        telegram_phones = SandboxPhones(api, people, province, settings.tz)
+        phones = Switchboard(telegram_phones, line_phones, people)
 
         async def prepare(runtime: Runtime) -> None:
+            # The channel's webhook URL, as the LINE Developers console would be given it.
+            line.set_webhook(runtime.web_url + settings.line_webhook_path)
             api.disable_rate_limits()  # seeding is many people at once; phones are not
             await seeding.import_and_join(runtime.core, api, people)
+            await seeding.join_on_line(runtime.core, line, line_phones, people, api.bot_username)
             await seeding.file_samples(api, people)
             api.enforce_rate_limits()
 
@@ -127,4 +160,5 @@ async def run_sandbox(
 
         await serve(settings, stop, on_ready=ready, phones=phones)
     finally:
+        await asyncio.to_thread(line.stop)
         await asyncio.to_thread(api.stop)

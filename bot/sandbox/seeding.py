@@ -1,5 +1,6 @@
-"""A fresh sandbox made ready: the sample roster imported, everyone joined by their invitation,
-and a few sample reports filed, all through the real program as the simulated users."""
+"""A fresh sandbox made ready: the sample roster imported, everyone joined by their invitation
+(on Telegram, on LINE, or on both), and a few sample reports filed, all through the real
+program as the simulated users."""
 
 from __future__ import annotations
 
@@ -9,11 +10,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bot.sandbox import samples
+from bot.sandbox.line_phones import LinePhones
 from bot.sandbox.people import SAMPLE_ROSTER, SandboxPerson
 from incidents.audit import CLI_ACTOR
 from incidents.core import Core
 from incidents.roster import admin
 from incidents.text import sandbox as texts
+from simulator.line import FakeLinePlatform
+from simulator.line import SentMessage as LineMessage
 from simulator.telegram import FakeBotAPI, SentMessage
 
 log = logging.getLogger(__name__)
@@ -104,22 +108,58 @@ class _Phone:
         return await self._after(lambda: self.api.send_photo(self.user_id, data), expect)
 
 
+async def _codes(core: Core, people: Sequence[SandboxPerson], bot_username: str) -> dict[str, str]:
+    """A fresh invitation code for each person, by roster id (earlier ones stop working)."""
+    choice = admin.InviteChoice(roster_ids=[person.row.roster_id for person in people])
+    lines = await admin.invite(core, choice, bot_username, CLI_ACTOR)
+    return {line.issued.person.roster_id: line.issued.code for line in lines}
+
+
 async def import_and_join(core: Core, api: FakeBotAPI, people: Sequence[SandboxPerson]) -> None:
-    """Import the sample roster, then each person sends the bot `/start` with their code."""
-    rows = [person.row for person in people]
-    await admin.import_roster(core, rows, SAMPLE_ROSTER.name, CLI_ACTOR)
-    choice = admin.InviteChoice(roster_ids=[row.roster_id for row in rows])
-    lines = await admin.invite(core, choice, api.bot_username, CLI_ACTOR)
-    codes = {line.issued.person.roster_id: line.issued.code for line in lines}
-    for person in people:
+    """Import the sample roster, then each person on Telegram sends the bot `/start` with
+    their code."""
+    await admin.import_roster(core, [p.row for p in people], SAMPLE_ROSTER.name, CLI_ACTOR)
+    on_telegram = [person for person in people if person.on_telegram]
+    codes = await _codes(core, on_telegram, api.bot_username)
+    for person in on_telegram:
         api.add_user(person.user_id, *_first_and_last(person.row.name))
 
     async def join(person: SandboxPerson) -> None:
         phone = _Phone(api, person.user_id)
         await phone.say(f"/start {codes[person.row.roster_id]}", "ยินดีต้อนรับ")
 
-    await asyncio.gather(*(join(person) for person in people))
-    log.info("sandbox: %d people joined", len(people))
+    await asyncio.gather(*(join(person) for person in on_telegram))
+    log.info("sandbox: %d people joined on Telegram", len(on_telegram))
+
+
+async def join_on_line(
+    core: Core,
+    line: FakeLinePlatform,
+    phones: LinePhones,
+    people: Sequence[SandboxPerson],
+    bot_username: str,
+) -> None:
+    """Each person with a LINE phone adds the Official Account and types a new code of theirs
+    (LINE has no /start link), as the README tells them to."""
+    on_line = [person for person in people if person.line_phone is not None]
+    codes = await _codes(core, on_line, bot_username)
+
+    async def join(person: SandboxPerson) -> None:
+        assert person.line_phone is not None
+        mark = line.mark()
+        user = phones.add_user(person.line_phone)
+        await line.wait_for_message(user, since=mark, timeout=STEP_TIMEOUT_S)  # the greeting
+        mark = line.mark()
+        await phones.send_text(person.line_phone, codes[person.row.roster_id])
+        welcomed = _has_line("ยินดีต้อนรับ")
+        await line.wait_for_message(user, welcomed, since=mark, timeout=STEP_TIMEOUT_S)
+
+    await asyncio.gather(*(join(person) for person in on_line))
+    log.info("sandbox: %d people joined on LINE", len(on_line))
+
+
+def _has_line(text: str) -> Callable[[LineMessage], bool]:
+    return lambda message: text in message.text
 
 
 def _first_and_last(name: str) -> tuple[str, str | None]:
@@ -129,7 +169,7 @@ def _first_and_last(name: str) -> tuple[str, str | None]:
 
 async def file_samples(api: FakeBotAPI, people: Sequence[SandboxPerson]) -> None:
     """File the sample reports through the whole conversation, as their reporters."""
-    by_roster_id = {person.row.roster_id: person for person in people}
+    by_roster_id = {p.row.roster_id: p for p in people if p.on_telegram}
     photo = samples.content(samples.SAMPLES[0])
     for report in SAMPLE_REPORTS:
         await _file(_Phone(api, by_roster_id[report.reporter].user_id), report, photo)

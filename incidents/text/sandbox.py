@@ -6,7 +6,7 @@ text content.
 
 from __future__ import annotations
 
-BANNER = "🧪 โหมดทดลอง — ไม่ได้เชื่อมต่อ Telegram ข้อความทั้งหมดเป็นการจำลอง ไม่มีใครได้รับข้อความจริง"
+BANNER = "🧪 โหมดทดลอง — ไม่ได้เชื่อมต่อ Telegram หรือ LINE ข้อความทั้งหมดเป็นการจำลอง ไม่มีใครได้รับข้อความจริง"
 
 BANNER_LINK = "เปิดโทรศัพท์จำลอง"
 
@@ -42,7 +42,13 @@ SCRIPT_TEXTS: dict[str, str] = {
     "me": "ฉัน",
     "spoiler": "แตะเพื่อดูข้อความที่ซ่อนไว้",
     "new": "มีข้อความใหม่",
+    "image": "รูปภาพ (ไม่แสดงในโหมดทดลอง)",
 }
+
+# The chat app a phone is, on the chooser and above each phone (names as the apps spell them).
+CHANNEL_NAMES: dict[str, str] = {"telegram": "Telegram", "line": "LINE"}
+# Said on a LINE phone above its chat: whose Official Account it talks to.
+LINE_ACCOUNT = "บัญชีทางการ LINE ของจังหวัด (จำลอง)"
 
 
 # The chooser's groups of people (the phones' owners), and how the sample roster's positions

@@ -50,7 +50,7 @@ async def test_the_chooser_explains_the_rehearsal_and_lists_everyone(browser: ht
     page = await browser.get("/sandbox", headers=HTML)
     assert page.status_code == 200
     assert BANNER in page.text
-    assert "ไม่ได้เชื่อมต่อกับ Telegram จริง" in page.text
+    assert "ไม่ได้เชื่อมต่อกับ Telegram และ LINE จริง" in page.text
     assert f'name="who" value="{GOVERNOR}"' in page.text
     assert "&lt;b&gt;ทดสอบ&lt;/b&gt;" in page.text and "<b>ทดสอบ" not in page.text
     assert "<legend>ผู้บริหาร</legend>" in page.text
@@ -88,7 +88,7 @@ async def test_the_phones_page_holds_the_chosen_phones_its_token_and_script(
     assert "<script>" not in page.text  # nothing inline: the CSP allows only this site's files
     assert 'data-t-edited="แก้ไขแล้ว"' in page.text
     assert "ที่ว่าการอำเภอตะพานหิน" in page.text and "ภาพน้ำท่วมถนน" in page.text
-    for name in ["sandbox.js", "sandbox-text.js"]:
+    for name in ["sandbox.js", "sandbox-text.js", "sandbox-flex.js"]:
         script = await browser.get(f"/static/{name}")
         assert script.status_code == 200 and "javascript" in script.headers["content-type"]
         assert not re.search(

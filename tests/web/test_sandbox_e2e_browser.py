@@ -1,6 +1,7 @@
 """The sandbox from a clean start, in headless Chromium at phone width: a district chief files
 a report through every step on their phone, the Governor acknowledges it and sends an
-instruction from his, and the instruction shows on the reporter's phone. The program is the
+instruction from his, and the instruction shows on the reporter's phone; the Deputy Governor on
+LINE only sees the alert as LINE's card and the Governor's acknowledgement. The program is the
 real `incident-bot sandbox`; screenshots go to test-artifacts/sandbox-e2e/.
 
 Needs Debian's chromium and a Thai font (scripts/setup-browser.sh); runs on SQLite and on
@@ -49,6 +50,7 @@ async def test_a_report_from_a_district_chief_to_the_governor_and_back(
     people = {p.row.roster_id: p for p in sample_people("phichit")}
     # A district chief whose phone holds no sample report.
     chief, governor = people["D6608"], people["GOV"]
+    [deputy] = [p for p in people.values() if not p.on_telegram]
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     url = "" if database_url.startswith("sqlite") else database_url
     with sandbox(tmp_path, url) as running:
@@ -75,6 +77,7 @@ async def test_a_report_from_a_district_chief_to_the_governor_and_back(
                 await page.screenshot(path=ARTIFACTS / "00-choose.png", full_page=True)
                 await page.locator(f"input[value='{chief.user_id}']").check()
                 await page.locator(f"input[value='{governor.user_id}']").check()
+                await page.locator(f"input[value='{deputy.line_phone}']").check()
                 await page.get_by_role("button", name="เปิดโทรศัพท์").click()
 
                 reporter = page.locator(f".phone[data-user='{chief.user_id}']")
@@ -178,6 +181,15 @@ async def test_a_report_from_a_district_chief_to_the_governor_and_back(
                 told = await instruction.inner_text()
                 await instruction.scroll_into_view_if_needed()
                 await screenshot("instruction-received")
+
+                await page.locator(f"button[data-show='{deputy.line_phone}']").click()
+                on_line = page.locator(f".phone[data-user='{deputy.line_phone}']")
+                card = on_line.locator(".fx-bubble", has_text=reference)
+                header = card.locator(".fx-header .fx-box")
+                colour = await header.evaluate("e => getComputedStyle(e).backgroundColor")
+                await bot_says(on_line, f"{governor.row.name}")  # the acknowledgement notice
+                await card.scroll_into_view_if_needed()
+                await screenshot("line-card")
                 width = await page.evaluate("document.documentElement.scrollWidth")
             finally:
                 await browser.close()
@@ -186,5 +198,6 @@ async def test_a_report_from_a_district_chief_to_the_governor_and_back(
     assert popup == "รับทราบแล้ว ขอบคุณ"
     assert "ข้อสั่งการ" in told and reference in told
     assert governor.row.name in told
+    assert colour == "rgb(198, 40, 40)"  # the card's header in its urgency's colour (#C62828)
     assert width <= PHONE["width"]
     assert not errors, errors

@@ -6,7 +6,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from incidents.text.sandbox import PICK_SOMEONE, SCRIPT_TEXTS, TOO_MANY_PHONES, UNKNOWN_PERSON
+from incidents.text.sandbox import (
+    CHANNEL_NAMES,
+    LINE_ACCOUNT,
+    PICK_SOMEONE,
+    SCRIPT_TEXTS,
+    TOO_MANY_PHONES,
+    UNKNOWN_PERSON,
+)
 from web.context import phones_of
 from web.pages import render
 from web.phones import PhoneOwner, SampleKind
@@ -23,7 +30,7 @@ def _chooser(request: Request, problem: str = "", status_code: int = 200) -> Res
     return render(
         request,
         "sandbox.html",
-        {"groups": groups, "problem": problem},
+        {"groups": groups, "problem": problem, "channels": CHANNEL_NAMES},
         status_code=status_code,
     )
 
@@ -60,6 +67,8 @@ async def phones_page(request: Request) -> Response:
             "documents": [s for s in samples if s.kind is SampleKind.DOCUMENT],
             "csrf": request.app.state.sandbox_csrf,
             "texts": SCRIPT_TEXTS,
+            "channels": CHANNEL_NAMES,
+            "line_account": LINE_ACCOUNT,
         },
     )
 

@@ -30,9 +30,11 @@ from web.phones import Phones
 CSRF_HEADER = "x-csrf-token"
 # A comment this often keeps proxies and the browser from dropping a quiet stream.
 HEARTBEAT_S = 15.0
-# Telegram's own limits: a message's text, and a button's callback data in bytes.
+# Telegram's own limits: a message's text, and a button's callback data in bytes; and LINE's
+# on a postback button's data, in characters.
 MAX_TEXT = 4096
 MAX_CALLBACK_DATA = 64
+MAX_POSTBACK_DATA = 300
 # The longest body any action needs (4,096 characters of Thai, escaped as JSON, is ~25 kB).
 MAX_BODY = 64 * 1024
 
@@ -70,6 +72,10 @@ def _refusal(text: str, status_code: int) -> Response:
 
 def _known(phones: Phones, user_id: int) -> bool:
     return any(person.user_id == user_id for person in phones.people())
+
+
+def _on_line(phones: Phones, user_id: int) -> bool:
+    return any(p.user_id == user_id and p.channel == "line" for p in phones.people())
 
 
 def _user_in_path(request: Request) -> int | None:
@@ -159,7 +165,11 @@ async def _send_text(phones: Phones, body: TextBody) -> Response | None:
 
 
 async def _press(phones: Phones, body: PressBody) -> Response | None:
-    if len(body.data.encode()) > MAX_CALLBACK_DATA:
+    if _on_line(phones, body.user_id):
+        too_long = len(body.data) > MAX_POSTBACK_DATA
+    else:
+        too_long = len(body.data.encode()) > MAX_CALLBACK_DATA
+    if too_long:
         return _refusal(BAD_BODY, 400)
     await phones.press(body.user_id, body.message_id, body.data)
     return None

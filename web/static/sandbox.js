@@ -1,6 +1,8 @@
-// The sandbox's phones: each chat drawn as Telegram shows it, from /sandbox/api/chat, redrawn
-// whenever /sandbox/api/events says it changed. Bot text only ever becomes text nodes and
-// elements made here (never innerHTML); the Thai words come from the page's data-t-* attributes.
+// The sandbox's phones: each chat drawn as Telegram (or, on a LINE phone, LINE) shows it, from
+// /sandbox/api/chat, redrawn whenever /sandbox/api/events says it changed. Bot text only ever
+// becomes text nodes and elements made here (never innerHTML); the Thai words come from the
+// page's data-t-* attributes.
+import { flexMessage } from "./sandbox-flex.js";
 import { el, link, richText, safeUrl } from "./sandbox-text.js";
 
 (function () {
@@ -59,12 +61,15 @@ import { el, link, richText, safeUrl } from "./sandbox-text.js";
           composer.requestSubmit();
         }
       });
-      this.root.querySelector(".attach").addEventListener("submit", (event) => {
+      // A LINE phone has neither (its executives read, press and type).
+      const attach = this.root.querySelector(".attach");
+      if (attach) attach.addEventListener("submit", (event) => {
         event.preventDefault();
         const sample = event.target.elements.sample.value;
         this.post("sample", { sample, reply_to: this.replyTo }).then((ok) => ok && this.setReply(null));
       });
-      this.root.querySelector(".locate").addEventListener("submit", (event) => {
+      const locate = this.root.querySelector(".locate");
+      if (locate) locate.addEventListener("submit", (event) => {
         event.preventDefault();
         this.post("location", { place: event.target.elements.place.value });
       });
@@ -161,7 +166,15 @@ import { el, link, richText, safeUrl } from "./sandbox-text.js";
         where.append(el("small", "", m.location.latitude.toFixed(5) + ", " + m.location.longitude.toFixed(5)));
         item.append(where);
       }
-      if (m.text) item.append(richText(m.text, m.entities, t("spoiler")));
+      if (m.flex) {
+        item.classList.add("flex");
+        item.append(flexMessage(m.flex, {
+          postback: (data) => this.post("press", { message_id: m.id, data }),
+          message: (text) => this.post("text", { text, reply_to: null }),
+        }, t("image")));
+      } else if (m.text) {
+        item.append(richText(m.text, m.entities, t("spoiler")));
+      }
       const meta = el("div", "meta");
       if (m.edited) meta.append(el("span", "edited", t("edited")));
       meta.append(el("time", "", clock.format(new Date(m.at))));
@@ -198,6 +211,7 @@ import { el, link, richText, safeUrl } from "./sandbox-text.js";
     }
 
     drawKeyboard(rows) {
+      if (!this.keyboard) return;
       this.keyboard.replaceChildren();
       this.keyboard.hidden = !rows || !rows.length;
       for (const row of rows || []) {

@@ -45,7 +45,7 @@ def _bot(api: FakeBotAPI, method: str, **params: Any) -> Any:
 
 def test_the_chooser_groups_the_sample_roster_by_who_they_are(phones: SandboxPhones):
     by_name = {owner.name: owner for owner in phones.people()}
-    assert len(by_name) == 30
+    assert len(by_name) == 29  # the whole roster but the Deputy Governor on LINE only
     assert by_name["นายสมมติ ตัวอย่างดี"].role == texts.ROLE_GOVERNOR
     assert by_name["นายทดลอง ใจสมมติ"].role == texts.ROLE_DEPUTY
     assert by_name["นางทดสอบ ระบบดี"].role == texts.ROLE_ADMIN
@@ -53,7 +53,8 @@ def test_the_chooser_groups_the_sample_roster_by_who_they_are(phones: SandboxPho
     assert by_name["นายสมมติ เมืองดี"].unit == "ที่ว่าการอำเภอเมืองพิจิตร"
     # Reporting makes the office's head an agency head, though they also administer.
     assert by_name["นายตัวอย่าง บริหารดี"].role == texts.ROLE_AGENCY_HEAD
-    assert len({owner.user_id for owner in phones.people()}) == 30
+    assert len({owner.user_id for owner in phones.people()}) == 29
+    assert {owner.channel for owner in phones.people()} == {"telegram"}
 
 
 async def test_a_bot_message_as_the_phone_shows_it(
