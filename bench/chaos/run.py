@@ -21,6 +21,7 @@ from bench.chaos.people import PatientDriver, ReporterLog, file_reports, prepare
 from simulator.faults_proxy import FaultPlan, FaultProxy
 from storage.db import Database
 from storage.models import Delivery, DeliveryStatus, InboxStatus, InboxUpdate, Incident
+from tests.fakes import FakeUser
 from tests.fakes.bot_api import FakeBotAPI
 from tests.support.program import Program, closed_port
 from tests.support.reporting import has
@@ -71,35 +72,12 @@ async def run(options: Options, workdir: Path) -> Figures:
         FaultProxy(api.url, plan) as proxy,
         _line_platform(options, bool(on_line)) as line,
     ):
-        env = {
-            "TELEGRAM_BOT_TOKEN": TOKEN,
-            "TELEGRAM_API_BASE_URL": proxy.base_url,
-            "DATABASE_URL": url,
-            "LOG_LEVEL": "WARNING",
-            "DATA_DIR": str(workdir / "data"),
-        }
-        if line is not None:
-            # A fixed web port: LINE's webhook URL stays right across the restarts.
-            port = closed_port()
-            env |= {"WEB_PORT": str(port), **line_side.program_env(line)}
-            line.set_webhook(f"http://127.0.0.1:{port}{line_side.WEBHOOK_PATH}")
+        env = _environment(url, workdir, proxy, line)
         programs = [Program(workdir, **env)]
         programs[-1].start()
         driver = PatientDriver(api, options.patience)
         try:
-            telegram = {r: c for r, c in codes.items() if r not in on_line}
-            users = {rid: api.add_user(100_000 + n, rid) for n, rid in enumerate(telegram)}
-            joining = [
-                driver.say(users[r], f"/start {c}", expect=has("ยินดีต้อนรับ"), timeout=60)
-                for r, c in telegram.items()
-            ]
-            line_joining = asyncio.ensure_future(
-                line_side.join(line, {r: codes[r] for r in on_line}, 60)
-                if line is not None
-                else _nothing({})
-            )
-            await asyncio.gather(*joining)
-            line_users = await line_joining
+            users, line_users = await _join(driver, line, codes, on_line)
             executives = [u.id for r, u in users.items() if r.startswith("E")]
             logs = [ReporterLog(u) for r, u in users.items() if r.startswith("R")]
             since = time.monotonic()
@@ -148,6 +126,50 @@ async def run(options: Options, workdir: Path) -> Figures:
     figures.kills = len(kill_times)
     figures.faults = {k.value: v for k, v in proxy.fault_counts().items()}
     return figures
+
+
+def _environment(
+    url: str, workdir: Path, proxy: FaultProxy, line: ChaosLinePlatform | None
+) -> dict[str, str]:
+    """The program's settings; with LINE, the webhook set to where the program listens."""
+    env = {
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_BASE_URL": proxy.base_url,
+        "DATABASE_URL": url,
+        "LOG_LEVEL": "WARNING",
+        "DATA_DIR": str(workdir / "data"),
+    }
+    if line is not None:
+        # A fixed web port: LINE's webhook URL stays right across the restarts.
+        port = closed_port()
+        env |= {"WEB_PORT": str(port), **line_side.program_env(line)}
+        line.set_webhook(f"http://127.0.0.1:{port}{line_side.WEBHOOK_PATH}")
+    return env
+
+
+async def _join(
+    driver: PatientDriver,
+    line: ChaosLinePlatform | None,
+    codes: dict[str, str],
+    on_line: list[str],
+) -> tuple[dict[str, FakeUser], dict[str, str]]:
+    """Everyone joins with their code, on Telegram or (`on_line`) on LINE, all at once; the
+    Telegram users and the LINE user ids, by roster id."""
+    api = driver.api
+    telegram = {r: c for r, c in codes.items() if r not in on_line}
+    users = {rid: api.add_user(100_000 + n, rid) for n, rid in enumerate(telegram)}
+    line_joining = asyncio.ensure_future(
+        line_side.join(line, {r: codes[r] for r in on_line}, 60)
+        if line is not None
+        else _nothing({})
+    )
+    await asyncio.gather(
+        *(
+            driver.say(users[r], f"/start {c}", expect=has("ยินดีต้อนรับ"), timeout=60)
+            for r, c in telegram.items()
+        )
+    )
+    return users, await line_joining
 
 
 @contextlib.contextmanager
