@@ -19,6 +19,13 @@ def main() -> int:
     parser.add_argument("--kills", type=int, default=10)
     parser.add_argument("--fault-rate", type=float, default=0.2)
     parser.add_argument("--executives", type=int, default=5)
+    parser.add_argument(
+        "--line-executives",
+        type=int,
+        default=1,
+        help="of the executives, how many are on LINE only (the fake LINE Platform, faulted "
+        "at the same rate); 0: Telegram only",
+    )
     parser.add_argument("--database-url", default="", help="SQLite in a temporary folder if unset")
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("--patience", type=float, default=30.0)
@@ -31,6 +38,7 @@ def main() -> int:
         kills=args.kills,
         fault_rate=args.fault_rate,
         executives=args.executives,
+        line_executives=min(args.line_executives, args.executives),
         database_url=args.database_url,
         seed=args.seed,
         patience=args.patience,
@@ -41,7 +49,8 @@ def main() -> int:
     backend = "PostgreSQL" if args.database_url.startswith("postgresql") else "SQLite"
     print(
         f"chaos run, {backend}: {args.reporters} reporters, {args.reports} reports, "
-        f"{args.executives} executives, {args.kills} kills, fault rate {args.fault_rate}"
+        f"{args.executives} executives ({options.line_executives} on LINE), {args.kills} kills, "
+        f"fault rate {args.fault_rate}"
     )
     for line in figures.lines():
         print(line)

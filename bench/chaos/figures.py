@@ -31,10 +31,14 @@ import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from bench.chaos.people import ERROR_MARK, FILED, ReporterLog
 from simulator.faults_proxy import ProxiedRequest
 from tests.fakes.bot_api import FakeBotAPI
+
+if TYPE_CHECKING:  # line_figures imports this module
+    from bench.chaos.line_figures import LineFigures
 
 ALERT_MARK = "🕒 เกิดเหตุ"
 REMINDER_MARK = "เตือนครั้งที่"
@@ -77,6 +81,7 @@ class Figures:
     refiled: int = 0  # incidents a reporter filed again, never having seen "filed"
     kills: int = 0
     faults: dict[str, int] = field(default_factory=dict)
+    line: LineFigures | None = None  # with executives on LINE
 
     def failures(self) -> list[str]:
         """The issue's "Done when" thresholds this run breaks."""
@@ -90,6 +95,8 @@ class Figures:
             broken.append(f"{self.error_notices} error notices for {self.reports} reports")
         if self.gave_up:
             broken.append(f"{self.gave_up} reports given up by their reporter")
+        if self.line is not None:
+            broken += self.line.failures()
         return broken
 
     def lines(self) -> list[str]:
@@ -114,6 +121,7 @@ class Figures:
             f"(max {self.max_alert_delay:.1f} s)",
             f"error notices                          {self.error_notices} "
             f"({per_report:.2f} per report)",
+            *(self.line.lines() if self.line is not None else []),
         ]
 
 
@@ -134,7 +142,7 @@ def compute(
     figures.incidents = len(incidents)
     reporters = {log.user.id for log in logs}
     requests = [r for r in requests if r.time >= since]
-    by_tag = Counter(_tag(d) for d in incidents.values())
+    by_tag = Counter(tag_of(d) for d in incidents.values())
     figures.duplicate_incidents = sum(n - 1 for n in by_tag.values() if n > 1)
     figures.refiled = sum(1 for tag in by_tag if "r" in tag.rsplit("-", 1)[-1])
     announced = {
@@ -154,7 +162,7 @@ def compute(
     return figures
 
 
-def _tag(description: str) -> str:
+def tag_of(description: str) -> str:
     found = _TAG.search(description)
     return found.group(0) if found else description
 
@@ -200,7 +208,7 @@ def _alerts(
             figures.copies_killed += min(extra - explained, len(killed))
             figures.max_kill_gap = max([figures.max_kill_gap, *killed])
             figures.copies_other += max(0, extra - explained - len(killed))
-        confirmed = pressed.get(_tag(description))
+        confirmed = pressed.get(tag_of(description))
         if arrivals and confirmed is not None:
             delay = max(arrivals) - confirmed
             figures.max_alert_delay = max(figures.max_alert_delay, delay)
