@@ -20,6 +20,7 @@ from enum import StrEnum
 from bot.line import events as ev
 from bot.line import members
 from incidents import events
+from incidents.alerts import outcomes
 from incidents.core import Core
 from incidents.inbox.worker import Handler
 from incidents.outbox import queue as outbox
@@ -97,7 +98,7 @@ async def route(core: Core, event: ev.LineEvent) -> Outcome:
     token = getattr(event, "reply_token", None)
     if isinstance(event, ev.UnfollowEvent):
         # A block is a fact whatever the mode: nothing can be pushed to the user any more.
-        await gate.set_reachable(core, account, reachable=False)
+        await outcomes.account_blocked(core, account)
         return Outcome(Kind.BLOCKED, event.user_id, event=event)
     if isinstance(event, ev.OtherEvent) or event.mode != "active":
         # A channel in standby (another module has the chat) must neither answer nor act.

@@ -12,6 +12,9 @@ from incidents import audit
 from incidents.alerts import recipients
 from incidents.alerts.acknowledgement import refresh_progress
 from incidents.audit import Actor, ActorSource
+from incidents.core import Core
+from incidents.roster import accounts
+from incidents.roster.accounts import Account
 from incidents.text import alert as t
 from storage.models import (
     AuditAction,
@@ -94,3 +97,29 @@ async def on_gave_up(
         now,
         exclude_chat=delivery.chat_id,
     )
+
+
+async def account_blocked(core: Core, account: Account) -> Person | None:
+    """The person blocked the account on a channel that reports it (LINE's unfollow): mark
+    them unreachable there and, the first time, audit it and tell the admins, as when
+    Telegram refuses a chat; the person, None for an account bound to nobody."""
+    async with core.unit() as uow:
+        person = await accounts.person_of(uow.session, account)
+        if person is None or not account.mark_reachable(person, uow.now, reachable=False):
+            return person
+        if not person.active:
+            return person
+        reason = t.BLOCKED_ON[account.channel]
+        audit.record(
+            uow.session,
+            AuditAction.RECIPIENT_UNREACHABLE,
+            Actor(source=ActorSource.DISPATCHER),
+            uow.now,
+            subject_type="person",
+            subject_id=person.id,
+            reason=reason,
+            channel=account.channel.value,
+        )
+        text = t.unreachable_to_admins(f"{person.name} ({person.position})", reason)
+        await recipients.notify_admins(uow.session, core.province_id, text, uow.now)
+        return person

@@ -10,7 +10,7 @@ from incidents.text.fitting import TELEGRAM_TEXT_LIMIT, fit_text, shorten
 from incidents.text.labels import count_text
 from incidents.text.rich import Text, b
 from incidents.thaidate import format_datetime, format_time
-from storage.models import Incident
+from storage.models import Channel, Incident
 
 BUTTON_ACK = "✅ รับทราบ"
 BUTTON_INSTRUCT = "📝 สั่งการ"
@@ -170,6 +170,9 @@ def unreachable_to_admins(name: str, reason: str) -> Text:
         f" ไม่ได้ ({reason}) ผู้ใช้อาจบล็อกบอทหรือลบแชต กรุณาติดต่อให้เปิดบอทอีกครั้ง",
     )
 
+
+# Why a person is unreachable on a channel that says they blocked the account.
+BLOCKED_ON = {Channel.LINE: "บล็อกบัญชี LINE ของระบบ", Channel.TELEGRAM: "บล็อกบอท"}
 
 QUOTA_FALLBACK = "ℹ️ ส่งทาง Telegram แทน LINE เนื่องจากโควตาข้อความ LINE ของจังหวัดในเดือนนี้หมดแล้ว"
 

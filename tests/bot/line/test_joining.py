@@ -108,14 +108,18 @@ async def test_a_deactivated_person_is_refused_like_a_stranger_and_cannot_rejoin
 async def test_blocking_and_unblocking_mark_the_member_unreachable_and_reachable_again(
     program: Harness, line: FakeLinePlatform, outcomes: Outcomes
 ):
+    admin = await program.join(5200, "ADMIN1")
     officer = line.add_user("นายอำเภอตะพานหิน")
     line.send_text(officer, await program.invite("D6604"))
     await outcomes.wait_for(officer.user_id, 2)
     line.unfollow(officer)
     (blocked,) = (await outcomes.wait_for(officer.user_id, 3))[2:]
     while_blocked = (await program.person("D6604")).line_unreachable_since
+    told = await program.api.wait_for_message(admin.id, lambda m: "บล็อกบัญชี LINE" in m.text)
     line.follow(officer)
     (back,) = (await outcomes.wait_for(officer.user_id, 4))[3:]
+
+    assert "นายตัวอย่าง หินสมมติ" in told.text  # the admins are told, as on Telegram
 
     assert blocked.kind is Kind.BLOCKED and blocked.reply == "" and while_blocked is not None
     assert back.kind is Kind.WELCOMED_BACK and "ยินดีต้อนรับกลับ" in back.reply
