@@ -198,25 +198,41 @@ class Harness(Driver):
                 earlier.status == DeliveryStatus.PENDING,
                 earlier.id < Delivery.id,
             )
+            # An edit waits for the message it edits, as the delivery loop's claim does.
+            target = aliased(Delivery)
+            target_pending = exists().where(
+                target.id == Delivery.edit_of_id, target.status == DeliveryStatus.PENDING
+            )
             now = self.clock.now()
             in_flight = Delivery.claim_token.is_not(None)
-            ready = (Delivery.next_attempt_at <= now) & ~blocked
+            ready = (Delivery.next_attempt_at <= now) & ~blocked & ~target_pending
             async with self.runtime.db.read() as session:
-                count = await session.scalar(
-                    select(func.count())
-                    .select_from(Delivery)
-                    .where(Delivery.status == DeliveryStatus.PENDING, in_flight | ready)
-                )
+                rows = (
+                    await session.execute(
+                        select(
+                            Delivery.id,
+                            Delivery.lane,
+                            Delivery.kind,
+                            Delivery.attempts,
+                            Delivery.next_attempt_at,
+                            Delivery.claim_token.is_not(None),
+                        ).where(Delivery.status == DeliveryStatus.PENDING, in_flight | ready)
+                    )
+                ).all()
                 timers = await session.scalar(
                     select(func.count())
                     .select_from(Incident)
                     .where(Incident.next_reminder_at <= now, Incident.acknowledged_at.is_(None))
                 )
-            return int(count or 0) + int(timers or 0)
+            stuck[:] = [f"{tuple(row)} now={now}" for row in rows]
+            return len(rows) + int(timers or 0)
 
+        stuck: list[str] = []
         deadline = asyncio.get_running_loop().time() + timeout
         while await due():
-            assert asyncio.get_running_loop().time() < deadline, self.api.dump()
+            if asyncio.get_running_loop().time() >= deadline:
+                due_rows = "\n".join(stuck) or "(none: a reminder timer is due)"
+                raise AssertionError(f"--- due deliveries:\n{due_rows}\n{self.api.dump()}")
             self.dispatcher.wake()
             await asyncio.sleep(0.02)
         await self.settle()
