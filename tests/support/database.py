@@ -76,7 +76,9 @@ class PostgresTemplate:
     def __init__(self, url: str) -> None:
         self.url: URL = make_url(url)
         base = self.url.database or "postgres"
-        self._prefix = base[:50]
+        # Each pytest-xdist worker has a session of its own, so a template and copies of its own.
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+        self._prefix = f"{base[:40]}_{worker}" if worker else base[:50]
         self.template = f"{self._prefix}_tpl"
         self._numbers = itertools.count(1)
         self._made = False
