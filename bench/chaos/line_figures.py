@@ -124,10 +124,14 @@ def compute(
 
 
 def _alert_cards(line: ChaosLinePlatform, user_id: str, since_seq: int) -> list[SentMessage]:
-    """The alert cards pushed to one user: Flex messages in a push that is not a reminder (a
-    reminder puts its words, "เตือนครั้งที่ …", in a text message above the card)."""
+    """The alert cards pushed to one user: Flex messages in a push that is not a reminder.
+
+    A reminder on LINE is itself a small Flex bubble (a text message carries no buttons, and
+    it has รับทราบ) whose altText is its words, "เตือนครั้งที่ …"; a push holding a message
+    with those words, of either type, is a reminder.
+    """
     sent = line.sent_messages(user_id, since=since_seq, delivered=True)
-    reminders = {m.request_id for m in sent if m.type == "text" and REMINDER_MARK in m.text}
+    reminders = {m.request_id for m in sent if REMINDER_MARK in m.text}
     return [
         m
         for m in sent

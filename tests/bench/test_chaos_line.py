@@ -14,6 +14,10 @@ import pytest
 from bench.chaos import line_figures
 from bench.chaos.line import LINE_TOKEN, ChaosLinePlatform, LineFaultKind, platform
 from bench.chaos.people import ReporterLog
+from bot.line.messages import messages_of
+from incidents.actions import AlertAction, AlertVerb, Button
+from incidents.outbox.render import Method, Rendered
+from incidents.text.rich import Text
 from tests.fakes import FakeUser
 
 REFERENCE = "PCT-2569-0007"
@@ -31,6 +35,17 @@ def card() -> dict[str, Any]:
     text = {"type": "text", "text": REFERENCE}
     bubble = {"type": "bubble", "body": {"type": "box", "layout": "vertical", "contents": [text]}}
     return {"type": "flex", "altText": f"ด่วนที่สุด {REFERENCE}", "contents": bubble}
+
+
+def reminder_as_the_program_sends_it() -> dict[str, Any]:
+    """A reminder drawn by the program's own LINE code: a Flex bubble with รับทราบ (a LINE
+    text message carries no buttons), its words only in altText and the bubble."""
+    ack = Button(label="รับทราบ", action=AlertAction(incident_id=7, verb=AlertVerb.ACKNOWLEDGE))
+    words = Text(f"เตือนครั้งที่ 1: เหตุ {REFERENCE} ยังไม่มีผู้รับทราบ")
+    [message] = messages_of(Rendered(Method.TEXT, text=words, buttons=((ack,),))) or []
+    drawn: dict[str, Any] = message.to_dict()
+    assert drawn["type"] == "flex"
+    return drawn
 
 
 def push(line: ChaosLinePlatform, to: str, *messages: dict[str, Any], key: str) -> int:
@@ -73,6 +88,19 @@ def test_a_retried_push_with_its_key_is_one_alert_and_a_reminder_is_none(line):
     assert (counted.expected, counted.delivered, counted.duplicates) == (1, 1, 0)
     assert (counted.pushes, counted.conflicts) == (3, 1)
     assert 0 < counted.max_delay < 60
+    assert counted.failures() == []
+
+
+def test_a_reminder_drawn_as_a_flex_bubble_is_no_second_alert(line):
+    # The full run of 2026-12-03 counted every LINE reminder as a duplicate card.
+    user = line.add_user("chaos E5")
+    since = line.mark()
+    assert push(line, user.user_id, card(), key=str(uuid.uuid4())) == 200
+    reminder = reminder_as_the_program_sends_it()
+    assert push(line, user.user_id, reminder, key=str(uuid.uuid4())) == 200
+    counted = figures(line, user.user_id, since)
+
+    assert (counted.expected, counted.delivered, counted.duplicates) == (1, 1, 0)
     assert counted.failures() == []
 
 
