@@ -192,7 +192,12 @@ async def claim(
         Delivery,
         DeliveryStatus.PENDING,
         now,
-        free=claim_is_free(Delivery.claimed_by, "", now)
+        # Never a row in `me`'s own name, even while `me`'s heartbeat looks stale (a clock
+        # jump, a stalled beat): it is being sent by this process, or stranded and reclaimed.
+        free=(
+            claim_is_free(Delivery.claimed_by, "", now)
+            & (Delivery.claimed_by.is_(None) | (Delivery.claimed_by != me))
+        )
         | (Delivery.id.in_(reclaim) if reclaim else false()),
         exclude=exclude,
         where=[Delivery.edit_of_id.is_(None) | ~target_pending],

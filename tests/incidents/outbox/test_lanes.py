@@ -277,6 +277,24 @@ async def test_a_restart_takes_back_its_own_claims_at_once(db, sender, hooks, cl
     assert sender.sent == ["ข่าว"]
 
 
+async def test_our_own_claim_is_not_taken_again_while_our_heartbeat_looks_stale(
+    db, sender, hooks, clock
+):
+    # After a clock jump (or a stalled beat) our instance looks dead until it beats again;
+    # a row we are sending must not be claimed again then (its first send's record would
+    # fail, and the second claim would be left with nobody to send it).
+    row_id = await queue(db, clock, "ข่าว")
+    async with db.write() as session:
+        await instances.register(session, "here", clock.now())
+        await session.execute(
+            update(Delivery).where(Delivery.id == row_id).values(claimed_by="here")
+        )
+    loop = make_loop(db, sender, hooks, clock)
+    clock.advance(instances.DEAD_AFTER + timedelta(minutes=10))
+    assert await loop.run_once() == 0
+    assert sender.sent == []
+
+
 async def test_send_now_rows_are_claimed_in_the_attached_loops_name(db, sender, hooks, clock):
     loop = make_loop(db, sender, hooks, clock, me="filer")
     loop.attach()
