@@ -103,6 +103,13 @@ async def queue(
         return row.id
 
 
+async def held_by(db: Database, clock: ManualClock, row_id: int, name: str) -> None:
+    """A live instance `name` (beating now) holds the row's claim."""
+    async with db.write() as session:
+        await instances.register(session, name, clock.now())
+        await session.execute(update(Delivery).where(Delivery.id == row_id).values(claimed_by=name))
+
+
 async def status_of(db: Database, delivery_id: int) -> Delivery:
     async with db.read() as session:
         return await session.get_one(Delivery, delivery_id)
@@ -248,11 +255,7 @@ async def test_hooks_that_raise_after_a_send_do_not_send_it_again(db, sender, ho
 
 async def test_a_dead_instances_claims_are_free_and_a_live_ones_are_not(db, sender, hooks, clock):
     row_id = await queue(db, clock, "ข่าว")
-    async with db.write() as session:
-        await instances.register(session, "other", clock.now())
-        await session.execute(
-            update(Delivery).where(Delivery.id == row_id).values(claimed_by="other")
-        )
+    await held_by(db, clock, row_id, "other")
     loop = make_loop(db, sender, hooks, clock)
 
     assert await loop.run_once() == 0  # "other" is alive: the row is its own
@@ -263,11 +266,7 @@ async def test_a_dead_instances_claims_are_free_and_a_live_ones_are_not(db, send
 
 async def test_a_restart_takes_back_its_own_claims_at_once(db, sender, hooks, clock):
     row_id = await queue(db, clock, "ข่าว")
-    async with db.write() as session:
-        await instances.register(session, "here", clock.now())
-        await session.execute(
-            update(Delivery).where(Delivery.id == row_id).values(claimed_by="here")
-        )
+    await held_by(db, clock, row_id, "here")
     loop = make_loop(db, sender, hooks, clock)
     assert await loop.run_once() == 0  # a live claim in our name is a send in progress
 
@@ -284,11 +283,7 @@ async def test_our_own_claim_is_not_taken_again_while_our_heartbeat_looks_stale(
     # a row we are sending must not be claimed again then (its first send's record would
     # fail, and the second claim would be left with nobody to send it).
     row_id = await queue(db, clock, "ข่าว")
-    async with db.write() as session:
-        await instances.register(session, "here", clock.now())
-        await session.execute(
-            update(Delivery).where(Delivery.id == row_id).values(claimed_by="here")
-        )
+    await held_by(db, clock, row_id, "here")
     loop = make_loop(db, sender, hooks, clock)
     clock.advance(instances.DEAD_AFTER + timedelta(minutes=10))
     assert await loop.run_once() == 0
