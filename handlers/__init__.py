@@ -11,6 +11,7 @@ from handlers import (
     errors,
     fallback,
     info,
+    reach,
     report,
     router,
     start,
@@ -30,6 +31,7 @@ def register_all(application: Application) -> None:  # type: ignore[type-arg]
     info.register(application)
     web.register(application)
     drills.register(application)
+    reach.register(application)
     alerts.register(application)
     report.register(application)
     thread.register(application)

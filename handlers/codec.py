@@ -12,6 +12,7 @@ Bot API allows 64 bytes) and stable, so buttons on messages sent long ago still 
     i|<instruction id>               acknowledge an instruction
     q|<request id>                   answer a request for information
     d|start|<group>|<minutes>        start a drill (admins)   d|end|<id>, d|report|<id>
+    c|<all|telegram|line>            choose one's own channels (/channels)
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from incidents.actions import (
     ButtonAction,
     CancelReport,
     Choose,
+    ChooseReach,
     ConfirmReport,
     DrillAction,
     DrillGroup,
@@ -36,7 +38,7 @@ from incidents.actions import (
     ThreadAction,
     ThreadVerb,
 )
-from storage.models import IncidentStatus, ReportStep
+from storage.models import IncidentStatus, Reach, ReportStep
 
 MAX_BYTES = 64
 _ID = re.compile(r"^\d{1,12}$")
@@ -49,6 +51,7 @@ _PREFIXES: dict[type, str] = {
     ThreadAction: "t",
     AcknowledgeInstruction: "i",
     AnswerRequest: "q",
+    ChooseReach: "c",
     DrillAction: "d",
 }
 
@@ -75,6 +78,8 @@ def encode(action: ButtonAction) -> str:
             data = f"i|{instruction_id}"
         case AnswerRequest(request_id=request_id):
             data = f"q|{request_id}"
+        case ChooseReach(reach=reach):
+            data = f"c|{reach.value}"
         case DrillAction(verb=DrillVerb.START, group=group, minutes=minutes):
             assert group is not None and minutes is not None
             data = f"d|start|{group.value}|{minutes}"
@@ -105,6 +110,8 @@ def decode(data: str) -> ButtonAction | None:
                 return AcknowledgeInstruction(instruction_id=int(number))
             case ["q", number] if _ID.match(number):
                 return AnswerRequest(request_id=int(number))
+            case ["c", reach]:
+                return ChooseReach(reach=Reach(reach))
             case ["d", "start", group, minutes] if _ID.match(minutes):
                 return DrillAction(
                     verb=DrillVerb.START, group=DrillGroup(group), minutes=int(minutes)

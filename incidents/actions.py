@@ -12,7 +12,7 @@ from typing import Annotated, Literal, TypeAlias
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
-from storage.models import IncidentStatus, ReportStep
+from storage.models import IncidentStatus, Reach, ReportStep
 
 
 class _Action(BaseModel):
@@ -106,6 +106,14 @@ class AnswerRequest(_Action):
     request_id: int
 
 
+# ---------------------------------------------------------------- one's own channels
+class ChooseReach(_Action):
+    """The person chooses which of their bound channels alerts and instructions reach."""
+
+    kind: Literal["roster.reach"] = "roster.reach"
+    reach: Reach
+
+
 # ---------------------------------------------------------------- drills (admins)
 class DrillVerb(StrEnum):
     """What a button of the /drill console does."""
@@ -141,6 +149,7 @@ ButtonAction: TypeAlias = Annotated[
     | ThreadAction
     | AcknowledgeInstruction
     | AnswerRequest
+    | ChooseReach
     | DrillAction,
     Field(discriminator="kind"),
 ]

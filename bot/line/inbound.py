@@ -20,6 +20,7 @@ from enum import StrEnum
 from bot.line import events as ev
 from bot.line import members
 from incidents import events
+from incidents.actions import Buttons
 from incidents.alerts import outcomes
 from incidents.core import Core
 from incidents.inbox.worker import Handler
@@ -29,6 +30,7 @@ from incidents.outbox.params import DeliveryParams
 from incidents.roster import accounts, gate, joining
 from incidents.roster.gate import Sender
 from incidents.roster.joining import JoinOutcome
+from incidents.roster.reach import Screen
 from incidents.text import (
     JOIN_EXPIRED,
     JOIN_USED,
@@ -73,6 +75,7 @@ class Outcome:
     person: Person | None = None
     join: JoinOutcome | None = None
     event: ev.LineEvent | None = None
+    buttons: Buttons = ()  # under the reply (a screen's choices)
 
 
 Sink = Callable[[Outcome], Awaitable[None]]
@@ -113,7 +116,10 @@ async def route(core: Core, event: ev.LineEvent) -> Outcome:
     if seen.sender is Sender.MEMBER:
         assert seen.person is not None
         said = await members.member_event(core, seen.person, event)
-        return Outcome(Kind.MEMBER_EVENT, event.user_id, said, token, seen.person, event=event)
+        text, buttons = (said.text, said.buttons) if isinstance(said, Screen) else (said, ())
+        return Outcome(
+            Kind.MEMBER_EVENT, event.user_id, text, token, seen.person, event=event, buttons=buttons
+        )
     if isinstance(event, ev.MessageEvent) and isinstance(event.message, ev.TextContent):
         code = event.message.text.strip()
         if _CODE_RE.match(code):
@@ -174,7 +180,9 @@ def replier(core: Core) -> Sink:
                 uow.now,
                 person_id=outcome.person.id if outcome.person is not None else None,
                 params=DeliveryParams(
-                    text=Text(outcome.reply), reply_token=outcome.reply_token or ""
+                    text=Text(outcome.reply),
+                    buttons=outcome.buttons,
+                    reply_token=outcome.reply_token or "",
                 ),
                 send_now=True,
                 channel=Channel.LINE,

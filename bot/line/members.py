@@ -14,15 +14,18 @@ import logging
 from bot.line import codec
 from bot.line import events as ev
 from incidents.access import AccessRefused
-from incidents.actions import AlertAction, AlertVerb
+from incidents.actions import AlertAction, AlertVerb, ChooseReach
 from incidents.alerts import acknowledgement
 from incidents.alerts.acknowledgement import AckOutcome
 from incidents.core import Core
 from incidents.policy import Action, Refusal
 from incidents.reports import parsing
+from incidents.roster import accounts, reach
+from incidents.roster.reach import Screen
 from incidents.text import alert as alert_texts
 from incidents.text import drill as drill_texts
 from incidents.text import line as texts
+from incidents.text import reach as reach_texts
 from incidents.text import report as report_texts
 from incidents.text import thread as t
 from incidents.text.rich import Text
@@ -50,8 +53,8 @@ _PROMPTED = {
 }
 
 
-async def member_event(core: Core, person: Person, event: ev.LineEvent) -> Text:
-    """Act on a member's postback or message; the reply to send."""
+async def member_event(core: Core, person: Person, event: ev.LineEvent) -> Text | Screen:
+    """Act on a member's postback or message; the reply to send (a screen has buttons)."""
     try:
         if isinstance(event, ev.PostbackEvent):
             return await _postback(core, person, event.postback.data)
@@ -63,11 +66,14 @@ async def member_event(core: Core, person: Person, event: ev.LineEvent) -> Text:
     return Text()
 
 
-async def _postback(core: Core, person: Person, data: str) -> Text:
+async def _postback(core: Core, person: Person, data: str) -> Text | Screen:
     action = codec.decode(data)
     if action is None:
         log.info("malformed LINE postback from person#%s", person.id)
         return Text(t.REFUSALS[Refusal.NOT_FOUND])
+    if isinstance(action, ChooseReach):
+        actor = accounts.line(person.line_user_id or "").actor(person.id)
+        return await reach.choose(core, person.id, action.reach, actor)
     if not isinstance(action, AlertAction):
         # The buttons of the reporter's side of a thread are never sent on LINE.
         return Text(texts.ACTION_ELSEWHERE)
@@ -92,7 +98,7 @@ async def _postback(core: Core, person: Person, data: str) -> Text:
     return drill_texts.marked(ask(incident.reference), incident.drill_id is not None)
 
 
-async def _message(core: Core, person: Person, event: ev.MessageEvent) -> Text:
+async def _message(core: Core, person: Person, event: ev.MessageEvent) -> Text | Screen:
     message = event.message
     awaited = await inputs.awaited(core, person)
     if awaited is not None and awaited.kind in _LIMITS:
@@ -108,6 +114,8 @@ async def _message(core: Core, person: Person, event: ev.MessageEvent) -> Text:
             return await _answer(
                 core, person, PendingInputKind.INSTRUCTION, found.incident_id, None, message.text
             )
+    if isinstance(message, ev.TextContent) and message.text.strip() in reach_texts.LINE_KEYWORDS:
+        return await reach.show(core, person.id)
     return Text(texts.MEMBER_HELP)
 
 

@@ -13,13 +13,14 @@ from incidents.actions import (
     Button,
     CancelReport,
     Choose,
+    ChooseReach,
     ConfirmReport,
     EditField,
     ThreadAction,
     ThreadVerb,
 )
 from incidents.text.rich import Text, b, link
-from storage.models import IncidentStatus, ReportStep
+from storage.models import IncidentStatus, Reach, ReportStep
 
 EVERY_FAMILY = [
     Choose(token="a1b2c3d4", step=ReportStep.DISTRICT, value="6604"),
@@ -34,6 +35,7 @@ EVERY_FAMILY = [
     ),
     AcknowledgeInstruction(instruction_id=42),
     AnswerRequest(request_id=43),
+    ChooseReach(reach=Reach.LINE),
 ]
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import pytest
 from pydantic import SecretStr
 
+from bot.line import inbound
 from bot.line.inbound import Kind, Outcome
 from bot.line.sender import LineSender
 from bot.settings import Settings
@@ -121,3 +122,16 @@ async def program(
         line.set_webhook(webhook_url)
         yield harness
         line.set_webhook(None)
+
+
+@pytest.fixture
+async def live(program: Harness, outcomes: Outcomes) -> Harness:
+    """The program answering LINE for real (through the outbox), outcomes still recorded."""
+    replies = inbound.replier(program.runtime.core)
+
+    async def both(outcome: inbound.Outcome) -> None:
+        await replies(outcome)
+        await outcomes(outcome)
+
+    program.runtime.line_sink = both
+    return program

@@ -7,10 +7,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import select
 
-from bot.line import inbound
 from incidents.audit import CLI_ACTOR
 from incidents.roster import admin
 from incidents.text.report import URGENCY_LABELS
@@ -33,19 +31,6 @@ from tests.support.reporting import ReportAnswers, alerts_in, file_report, has
 REFERENCE = "PCT-2569-0001"
 ACK = "✅ รับทราบ"
 INSTRUCT = "📝 สั่งการ"
-
-
-@pytest.fixture
-async def live(program: Harness, outcomes: Outcomes) -> Harness:
-    """The program answering LINE for real (through the outbox), outcomes still recorded."""
-    replies = inbound.replier(program.runtime.core)
-
-    async def both(outcome: inbound.Outcome) -> None:
-        await replies(outcome)
-        await outcomes(outcome)
-
-    program.runtime.line_sink = both
-    return program
 
 
 async def join_on_line(bot: Harness, line: FakeLinePlatform, outcomes: Outcomes, roster_id: str):

@@ -12,6 +12,7 @@ from incidents.actions import (
     AnswerRequest,
     CancelReport,
     Choose,
+    ChooseReach,
     ConfirmReport,
     DrillAction,
     DrillGroup,
@@ -20,7 +21,7 @@ from incidents.actions import (
     ThreadAction,
     ThreadVerb,
 )
-from storage.models import IncidentStatus, ReportStep
+from storage.models import IncidentStatus, Reach, ReportStep
 
 ACTIONS = [
     *(AlertAction(incident_id=123456789012, verb=verb) for verb in AlertVerb),
@@ -32,6 +33,7 @@ ACTIONS = [
     ThreadAction(incident_id=7, verb=ThreadVerb.NEWS),
     AcknowledgeInstruction(instruction_id=5),
     AnswerRequest(request_id=6),
+    ChooseReach(reach=Reach.LINE),
     DrillAction(verb=DrillVerb.START, group=DrillGroup.EXECUTIVES, minutes=30),
     DrillAction(verb=DrillVerb.END, drill_id=3),
 ]
