@@ -32,7 +32,7 @@ from bot.runtime import RUNTIME_KEY, AppContext, Runtime
 from bot.senders.ratelimit import CountingRateLimiter
 from bot.senders.telegram import TelegramSender
 from bot.settings import Settings, SettingsError
-from incidents import files, instances, provinces
+from incidents import files, instances, photolinks, provinces
 from incidents.alerts.service import Alerts
 from incidents.clock import Clock, SystemClock
 from incidents.config import Rules
@@ -148,6 +148,7 @@ def rules_of(settings: Settings) -> Rules:
         web_session_ttl=timedelta(hours=settings.web_session_hours),
         max_attachments=settings.max_attachments,
         max_attachment_mb=settings.max_attachment_mb,
+        photo_link_key=photolinks.key_from(settings.line_channel_secret.get_secret_value()),
     )
 
 
@@ -214,7 +215,13 @@ async def serve(
                 metrics.CountingSender(TelegramSender(application.bot)),
                 runtime.clock,
                 runtime.alerts,
-                Renderer(settings.tz, settings.public_base_url),
+                Renderer(
+                    settings.tz,
+                    settings.public_base_url,
+                    photos=photolinks.PhotoLinks(
+                        settings.public_base_url, runtime.core.rules.photo_link_key, runtime.clock
+                    ),
+                ),
                 # Everything with timers in the database: reminders, escalation, instructions.
                 timers=[runtime.alerts, InstructionReminders(runtime.core)],
                 me=me.name,

@@ -34,6 +34,8 @@ class Rules(BaseModel):
     web_session_ttl: timedelta = timedelta(hours=12)
     max_attachments: int = 10
     max_attachment_mb: float = 20.0
+    # Signs the addresses of photos shown on LINE cards (incidents/photolinks); empty: none.
+    photo_link_key: bytes = b""
 
     def ack_deadline(self, urgency: Urgency) -> timedelta:
         """How long an alert of this urgency may wait for acknowledgement before a reminder."""

@@ -1,6 +1,7 @@
 """The alert as a LINE Flex Message, and the catalogue's `Text` as a LINE text message.
 
-The bubble: a header coloured by urgency (urgency, category, reference, the drill mark), body
+The bubble: a header coloured by urgency (urgency, category, reference, the drill mark), the
+first photo (a signed, expiring address on the web log: incidents/photolinks), body
 rows (place, times, reporter, figures, damage, attachments), the description cut to keep the
 bubble under LINE's 30 KB, the status line, and a footer of postback buttons (data from
 bot/line/codec) and a link to the web page. `altText`, what a lock screen and the chat list
@@ -74,6 +75,11 @@ def _row(label: str, value: str) -> dict[str, Any]:
     }
 
 
+def line_uri(url: str) -> str:
+    """LINE takes only percent-encoded URIs (a reference is Thai); reserved characters stay."""
+    return quote(url, safe=":/?#[]@!$&'()*+,;=%~")
+
+
 def button_json(button: Button) -> dict[str, Any]:
     """A Flex button: a postback of the core action, or a link."""
     label = shorten(button.label, LABEL_LIMIT)
@@ -86,9 +92,7 @@ def button_json(button: Button) -> dict[str, Any]:
         }
         return {"type": "button", "style": "primary", "height": "sm", "action": action}
     assert button.url is not None
-    # LINE takes only percent-encoded URIs (a reference is Thai); reserved characters stay.
-    uri = quote(button.url, safe=":/?#[]@!$&'()*+,;=%~")
-    action = {"type": "uri", "label": label, "uri": uri}
+    action = {"type": "uri", "label": label, "uri": line_uri(button.url)}
     return {"type": "button", "style": "link", "height": "sm", "action": action}
 
 
@@ -134,12 +138,25 @@ def _body(card: AlertCard, description: str) -> dict[str, Any]:
     return {"type": "box", "layout": "vertical", "spacing": "sm", "contents": contents}
 
 
-def _bubble(card: AlertCard, description: str) -> dict[str, Any]:
-    bubble: dict[str, Any] = {
-        "type": "bubble",
-        "header": _header(card),
-        "body": _body(card, description),
+def _hero(card: AlertCard) -> dict[str, Any]:
+    """The first photo across the card, under the header; a tap opens the web page."""
+    hero: dict[str, Any] = {
+        "type": "image",
+        "url": line_uri(card.photo_url),
+        "size": "full",
+        "aspectRatio": "20:13",
+        "aspectMode": "cover",
     }
+    if card.web_url:
+        hero["action"] = {"type": "uri", "label": c.ON_WEB, "uri": line_uri(card.web_url)}
+    return hero
+
+
+def _bubble(card: AlertCard, description: str) -> dict[str, Any]:
+    bubble: dict[str, Any] = {"type": "bubble", "header": _header(card)}
+    if card.photo_url:
+        bubble["hero"] = _hero(card)
+    bubble["body"] = _body(card, description)
     if card.buttons:
         bubble["footer"] = {
             "type": "box",

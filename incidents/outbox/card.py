@@ -64,6 +64,7 @@ class AlertCard:
     damage: str
     description: str
     photos: int
+    photo_url: str  # a signed address of the first photo, shown on the card; or empty
     files: int
     location: bool
     drill: str  # the drill mark, empty for a real incident
@@ -93,8 +94,11 @@ class AlertCard:
         return " · ".join(parts)
 
 
-def alert_card(incident: Incident, tz: tzinfo, public_base_url: str = "") -> AlertCard:
-    """The card of an incident (its district, attachments and acknowledger loaded)."""
+def alert_card(
+    incident: Incident, tz: tzinfo, public_base_url: str = "", photo_url: str = ""
+) -> AlertCard:
+    """The card of an incident (its district, attachments and acknowledger loaded), showing
+    the photo at `photo_url` when there is one."""
     acknowledged = incident.acknowledged_at is not None and incident.acknowledged_by is not None
     if acknowledged:
         assert incident.acknowledged_at is not None and incident.acknowledged_by is not None
@@ -143,6 +147,7 @@ def alert_card(incident: Incident, tz: tzinfo, public_base_url: str = "") -> Ale
         damage=incident.damage_note or "",
         description=incident.description,
         photos=photos,
+        photo_url=photo_url,
         files=len(incident.attachments) - photos,
         location=incident.latitude is not None,
         drill=drill_text.MARK if incident.drill_id is not None else "",

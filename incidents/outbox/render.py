@@ -18,6 +18,7 @@ from incidents.actions import AlertAction, AlertVerb, Button, Buttons, ReplyKeyb
 from incidents.outbox import params as outbox_params
 from incidents.outbox.card import AlertCard, alert_card
 from incidents.outbox.params import DeliveryParams
+from incidents.photolinks import PhotoLinks
 from incidents.text import alert as t
 from incidents.text import drill as drill_text
 from incidents.text.fitting import (
@@ -97,9 +98,12 @@ def _message(params: DeliveryParams) -> Rendered:
 class Renderer:
     """Renders deliveries for one deployment (time zone, public web address)."""
 
-    def __init__(self, tz: tzinfo, public_base_url: str = "") -> None:
+    def __init__(
+        self, tz: tzinfo, public_base_url: str = "", *, photos: PhotoLinks | None = None
+    ) -> None:
         self.tz = tz
         self.public_base_url = public_base_url.rstrip("/")
+        self.photos = photos  # the signed addresses of photos a card shows
 
     async def render(self, session: AsyncSession, delivery: Delivery) -> Rendered | None:
         """The call for a delivery, or None when there is nothing to send any more. Every text
@@ -214,7 +218,8 @@ class Renderer:
         method = Method.EDIT_TEXT if edit else Method.TEXT
         rendered = Rendered(method, text=text, buttons=tuple(buttons))
         if card:
-            rendered.card = alert_card(incident, self.tz, self.public_base_url)
+            photo_url = self.photos.card_url(incident.attachments) if self.photos else ""
+            rendered.card = alert_card(incident, self.tz, self.public_base_url, photo_url)
             rendered.card_intro = words_above
         return rendered
 

@@ -5,18 +5,22 @@ leaves; what is refused is audited as a refusal and answered as nothing found.
 
 from __future__ import annotations
 
+import logging
 import mimetypes
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from incidents import files
+from incidents import audit, files, photolinks
+from incidents.audit import Actor
 from incidents.core import Core
 from incidents.records import cap, exports, queries, trail
 from incidents.records.filters import IncidentFilter, Viewer
 from incidents.records.incident import visible_attachment, visible_incident
-from storage.models import Attachment, AttachmentKind, AuditAction
+from storage.models import Attachment, AttachmentKind, AuditAction, Incident
+
+log = logging.getLogger(__name__)
 
 # Row ids are 32-bit integers; a larger number names nothing (and PostgreSQL would refuse
 # it as a parameter).
@@ -149,6 +153,42 @@ async def incident_file(
         incident=reference,
     )
     return _handed_out(attachment, path)
+
+
+async def linked_photo(
+    core: Core, attachment_id: int, expires: int, signed: str, address: str
+) -> KeptFile | None:
+    """A photo by its signed address (incidents/photolinks), for whoever holds the address
+    (LINE's servers showing a card); the opening audited. None for an address we did not
+    make, one expired, or a photo no longer kept here."""
+    key = core.rules.photo_link_key
+    if not 0 < attachment_id <= MAX_ROW_ID or not photolinks.valid(
+        key, attachment_id, expires, signed, core.clock.now()
+    ):
+        log.info("photo link refused: not ours or expired (attachment %s)", attachment_id)
+        return None
+    async with core.unit() as uow:
+        attachment = await uow.session.get(Attachment, attachment_id)
+        if attachment is None or photolinks.card_photo([attachment]) is None:
+            return None
+        path = files.kept(core.rules.files_dir, attachment.stored_path or "")
+        if path is None:
+            return None
+        incident = (
+            await uow.session.get(Incident, attachment.incident_id)
+            if attachment.incident_id is not None
+            else None
+        )
+        audit.record(
+            uow.session,
+            AuditAction.WEB_PHOTO_LINK_OPENED,
+            Actor(label="photo link", source=address),
+            uow.now,
+            subject_type="attachment",
+            subject_id=attachment.id,
+            incident=incident.reference if incident is not None else "",
+        )
+        return _handed_out(attachment, path)
 
 
 def _handed_out(attachment: Attachment, path: Path) -> KeptFile:

@@ -72,6 +72,7 @@ AUDIT_LABELS: dict[AuditAction, str] = {
     AuditAction.WEB_LIST_VIEWED: "ดูรายการเหตุการณ์",
     AuditAction.WEB_INCIDENT_VIEWED: "ดูรายละเอียดเหตุการณ์",
     AuditAction.WEB_FILE_VIEWED: "เปิดไฟล์แนบ",
+    AuditAction.WEB_PHOTO_LINK_OPENED: "เปิดรูปภาพผ่านลิงก์ในการแจ้งเหตุทาง LINE",
     AuditAction.WEB_STATISTICS_VIEWED: "ดูสถิติ",
     AuditAction.WEB_EXPORTED: "ส่งออกข้อมูล",
     AuditAction.WEB_AUDIT_VIEWED: "ดูบันทึกการใช้งาน",

@@ -33,6 +33,8 @@ class AuditAction(StrEnum):
     WEB_LIST_VIEWED = "web.list_viewed"
     WEB_INCIDENT_VIEWED = "web.incident_viewed"
     WEB_FILE_VIEWED = "web.file_viewed"
+    # A photo fetched by its signed address (a LINE card's image, fetched by LINE's servers).
+    WEB_PHOTO_LINK_OPENED = "web.photo_link_opened"
     WEB_STATISTICS_VIEWED = "web.statistics_viewed"
     WEB_EXPORTED = "web.exported"
     WEB_AUDIT_VIEWED = "web.audit_viewed"

@@ -98,9 +98,30 @@ async def incident_cap(request: Request, who: SignedIn) -> Response:
     )
 
 
+async def linked_photo(request: Request) -> Response:
+    """A photo by its signed, expiring address: no session (LINE's servers fetch a card's
+    image themselves); anything else about it answers 404."""
+    signed = inputs.path(request, "signature")
+    kept = await downloads.linked_photo(
+        core_of(request),
+        inputs.number(request, "attachment_id"),
+        inputs.number(request, "expires"),
+        signed,
+        client_address(request),
+    )
+    if kept is None:
+        return Response("not found", status_code=404, media_type="text/plain")
+    response = FileResponse(kept.path, media_type=kept.media_type)
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
 routes = [
     Route("/incidents", incident_list, methods=["GET"]),
     Route("/incidents/{reference:str}", incident_page, methods=["GET"]),
     Route("/incidents/{reference:str}/cap.xml", incident_cap, methods=["GET"]),
     Route("/incidents/{reference:str}/files/{attachment_id:int}", incident_file, methods=["GET"]),
+    Route(
+        "/photos/{attachment_id:int}/{expires:int}/{signature:str}", linked_photo, methods=["GET"]
+    ),
 ]

@@ -150,3 +150,23 @@ async def test_the_description_is_cut_to_keep_the_bubble_under_30_kb(line, sende
     bubble = message.to_dict()["contents"]
     assert 0.8 * BUBBLE_BYTES < size_of(bubble) <= BUBBLE_BYTES  # cut, not emptied
     assert outcome.kind.value == "sent", outcome.error
+
+
+async def test_the_first_photo_goes_across_the_card_and_opens_the_web_page(line, sender):
+    officer = line.add_user("ผู้ว่าฯ")
+    photo = "https://x.go.th/photos/1/1796000000/" + "ab" * 16
+    card = alert_card(_incident(), BANGKOK, "https://x.go.th", photo)
+    message = alert_message(card)
+
+    outcome = await sender.send(officer.user_id, [message], retry_key=None)
+
+    assert outcome.kind.value == "sent", outcome.error
+    [sent] = line.sent_messages(officer.user_id)
+    bubble = sent.message["contents"]
+    assert list(bubble) == ["type", "header", "hero", "body", "footer"]
+    hero = bubble["hero"]
+    assert (hero["type"], hero["url"], hero["size"]) == ("image", photo, "full")
+    assert hero["action"]["uri"] == f"https://x.go.th/incidents/{quote('ชม-2569-0042')}"
+    # Without an address there is no image; the card still counts the photos.
+    plain = alert_message(alert_card(_incident(), BANGKOK)).to_dict()["contents"]
+    assert "hero" not in plain and "รูปภาพ 2 รูป" in str(plain)
