@@ -22,6 +22,8 @@ from storage.models import Attachment, AttachmentKind
 LINK_TTL = timedelta(days=3)
 # What LINE shows as a card's image.
 CARD_TYPES = frozenset({"image/jpeg", "image/png"})
+# The first across the card, the next three in a row under it; the rest are on the web page.
+CARD_PHOTOS = 4
 _SIGNATURE_CHARS = 32  # 128 bits of the HMAC, in hex
 _CONTEXT = b"incident-bot photo links v1"
 
@@ -54,14 +56,15 @@ def path_of(key: bytes, attachment_id: int, now: datetime) -> str:
     return f"/photos/{attachment_id}/{expires}/{signature(key, attachment_id, expires)}"
 
 
-def card_photo(attachments: Sequence[Attachment]) -> Attachment | None:
-    """The photo a card shows: the first one kept here in a type LINE can show."""
-    for attachment in sorted(attachments, key=lambda a: a.id):
-        if attachment.kind is not AttachmentKind.PHOTO or not attachment.stored_path:
-            continue
-        if (attachment.mime_type or "image/jpeg") in CARD_TYPES:
-            return attachment
-    return None
+def card_photos(attachments: Sequence[Attachment]) -> list[Attachment]:
+    """The photos a card may show: those kept here in a type LINE can show, in order."""
+    return [
+        attachment
+        for attachment in sorted(attachments, key=lambda a: a.id)
+        if attachment.kind is AttachmentKind.PHOTO
+        and attachment.stored_path
+        and (attachment.mime_type or "image/jpeg") in CARD_TYPES
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,11 +75,10 @@ class PhotoLinks:
     key: bytes
     clock: Clock
 
-    def card_url(self, attachments: Sequence[Attachment]) -> str:
-        """The address of the photo a card shows, or empty when there is none to show."""
+    def card_urls(self, attachments: Sequence[Attachment]) -> tuple[str, ...]:
+        """The addresses of the photos a card shows (at most CARD_PHOTOS), or none."""
         if not self.key or not self.base_url.startswith("https://"):
-            return ""
-        photo = card_photo(attachments)
-        if photo is None:
-            return ""
-        return self.base_url.rstrip("/") + path_of(self.key, photo.id, self.clock.now())
+            return ()
+        base, now = self.base_url.rstrip("/"), self.clock.now()
+        shown = card_photos(attachments)[:CARD_PHOTOS]
+        return tuple(base + path_of(self.key, photo.id, now) for photo in shown)

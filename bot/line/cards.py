@@ -1,7 +1,8 @@
 """The alert as a LINE Flex Message, and the catalogue's `Text` as a LINE text message.
 
 The bubble: a header coloured by urgency (urgency, category, reference, the drill mark), the
-first photo (a signed, expiring address on the web log: incidents/photolinks), body
+photos (the first across it, three more in a row; signed, expiring addresses on the web log:
+incidents/photolinks), body
 rows (place, times, reporter, figures, damage, attachments), the description cut to keep the
 bubble under LINE's 30 KB, the status line, and a footer of postback buttons (data from
 bot/line/codec) and a link to the web page. `altText`, what a lock screen and the chat list
@@ -126,7 +127,8 @@ def _body(card: AlertCard, description: str) -> dict[str, Any]:
         rows.append(_row(c.ROW_DAMAGE, card.damage))
     if card.attachments:
         rows.append(_row(c.ROW_ATTACHMENTS, card.attachments))
-    contents: list[dict[str, Any]] = [
+    contents: list[dict[str, Any]] = [_more_photos(card)] if len(card.photo_urls) > 1 else []
+    contents += [
         {"type": "box", "layout": "vertical", "spacing": "sm", "contents": rows},
         {"type": "separator", "margin": "md"},
         _text(c.DESCRIPTION, weight="bold", size="sm", margin="md"),
@@ -138,24 +140,35 @@ def _body(card: AlertCard, description: str) -> dict[str, Any]:
     return {"type": "box", "layout": "vertical", "spacing": "sm", "contents": contents}
 
 
-def _hero(card: AlertCard) -> dict[str, Any]:
-    """The first photo across the card, under the header; a tap opens the web page."""
-    hero: dict[str, Any] = {
+def _image(card: AlertCard, url: str, ratio: str, **layout: Any) -> dict[str, Any]:
+    """A photo of the card; a tap opens the incident's web page."""
+    image: dict[str, Any] = {
         "type": "image",
-        "url": line_uri(card.photo_url),
+        "url": line_uri(url),
         "size": "full",
-        "aspectRatio": "20:13",
+        "aspectRatio": ratio,
         "aspectMode": "cover",
+        **layout,
     }
     if card.web_url:
-        hero["action"] = {"type": "uri", "label": c.ON_WEB, "uri": line_uri(card.web_url)}
-    return hero
+        image["action"] = {"type": "uri", "label": c.ON_WEB, "uri": line_uri(card.web_url)}
+    return image
+
+
+def _more_photos(card: AlertCard) -> dict[str, Any]:
+    """The photos after the first, side by side."""
+    return {
+        "type": "box",
+        "layout": "horizontal",
+        "spacing": "xs",
+        "contents": [_image(card, url, "1:1", flex=1) for url in card.photo_urls[1:]],
+    }
 
 
 def _bubble(card: AlertCard, description: str) -> dict[str, Any]:
     bubble: dict[str, Any] = {"type": "bubble", "header": _header(card)}
-    if card.photo_url:
-        bubble["hero"] = _hero(card)
+    if card.photo_urls:
+        bubble["hero"] = _image(card, card.photo_urls[0], "20:13")
     bubble["body"] = _body(card, description)
     if card.buttons:
         bubble["footer"] = {

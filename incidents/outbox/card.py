@@ -64,7 +64,7 @@ class AlertCard:
     damage: str
     description: str
     photos: int
-    photo_url: str  # a signed address of the first photo, shown on the card; or empty
+    photo_urls: tuple[str, ...]  # signed addresses of the photos the card shows
     files: int
     location: bool
     drill: str  # the drill mark, empty for a real incident
@@ -95,10 +95,13 @@ class AlertCard:
 
 
 def alert_card(
-    incident: Incident, tz: tzinfo, public_base_url: str = "", photo_url: str = ""
+    incident: Incident,
+    tz: tzinfo,
+    public_base_url: str = "",
+    photo_urls: tuple[str, ...] = (),
 ) -> AlertCard:
     """The card of an incident (its district, attachments and acknowledger loaded), showing
-    the photo at `photo_url` when there is one."""
+    the photos at `photo_urls`."""
     acknowledged = incident.acknowledged_at is not None and incident.acknowledged_by is not None
     if acknowledged:
         assert incident.acknowledged_at is not None and incident.acknowledged_by is not None
@@ -147,7 +150,7 @@ def alert_card(
         damage=incident.damage_note or "",
         description=incident.description,
         photos=photos,
-        photo_url=photo_url,
+        photo_urls=photo_urls,
         files=len(incident.attachments) - photos,
         location=incident.latitude is not None,
         drill=drill_text.MARK if incident.drill_id is not None else "",

@@ -218,8 +218,8 @@ class Renderer:
         method = Method.EDIT_TEXT if edit else Method.TEXT
         rendered = Rendered(method, text=text, buttons=tuple(buttons))
         if card:
-            photo_url = self.photos.card_url(incident.attachments) if self.photos else ""
-            rendered.card = alert_card(incident, self.tz, self.public_base_url, photo_url)
+            shown = self.photos.card_urls(incident.attachments) if self.photos else ()
+            rendered.card = alert_card(incident, self.tz, self.public_base_url, shown)
             rendered.card_intro = words_above
         return rendered
 

@@ -169,7 +169,7 @@ async def linked_photo(
         return None
     async with core.unit() as uow:
         attachment = await uow.session.get(Attachment, attachment_id)
-        if attachment is None or photolinks.card_photo([attachment]) is None:
+        if attachment is None or not photolinks.card_photos([attachment]):
             return None
         path = files.kept(core.rules.files_dir, attachment.stored_path or "")
         if path is None:

@@ -152,10 +152,10 @@ async def test_the_description_is_cut_to_keep_the_bubble_under_30_kb(line, sende
     assert outcome.kind.value == "sent", outcome.error
 
 
-async def test_the_first_photo_goes_across_the_card_and_opens_the_web_page(line, sender):
+async def test_the_photos_go_across_the_card_and_open_the_web_page(line, sender):
     officer = line.add_user("ผู้ว่าฯ")
-    photo = "https://x.go.th/photos/1/1796000000/" + "ab" * 16
-    card = alert_card(_incident(), BANGKOK, "https://x.go.th", photo)
+    photos = tuple(f"https://x.go.th/photos/{n}/1796000000/" + "ab" * 16 for n in (1, 2, 3))
+    card = alert_card(_incident(), BANGKOK, "https://x.go.th", photos)
     message = alert_message(card)
 
     outcome = await sender.send(officer.user_id, [message], retry_key=None)
@@ -165,8 +165,12 @@ async def test_the_first_photo_goes_across_the_card_and_opens_the_web_page(line,
     bubble = sent.message["contents"]
     assert list(bubble) == ["type", "header", "hero", "body", "footer"]
     hero = bubble["hero"]
-    assert (hero["type"], hero["url"], hero["size"]) == ("image", photo, "full")
-    assert hero["action"]["uri"] == f"https://x.go.th/incidents/{quote('ชม-2569-0042')}"
+    web = f"https://x.go.th/incidents/{quote('ชม-2569-0042')}"
+    assert (hero["type"], hero["url"], hero["size"]) == ("image", photos[0], "full")
+    assert hero["action"]["uri"] == web
+    row = bubble["body"]["contents"][0]
+    assert [image["url"] for image in row["contents"]] == list(photos[1:])
+    assert all(image["action"]["uri"] == web for image in row["contents"])
     # Without an address there is no image; the card still counts the photos.
     plain = alert_message(alert_card(_incident(), BANGKOK)).to_dict()["contents"]
     assert "hero" not in plain and "รูปภาพ 2 รูป" in str(plain)

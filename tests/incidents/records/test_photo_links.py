@@ -60,29 +60,30 @@ def test_an_address_is_good_for_its_photo_until_it_expires(clock: ManualClock):
     assert photolinks.key_from("") == b""
 
 
-async def test_the_card_shows_the_first_photo_only_over_https_with_a_key(
+async def test_the_card_shows_up_to_four_photos_only_over_https_with_a_key(
     keyed: Core, clock: ManualClock
 ):
-    reference = await add(keyed, Spec(photos=[make_png(), make_png()]))
+    reference = await add(keyed, Spec(photos=[make_png() for _ in range(6)]))
     async with keyed.reading() as session:
         incident = await session.scalar(select(Incident).where(Incident.reference == reference))
         assert incident is not None
         await session.refresh(incident, ["attachments", "district", "acknowledged_by"])
-        first = min(a.id for a in incident.attachments)
+        first = sorted(a.id for a in incident.attachments)[:4]
 
-        def card_url(base: str, key: bytes) -> str:
+        def card_urls(base: str, key: bytes) -> tuple[str, ...]:
             renderer = Renderer(
                 keyed.rules.tz, base, photos=photolinks.PhotoLinks(base, key, clock)
             )
             rendered = renderer.alert(incident, Text(), edit=False, card=True)
             assert rendered.card is not None
-            return rendered.card.photo_url
+            return rendered.card.photo_urls
 
-        url = card_url(BASE, KEY)
-        assert url.startswith(f"{BASE}/photos/{first}/")
-        assert photolinks.valid(KEY, *parts(url), clock.now())
-        assert card_url("http://incidents.phichit.example", KEY) == ""
-        assert card_url(BASE, b"") == ""
+        urls = card_urls(BASE, KEY)
+        assert [parts(url)[0] for url in urls] == first
+        assert all(url.startswith(f"{BASE}/photos/") for url in urls)
+        assert all(photolinks.valid(KEY, *parts(url), clock.now()) for url in urls)
+        assert card_urls("http://incidents.phichit.example", KEY) == ()
+        assert card_urls(BASE, b"") == ()
 
 
 async def test_an_address_opens_its_photo_and_the_opening_is_audited(
