@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import logging
 
-from bot.line import codec
+from bot.line import cards, codec
 from bot.line import events as ev
 from incidents.access import AccessRefused
 from incidents.actions import AlertAction, AlertVerb, ChooseReach
 from incidents.alerts import acknowledgement
 from incidents.alerts.acknowledgement import AckOutcome
+from incidents.audit import ActorSource
 from incidents.core import Core
 from incidents.policy import Action, Refusal
+from incidents.records import sessions
 from incidents.reports import parsing
 from incidents.roster import accounts, reach
 from incidents.roster.reach import Screen
@@ -28,6 +30,7 @@ from incidents.text import line as texts
 from incidents.text import reach as reach_texts
 from incidents.text import report as report_texts
 from incidents.text import thread as t
+from incidents.text import web as web_texts
 from incidents.text.rich import Text
 from incidents.thaidate import format_time
 from incidents.thread import browsing, inputs, prompts
@@ -114,9 +117,27 @@ async def _message(core: Core, person: Person, event: ev.MessageEvent) -> Text |
             return await _answer(
                 core, person, PendingInputKind.INSTRUCTION, found.incident_id, None, message.text
             )
-    if isinstance(message, ev.TextContent) and message.text.strip() in reach_texts.LINE_KEYWORDS:
-        return await reach.show(core, person.id)
+    if isinstance(message, ev.TextContent):
+        said = await _keyword(core, person, message.text.strip())
+        if said is not None:
+            return said
     return Text(texts.MEMBER_HELP)
+
+
+async def _keyword(core: Core, person: Person, word: str) -> Text | Screen | None:
+    """What a typed word asks for (LINE has no slash commands), or None for no such word."""
+    if word in reach_texts.LINE_KEYWORDS:
+        return await reach.show(core, person.id)
+    if word in texts.OPEN_KEYWORDS:
+        shown, _ = await browsing.open_list(core, person, cards.TEXT_LIMIT)
+        return shown
+    if word in texts.WEB_KEYWORDS:
+        base = core.rules.public_base_url
+        if not base:
+            return Text(web_texts.WEB_OFF)
+        issued = await sessions.sign_in_link(core, person.id, base, ActorSource.LINE)
+        return web_texts.login_link(issued.url, format_time(issued.expires_at, core.rules.tz))
+    return None
 
 
 async def _answer(

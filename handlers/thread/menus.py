@@ -23,8 +23,7 @@ TEXT_KINDS = {
     PendingInputKind.INFO_ANSWER: t.INSTRUCTION_LIMITS,
     PendingInputKind.CLOSE_SUMMARY: t.SUMMARY_LIMITS,
 }
-# Places are cut to these lengths in the /open list and on /update's buttons.
-OPEN_PLACE_LIMIT = 60
+# Places are cut to this length on /update's buttons.
 BUTTON_PLACE_LIMIT = 30
 
 _STATUS_BUTTONS = (
@@ -103,25 +102,7 @@ def prompt_for(kind: PendingInputKind, incident: Incident) -> tuple[Text, Button
 async def open_command(update: Update, context: AppContext) -> None:
     """List the open incidents the person may see, each with a button to act on it."""
     person = context.require_person()
-    runtime = context.runtime
-    incidents = await browsing.open_incidents(runtime.core, person)
-    if not incidents:
-        await say(update, context, t.NO_OPEN_INCIDENTS)
-        return
-    now = runtime.clock.now()
-    lines = [
-        t.open_list_item(
-            i.reference,
-            t.age(i.created_at, now),
-            t.urgency_label(i.urgency),
-            i.status,
-            i.acknowledged_at is not None,
-            shorten(i.place, OPEN_PLACE_LIMIT),
-            drill=i.drill_id is not None,
-        )
-        for i in incidents
-    ]
-    shown = t.open_list(lines, TELEGRAM_TEXT_LIMIT)
+    shown, incidents = await browsing.open_list(context.runtime.core, person, TELEGRAM_TEXT_LIMIT)
     buttons = tuple((thread_button(i.reference, i.id, ThreadVerb.MENU),) for i in incidents[:10])
     await say(update, context, shown, buttons=buttons)
 

@@ -12,9 +12,14 @@ from incidents.access import Access
 from incidents.core import Core
 from incidents.outbox import params as outbox_params
 from incidents.policy import Action
+from incidents.text import thread as t
+from incidents.text.fitting import shorten
+from incidents.text.rich import Text
 from storage.models import Channel, Delivery, Incident, IncidentStatus, Person
 
 OPEN_LIST_LIMIT = 30
+# Places are cut to this length in the list of open incidents.
+OPEN_PLACE_LIMIT = 60
 
 
 async def open_incidents(core: Core, person: Person) -> Sequence[Incident]:
@@ -28,6 +33,29 @@ async def open_incidents(core: Core, person: Person) -> Sequence[Incident]:
             query.order_by(Incident.created_at.desc()).limit(OPEN_LIST_LIMIT)
         )
         return found.all()
+
+
+async def open_list(core: Core, person: Person, limit: int) -> tuple[Text, Sequence[Incident]]:
+    """The open incidents the person may see as one message of at most `limit` characters
+    (newest first, each with its age, urgency, status and place), and the incidents; an
+    empty list says there are none."""
+    incidents = await open_incidents(core, person)
+    if not incidents:
+        return Text(t.NO_OPEN_INCIDENTS), incidents
+    now = core.clock.now()
+    lines = [
+        t.open_list_item(
+            i.reference,
+            t.age(i.created_at, now),
+            t.urgency_label(i.urgency),
+            i.status,
+            i.acknowledged_at is not None,
+            shorten(i.place, OPEN_PLACE_LIMIT),
+            drill=i.drill_id is not None,
+        )
+        for i in incidents
+    ]
+    return t.open_list(lines, limit), incidents
 
 
 async def menu(core: Core, person: Person, incident_id: int) -> Access:
