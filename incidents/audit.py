@@ -93,7 +93,8 @@ class Refused(Exception):  # noqa: N818 - a refusal is an outcome, not an error 
 
 
 # Repeats of one refusal within this long of the last are counted on one row, so a flood of
-# attempts (a stranger's messages, self-made sign-in tokens) cannot flood the audit trail.
+# attempts (a stranger's messages, self-made sign-in tokens) cannot flood the audit trail;
+# so are the refreshes of a page left open (the situation page).
 FOLD_WINDOW = timedelta(minutes=10)
 
 
@@ -113,7 +114,8 @@ def fold_key(entry: AuditEntry) -> str:
 
 
 async def record_refusal(session: AsyncSession, entry: AuditEntry) -> AuditEvent:
-    """Record a refusal, or count it on the row of the same refusal made moments ago."""
+    """Record a refusal, or count it on the row of the same refusal made moments ago (any
+    entry repeated often, like a page that refreshes itself, is kept the same way)."""
     key = fold_key(entry)
     latest = await session.scalar(
         select(AuditEvent)

@@ -18,22 +18,36 @@ from incidents.core import Core
 from incidents.observability.health import Health
 from incidents.text.web import BAD_REQUEST, HTTP_ERRORS
 from web import templating
+from web.pages import HOME
 from web.phones import Phones
-from web.routes import drills, incidents, ops, reports, sandbox, sandbox_api, signin, webhooks
+from web.routes import (
+    drills,
+    incidents,
+    ops,
+    reports,
+    sandbox,
+    sandbox_api,
+    signin,
+    situation,
+    webhooks,
+)
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
-# Live: no script at all; styles, images and fonts only from this site; never framed. The referrer
-# policy is same-origin, not no-referrer: under no-referrer browsers send "Origin: null" with
-# every form POST, and the CSRF check compares the Origin with this site.
+# Live: no script but the situation page's own (SCRIPTED_CONTENT_SECURITY_POLICY below);
+# styles, images and fonts only from this site; never framed. The referrer policy is
+# same-origin, not no-referrer: under no-referrer browsers send "Origin: null" with every form
+# POST, and the CSRF check compares the Origin with this site.
 CONTENT_SECURITY_POLICY = (
     "default-src 'none'; style-src 'self'; img-src 'self'; font-src 'self'; "
     "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 )
-# The sandbox's phones run this site's own script, which reads the chats from this site.
-SANDBOX_CONTENT_SECURITY_POLICY = (
+# Pages that keep themselves up to date run this site's own script, which reads from this site
+# (the situation page); so do the sandbox's phones, which read the chats.
+SCRIPTED_CONTENT_SECURITY_POLICY = (
     CONTENT_SECURITY_POLICY + "; script-src 'self'; connect-src 'self'"
 )
+SANDBOX_CONTENT_SECURITY_POLICY = SCRIPTED_CONTENT_SECURITY_POLICY
 
 
 def security_headers(policy: str) -> list[tuple[bytes, bytes]]:
@@ -54,28 +68,38 @@ SECURITY_HEADERS = security_headers(CONTENT_SECURITY_POLICY)
 class SecurityHeaders:
     """Adds the security headers to every response, errors and static files included."""
 
-    def __init__(self, app: ASGIApp, headers: list[tuple[bytes, bytes]] = SECURITY_HEADERS) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        headers: list[tuple[bytes, bytes]] = SECURITY_HEADERS,
+        scripted: frozenset[str] = frozenset(),
+    ) -> None:
         self.app = app
         self.headers = headers
+        # Paths whose pages run this site's own script (and nothing else does).
+        self.scripted = scripted
+        self.scripted_headers = security_headers(SCRIPTED_CONTENT_SECURITY_POLICY)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
 
+        headers = self.scripted_headers if scope.get("path") in self.scripted else self.headers
+
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                names = {name for name, _ in self.headers}
+                names = {name for name, _ in headers}
                 kept = [(n, v) for n, v in message.get("headers", []) if n.lower() not in names]
-                message["headers"] = kept + self.headers
+                message["headers"] = kept + headers
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
 
 
 async def home(request: Request) -> Response:
-    """The list is the home page."""
-    return RedirectResponse("/incidents", status_code=303)
+    """The live situation is the home page."""
+    return RedirectResponse(HOME, status_code=303)
 
 
 async def sandbox_home(request: Request) -> Response:
@@ -108,6 +132,7 @@ def create_app(
         Route("/", sandbox_home if in_sandbox else home, methods=["GET"]),
         *ops.routes,
         *signin.routes,
+        *situation.routes,
         *incidents.routes,
         *reports.routes,
         *drills.routes,
@@ -125,4 +150,4 @@ def create_app(
         # the only place the token is shown.
         app.state.sandbox_csrf = secrets.token_urlsafe(32)
         return SecurityHeaders(app, security_headers(SANDBOX_CONTENT_SECURITY_POLICY))
-    return SecurityHeaders(app)
+    return SecurityHeaders(app, scripted=frozenset({situation.PATH}))

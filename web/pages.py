@@ -11,6 +11,9 @@ from starlette.templating import Jinja2Templates
 from incidents.records.sessions import SignedIn
 from web.context import core_of
 
+# Where the web log opens: the live situation (web/routes/situation.py).
+HOME = "/situation"
+
 
 def render(
     request: Request,

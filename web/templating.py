@@ -12,11 +12,13 @@ from starlette.templating import Jinja2Templates
 
 from incidents.records.dates import day_entry
 from incidents.text import ROLE_NAMES
+from incidents.text import web as web_texts
 from incidents.text.drill import MARK as DRILL_MARK
 from incidents.text.labels import STATUS_LABELS, UNKNOWN, count_text
 from incidents.text.report import CATEGORY_LABELS, DDPM_LABELS, URGENCY_LABELS
 from incidents.text.sandbox import BANNER as SANDBOX_BANNER
 from incidents.text.sandbox import BANNER_LINK as SANDBOX_BANNER_LINK
+from incidents.text.thread import age as since
 from incidents.text.web import (
     ATTACHMENT_LABELS,
     ATTACHMENTS_HEADING,
@@ -118,6 +120,9 @@ def build(tz: tzinfo, *, sandbox: bool = False) -> Jinja2Templates:
         own_agency_statistics=own_agency_statistics,
         ROLE_NAMES=ROLE_NAMES,
         bars=_bars,
+        # The web log's own catalogue, and how long ago something was (the situation page).
+        T=web_texts,
+        since=since,
         SANDBOX_BANNER=SANDBOX_BANNER if sandbox else "",
         SANDBOX_BANNER_LINK=SANDBOX_BANNER_LINK,
     )

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from incidents.core import Core
-from incidents.records import queries, stats, trail
+from incidents.records import queries, situation, stats, trail
 from incidents.records.filters import IncidentFilter, Viewer
 from incidents.records.incident import Detail, incident_detail
 from incidents.records.queries import Page
@@ -88,3 +88,15 @@ async def statistics_page(
         filters=wanted.chosen(),
     )
     return Figures(figures, districts)
+
+
+async def situation_page(core: Core, viewer: Viewer, address: str) -> situation.Situation:
+    """What is open now and what was filed today (the views, refreshes too, counted on one
+    audit row while the page stays open)."""
+    async with core.reading() as session:
+        now = core.clock.now()
+        found = await situation.situation(session, viewer, now, core.rules.tz)
+    await trail.viewed_again(
+        core, viewer, address, AuditAction.WEB_SITUATION_VIEWED, subject_type="situation"
+    )
+    return found

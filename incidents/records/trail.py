@@ -47,6 +47,16 @@ async def viewed(
         )
 
 
+async def viewed_again(
+    core: Core, viewer: Viewer, address: str, action: AuditAction, *, subject_type: str
+) -> None:
+    """Write down a view that repeats itself (a page refreshing while open): the same viewer's
+    views from one address are counted on one row while they keep coming."""
+    entry = audit.AuditEntry(action, _actor(viewer, address), core.clock.now(), subject_type)
+    async with core.unit() as uow:
+        await audit.record_refusal(uow.session, entry)
+
+
 async def refused(
     core: Core,
     viewer: Viewer,

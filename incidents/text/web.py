@@ -70,6 +70,7 @@ AUDIT_LABELS: dict[AuditAction, str] = {
     AuditAction.WEB_LOGIN_REFUSED: "ปฏิเสธการเข้าสู่ระบบเว็บ",
     AuditAction.WEB_LOGOUT: "ออกจากระบบเว็บ",
     AuditAction.WEB_LIST_VIEWED: "ดูรายการเหตุการณ์",
+    AuditAction.WEB_SITUATION_VIEWED: "ดูสถานการณ์ปัจจุบัน",
     AuditAction.WEB_INCIDENT_VIEWED: "ดูรายละเอียดเหตุการณ์",
     AuditAction.WEB_FILE_VIEWED: "เปิดไฟล์แนบ",
     AuditAction.WEB_PHOTO_LINK_OPENED: "เปิดรูปภาพผ่านลิงก์ในการแจ้งเหตุทาง LINE",
@@ -292,3 +293,28 @@ def login_link(url: str, valid_until: str) -> Text:
         f"ใช้ได้ครั้งเดียว ภายใน 10 นาที (ถึง {valid_until}) "
         "กรุณาอย่าส่งต่อลิงก์นี้ให้ผู้อื่น เพราะผู้ที่เปิดลิงก์จะเข้าสู่ระบบในนามของท่าน",
     )
+
+
+# The live situation page (สถานการณ์ปัจจุบัน).
+SITUATION_TITLE = "สถานการณ์ปัจจุบัน"
+SITUATION_FIGURES = {
+    "dead": "เสียชีวิต (คน)",
+    "injured": "บาดเจ็บ (คน)",
+    "missing": "สูญหาย (คน)",
+    "affected_households": "ครัวเรือนที่ได้รับผลกระทบ",
+}
+SITUATION_OPEN = "เหตุการณ์ที่ยังเปิดอยู่"
+SITUATION_TODAY = "แจ้งวันนี้"
+SITUATION_WAITING = "ยังไม่มีผู้บริหารรับทราบ"
+SITUATION_NONE_OPEN = "ไม่มีเหตุการณ์ที่ยังเปิดอยู่"
+SITUATION_BY_DISTRICT = "เหตุการณ์ที่ยังเปิดอยู่รายอำเภอ"
+SITUATION_MORE = "แสดง {shown} จาก {total} เหตุการณ์ · ดูทั้งหมดในรายการเหตุการณ์"
+SITUATION_AS_OF = "ข้อมูล ณ {time} · ปรับปรุงเองทุก 20 วินาที"
+SITUATION_STALE = "ปรับปรุงข้อมูลไม่ได้ กรุณาโหลดหน้านี้ใหม่"
+SITUATION_TV = "โหมดจอใหญ่"
+SITUATION_NORMAL = "โหมดปกติ"
+
+
+def unknown_count(incidents: int) -> str:
+    """Beside a total: how many incidents gave no figure (unknown is not zero)."""
+    return f"ไม่ทราบ {incidents:,} เหตุ" if incidents else ""

@@ -31,6 +31,8 @@ class AuditAction(StrEnum):
     WEB_LOGIN_REFUSED = "web.login_refused"
     WEB_LOGOUT = "web.logout"
     WEB_LIST_VIEWED = "web.list_viewed"
+    # The live situation page; its refreshes while open are counted on one row.
+    WEB_SITUATION_VIEWED = "web.situation_viewed"
     WEB_INCIDENT_VIEWED = "web.incident_viewed"
     WEB_FILE_VIEWED = "web.file_viewed"
     # A photo fetched by its signed address (a LINE card's image, fetched by LINE's servers).

@@ -99,6 +99,11 @@ async def test_sign_in_from_the_bot_filter_open_and_download(bot: Harness, datab
             await page.goto(link)
             await page.screenshot(path=ARTIFACTS / "1-confirm.png")
             await page.get_by_role("button", name="เข้าสู่ระบบ").click()
+            # Signing in opens the live situation; its own script loads within the policy.
+            await page.wait_for_url(re.compile(r"/situation$"))
+            assert await page.locator("ol.open-list li").count() == 2
+            await page.screenshot(path=ARTIFACTS / "2-situation.png", full_page=True)
+            await page.get_by_role("link", name="รายการเหตุการณ์").click()
             await page.wait_for_url(re.compile(r"/incidents$"))
             assert await page.locator("table.list tbody tr").count() == 2
             await page.screenshot(path=ARTIFACTS / "2-list.png", full_page=True)

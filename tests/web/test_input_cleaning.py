@@ -122,7 +122,7 @@ async def test_the_sign_in_form_reads_cleaned_values(site: Site):
     )
 
     assert answer.status_code == 303
-    assert answer.headers["location"] == "/incidents"
+    assert answer.headers["location"] == "/situation"
 
 
 async def test_a_database_error_carries_no_parameter_values(

@@ -72,7 +72,7 @@ async def test_the_sandbox_opens_on_the_chooser_and_live_on_the_list(
     browser: httpx.AsyncClient, site: Site
 ):
     assert (await browser.get("/")).headers["location"] == "/sandbox"
-    assert (await site.anonymous().get("/")).headers["location"] == "/incidents"
+    assert (await site.anonymous().get("/")).headers["location"] == "/situation"
 
 
 async def test_the_phones_page_holds_the_chosen_phones_its_token_and_script(

@@ -18,7 +18,7 @@ async def test_a_link_signs_in_once_and_opens_the_list(site: Site):
     again = await site.anonymous().get(link, headers=HTML)
 
     assert answer.status_code == 303
-    assert answer.headers["location"] == "/incidents"
+    assert answer.headers["location"] == "/situation"
     listing = await browser.get("/incidents", headers=HTML)
     assert listing.status_code == 200
     assert "นายสมมติ ตัวอย่างดี" in listing.text
@@ -202,7 +202,7 @@ async def test_only_a_local_path_is_returned_to(site: Site):
 
     answer = await site.sign_in(browser, await site.link("GOV"))
 
-    assert answer.headers["location"] == "/incidents"
+    assert answer.headers["location"] == "/situation"
 
 
 async def test_signing_in_and_out_is_audited_with_the_client_address(site: Site):

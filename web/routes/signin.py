@@ -11,7 +11,7 @@ from starlette.routing import Route
 from incidents.records import sessions
 from web import auth, inputs
 from web.context import client_address, core_of
-from web.pages import render
+from web.pages import HOME, render
 
 LOGIN_CSRF_TTL_S = 10 * 60
 
@@ -19,7 +19,7 @@ LOGIN_CSRF_TTL_S = 10 * 60
 async def login_page(request: Request) -> Response:
     """Explain how to sign in (through the bot); signed-in people go to the list."""
     if await auth.signed_in(request) is not None:
-        return RedirectResponse("/incidents", status_code=303)
+        return RedirectResponse(HOME, status_code=303)
     signed_out = bool(inputs.query(request).get("out"))
     return render(request, "login_needed.html", {"signed_out": signed_out})
 
@@ -74,7 +74,7 @@ async def login(request: Request) -> Response:
     if isinstance(outcome, sessions.LoginRefusal):
         return render(request, "login_failed.html", {"reason": outcome.value}, status_code=400)
     target = request.cookies.get(auth.NEXT_COOKIE, "")
-    response = RedirectResponse(target if auth.safe_next(target) else "/incidents", 303)
+    response = RedirectResponse(target if auth.safe_next(target) else HOME, 303)
     response.set_cookie(
         auth.SESSION_COOKIE,
         outcome.session_id,

@@ -1,0 +1,190 @@
+"""สถานการณ์ปัจจุบัน: what is open now, what nobody has acknowledged, where, and how many hurt.
+
+Read through the viewer's visibility and without drills. The open incidents come unacknowledged
+first (oldest first: the longest wait leads), then by urgency and age, at most SHOWN of them
+with their latest news; the totals count every open incident, and every incident filed today.
+A figure nobody gave is unknown, not zero: totals count it apart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, time, tzinfo
+from typing import Any
+
+from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from incidents.records.filters import Viewer
+from storage.models import (
+    Category,
+    District,
+    EventKind,
+    Incident,
+    IncidentEvent,
+    IncidentStatus,
+    Urgency,
+)
+
+SHOWN = 50  # open incidents listed; the counts cover them all
+_URGENCY_RANK = {Urgency.MOST_URGENT: 0, Urgency.VERY_URGENT: 1, Urgency.URGENT: 2}
+FIGURES = ("dead", "injured", "missing", "affected_households")
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """A sum over incidents, and how many of them did not say (unknown, not zero)."""
+
+    total: int
+    unknown: int
+
+
+@dataclass(frozen=True, slots=True)
+class Totals:
+    """Incidents, and each casualty figure summed over them."""
+
+    incidents: int
+    unacknowledged: int
+    figures: dict[str, Figure]
+
+
+@dataclass(frozen=True, slots=True)
+class OpenRow:
+    """One open incident as the situation lists it."""
+
+    reference: str
+    urgency: Urgency
+    category: Category
+    status: IncidentStatus
+    district_name: str
+    place: str
+    created_at: datetime
+    acknowledged_at: datetime | None
+    figures: dict[str, int | None]
+    latest_news: str
+    latest_news_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class DistrictCount:
+    """A district's open incidents, and how many of them nobody has acknowledged."""
+
+    name: str
+    code: str
+    open: int
+    unacknowledged: int
+
+
+@dataclass(frozen=True, slots=True)
+class Situation:
+    """The whole page."""
+
+    rows: Sequence[OpenRow]
+    open: Totals
+    today: Totals
+    districts: Sequence[DistrictCount]
+    as_of: datetime
+
+
+def _conditions(viewer: Viewer) -> list[ColumnElement[bool]]:
+    return [*viewer.visible(), Incident.drill_id.is_(None)]
+
+
+async def _totals(session: AsyncSession, conditions: list[ColumnElement[bool]]) -> Totals:
+    columns: list[Any] = [
+        func.count(),
+        func.count(case((Incident.acknowledged_at.is_(None), 1))),
+    ]
+    for name in FIGURES:
+        column = getattr(Incident, name)
+        columns += [func.coalesce(func.sum(column), 0), func.count(case((column.is_(None), 1)))]
+    row = (await session.execute(select(*columns).select_from(Incident).where(*conditions))).one()
+    figures = {
+        name: Figure(int(row[2 + 2 * i]), int(row[3 + 2 * i])) for i, name in enumerate(FIGURES)
+    }
+    return Totals(int(row[0]), int(row[1]), figures)
+
+
+async def _latest_news(
+    session: AsyncSession, incident_ids: Sequence[int]
+) -> dict[int, tuple[str, datetime]]:
+    """The newest news entry (the reporter's, or a status change) of each of these incidents."""
+    if not incident_ids:
+        return {}
+    newest = (
+        select(func.max(IncidentEvent.id))
+        .where(
+            IncidentEvent.incident_id.in_(incident_ids),
+            IncidentEvent.kind.in_((EventKind.UPDATE, EventKind.STATUS_CHANGED)),
+            IncidentEvent.text != "",
+        )
+        .group_by(IncidentEvent.incident_id)
+    )
+    rows = await session.execute(
+        select(IncidentEvent.incident_id, IncidentEvent.text, IncidentEvent.at).where(
+            IncidentEvent.id.in_(newest)
+        )
+    )
+    return {incident_id: (text, at) for incident_id, text, at in rows}
+
+
+def _start_of_day(now: datetime, tz: tzinfo) -> datetime:
+    local = now.astimezone(tz)
+    return datetime.combine(local.date(), time(0), tzinfo=tz)
+
+
+async def situation(session: AsyncSession, viewer: Viewer, now: datetime, tz: tzinfo) -> Situation:
+    """What is open now, and what was filed today, as the viewer may see them."""
+    seen = _conditions(viewer)
+    open_now = [*seen, Incident.status != IncidentStatus.CLOSED]
+    rank = case(_URGENCY_RANK, value=Incident.urgency, else_=9)
+    waiting = case((Incident.acknowledged_at.is_(None), 0), else_=1)
+    # Unacknowledged oldest first (the longest wait leads); the rest by urgency, newest first.
+    age_key = case((Incident.acknowledged_at.is_(None), Incident.created_at), else_=None)
+    found = (
+        await session.execute(
+            select(Incident, District.name_th)
+            .join(District, District.id == Incident.district_id)
+            .where(*open_now)
+            .order_by(waiting, rank, age_key.asc(), Incident.created_at.desc(), Incident.id)
+            .limit(SHOWN)
+        )
+    ).all()
+    news = await _latest_news(session, [incident.id for incident, _ in found])
+    rows = [
+        OpenRow(
+            reference=incident.reference,
+            urgency=incident.urgency,
+            category=incident.category,
+            status=incident.status,
+            district_name=district_name,
+            place=incident.place,
+            created_at=incident.created_at,
+            acknowledged_at=incident.acknowledged_at,
+            figures={name: getattr(incident, name) for name in FIGURES},
+            latest_news=news.get(incident.id, ("", None))[0],
+            latest_news_at=news.get(incident.id, ("", None))[1],
+        )
+        for incident, district_name in found
+    ]
+    by_district = await session.execute(
+        select(
+            District.name_th,
+            District.code,
+            func.count(Incident.id),
+            func.count(case((Incident.acknowledged_at.is_(None), 1))),
+        )
+        .join(District, District.id == Incident.district_id)
+        .where(*open_now)
+        .group_by(District.id, District.name_th, District.code)
+        .order_by(func.count(Incident.id).desc(), District.code)
+    )
+    today = [*seen, Incident.created_at >= _start_of_day(now, tz)]
+    return Situation(
+        rows=rows,
+        open=await _totals(session, open_now),
+        today=await _totals(session, today),
+        districts=[DistrictCount(n, c, int(o), int(u)) for n, c, o, u in by_district],
+        as_of=now,
+    )
