@@ -1,10 +1,10 @@
 """Web log response times over 100,000 generated incidents (SQLite by default).
 
 Fills a fresh database with generated incidents (Thai places and descriptions, twelve
-districts, every category, urgency and status, four years of history, most acknowledged),
-starts the web log on loopback with uvicorn exactly as `incident-bot run` does, signs in as
-the Governor, and times sequential requests of the list, a Thai substring search, an incident
-page and the statistics page. Prints p50/p95/p99 in milliseconds. Run from the project folder:
+districts, every category and urgency, four years of history, most acknowledged; every status
+in the last month, closed before it), starts the web log on loopback with uvicorn exactly as
+`incident-bot run` does, signs in as the Governor, and times sequential requests of the list, a
+Thai substring search, an incident page, the statistics page and the situation page. Prints p50/p95/p99 in milliseconds. Run from the project folder:
 
     .venv/bin/python -m bench.web_load                    # 100,000 incidents, ~2 minutes
     .venv/bin/python -m bench.web_load --incidents 20000 --requests 50
@@ -75,6 +75,10 @@ RARE = "ไม่มีในบันทึก"  # found nowhere: every candida
 SHORT = "ซม"  # two characters: too short for the trigram index, read row by row
 
 
+# How far back generated incidents may still be open (older ones are all closed).
+OPEN_WINDOW = timedelta(days=30)
+
+
 def _rows(
     count: int, province_id: int, districts: list[int], people: list[Person], now: datetime
 ) -> list[dict[str, object]]:
@@ -112,7 +116,10 @@ def _rows(
                 "reporter_position": person.position,
                 "reporter_phone": person.phone,
                 "agency_name": person.agency.name,
-                "status": rng.choice(statuses),
+                # An office closes what it handled: only the last month's may still be open.
+                "status": rng.choice(statuses)
+                if now - occurred < OPEN_WINDOW
+                else IncidentStatus.CLOSED,
                 "created_at": created,
                 "updated_at": created,
                 "acknowledged_at": created + timedelta(seconds=rng.randint(20, 3600))
@@ -199,6 +206,8 @@ async def run(args: argparse.Namespace) -> None:
                 ],
                 "incident page": [f"/incidents/{rng.choice(all_refs)}" for _ in range(n)],
                 "statistics (all time)": ["/statistics"] * max(5, n // 2),
+                "situation page": ["/situation"] * n,
+                "situation, its live part": ["/situation?part=live"] * n,
             }
             assert references, "the list shows no incident"
             await timed(client, ["/incidents", "/statistics"])  # warm-up
