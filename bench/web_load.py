@@ -4,7 +4,8 @@ Fills a fresh database with generated incidents (Thai places and descriptions, t
 districts, every category and urgency, four years of history, most acknowledged; every status
 in the last month, closed before it), starts the web log on loopback with uvicorn exactly as
 `incident-bot run` does, signs in as the Governor, and times sequential requests of the list, a
-Thai substring search, an incident page, the statistics page and the situation page. Prints p50/p95/p99 in milliseconds. Run from the project folder:
+Thai substring search, an incident page, the statistics page and the situation page. Prints
+p50/p95/p99 in milliseconds. Run from the project folder:
 
     .venv/bin/python -m bench.web_load                    # 100,000 incidents, ~2 minutes
     .venv/bin/python -m bench.web_load --incidents 20000 --requests 50
