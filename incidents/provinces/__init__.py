@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 from importlib import resources
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 
 class Seat(BaseModel):
@@ -15,6 +15,14 @@ class Seat(BaseModel):
     longitude: float = Field(ge=-180, le=180)
 
 
+class Tile(BaseModel):
+    """Where a district's tile sits on the province's tile map: one square per district,
+    placed roughly where the district lies (column 0 is the west, row 0 the north)."""
+
+    col: int = Field(ge=0, le=20)
+    row: int = Field(ge=0, le=20)
+
+
 class DistrictData(BaseModel):
     """One district (อำเภอ) as DOPA codes it."""
 
@@ -22,6 +30,7 @@ class DistrictData(BaseModel):
     name_th: str
     name_en: str
     seat: Seat | None = None
+    tile: Tile | None = None
 
 
 class Bounds(BaseModel):
@@ -50,6 +59,14 @@ class ProvinceData(BaseModel):
     timezone: str = "Asia/Bangkok"
     bounds: Bounds
     districts: list[DistrictData]
+
+    @model_validator(mode="after")
+    def _tiles_apart(self) -> ProvinceData:
+        """No two districts on one tile of the map."""
+        placed = [(d.tile.col, d.tile.row) for d in self.districts if d.tile is not None]
+        if len(placed) != len(set(placed)):
+            raise ValueError("two districts share a tile of the map")
+        return self
 
     def district(self, code: str) -> DistrictData | None:
         """The district with that DOPA code, if it belongs to the province."""

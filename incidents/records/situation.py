@@ -64,6 +64,8 @@ class OpenRow:
     figures: dict[str, int | None]
     latest_news: str
     latest_news_at: datetime | None
+    latitude: float | None  # where the reporter shared a location, if they did
+    longitude: float | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +167,8 @@ async def situation(session: AsyncSession, viewer: Viewer, now: datetime, tz: tz
             figures={name: getattr(incident, name) for name in FIGURES},
             latest_news=news.get(incident.id, ("", None))[0],
             latest_news_at=news.get(incident.id, ("", None))[1],
+            latitude=incident.latitude,
+            longitude=incident.longitude,
         )
         for incident, district_name in found
     ]

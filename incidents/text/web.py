@@ -318,3 +318,17 @@ SITUATION_NORMAL = "โหมดปกติ"
 def unknown_count(incidents: int) -> str:
     """Beside a total: how many incidents gave no figure (unknown is not zero)."""
     return f"ไม่ทราบ {incidents:,} เหตุ" if incidents else ""
+
+
+# The province's tile map.
+MAP_TITLE = "แผนที่อำเภอ: เหตุการณ์ที่ยังเปิดอยู่"
+MAP_LEGEND = (
+    "สีเข้มขึ้นตามจำนวนเหตุการณ์ที่ยังเปิดอยู่ · จุดแดงที่มุม: มีเหตุที่ยังไม่มีผู้บริหารรับทราบ · "
+    "จุดกลม: ตำแหน่งที่ผู้รายงานส่งมา · แตะอำเภอเพื่อดูรายการเหตุการณ์ของอำเภอนั้น"
+)
+
+
+def map_tile_title(count: int, waiting: int) -> str:
+    """What a district's tile says when pointed at or read aloud."""
+    said = f"เหตุการณ์ที่ยังเปิดอยู่ {count:,} เหตุ"
+    return f"{said} ยังไม่มีผู้บริหารรับทราบ {waiting:,} เหตุ" if waiting else said

@@ -8,6 +8,7 @@ from starlette.routing import Route
 
 from incidents.records import browsing
 from incidents.records.sessions import SignedIn
+from web import maps
 from web.auth import require_login
 from web.context import client_address, core_of
 from web.pages import HOME, render
@@ -19,17 +20,23 @@ LIVE_PART = "live"
 
 @require_login
 async def situation_page(request: Request, who: SignedIn) -> Response:
-    """The open incidents, totals and districts; `?tv=1` for the war room's screen,
+    """The open incidents, totals, districts and the map; `?tv=1` for the war room's screen,
     `?part=live` for the part the page's script swaps in while it stays open."""
-    found = await browsing.situation_page(core_of(request), who.viewer, client_address(request))
-    tv = request.query_params.get("tv") == "1"
-    template = "_situation_live.html" if request.query_params.get("part") == LIVE_PART else None
-    return render(
-        request,
-        template or "situation.html",
-        {"s": found, "tv": tv, "live_part": LIVE_PART},
-        who=who,
-    )
+    core = core_of(request)
+    found = await browsing.situation_page(core, who.viewer, client_address(request))
+    counts = {d.code: (d.open, d.unacknowledged) for d in found.districts}
+    located = [
+        maps.Located(r.reference, r.latitude, r.longitude, r.acknowledged_at is None)
+        for r in found.rows
+    ]
+    context = {
+        "s": found,
+        "tv": request.query_params.get("tv") == "1",
+        "live_part": LIVE_PART,
+        "tile_map_of_situation": maps.tile_map(core.province, counts, located),
+    }
+    live = request.query_params.get("part") == LIVE_PART
+    return render(request, "_situation_live.html" if live else "situation.html", context, who=who)
 
 
 routes = [Route(PATH, situation_page, methods=["GET"])]
