@@ -64,8 +64,13 @@ class Located:
     waiting: bool
 
 
-def _level(count: int) -> str:
-    return next(name for floor, name in reversed(LEVELS) if count >= floor)
+def _level(count: int, most: int | None) -> str:
+    """The shade of a count: by fixed steps (open incidents), or against the most any district
+    has (`most`: counts over months, where every district has many)."""
+    if most is None or count == 0:
+        return next(name for floor, name in reversed(LEVELS) if count >= floor)
+    share = count / most
+    return "one" if share <= 1 / 3 else "few" if share <= 2 / 3 else "many"
 
 
 def tile_map(
@@ -74,15 +79,18 @@ def tile_map(
     located: Sequence[Located] = (),
     *,
     link: str = "/incidents?district={code}",
+    relative: bool = False,
 ) -> TileMap | None:
     """The map of the province's districts that have a tile; `counts` gives each district
-    code its (open, unacknowledged). None when the data file places no district."""
+    code its (incidents, unacknowledged), shaded by steps or, `relative`, against the most any
+    district has. None when the data file places no district."""
     placed = [d for d in province.districts if d.tile is not None]
     if not placed:
         return None
     cols = 1 + max(d.tile.col for d in placed if d.tile is not None)
     rows = 1 + max(d.tile.row for d in placed if d.tile is not None)
     width, height = cols * (TILE + GAP) + GAP, rows * (TILE + GAP) + GAP
+    most = max((count for count, _ in counts.values()), default=0) if relative else None
     tiles = []
     for district in placed:
         assert district.tile is not None
@@ -95,7 +103,7 @@ def tile_map(
                 y=GAP + district.tile.row * (TILE + GAP),
                 count=count,
                 waiting=waiting,
-                level=_level(count),
+                level=_level(count, most),
                 href=link.format(code=district.code),
             )
         )

@@ -328,7 +328,13 @@ MAP_LEGEND = (
 )
 
 
-def map_tile_title(count: int, waiting: int) -> str:
+STATISTICS_MAP_TITLE = "แผนที่อำเภอ: จำนวนเหตุการณ์ตามตัวกรอง"
+STATISTICS_MAP_LEGEND = (
+    "สีเข้มขึ้นตามจำนวนเหตุการณ์เทียบกับอำเภอที่มีมากที่สุด · แตะอำเภอเพื่อดูรายการเหตุการณ์ของอำเภอนั้น"
+)
+
+
+def map_tile_title(count: int, waiting: int, *, open_only: bool = True) -> str:
     """What a district's tile says when pointed at or read aloud."""
-    said = f"เหตุการณ์ที่ยังเปิดอยู่ {count:,} เหตุ"
+    said = f"เหตุการณ์{'ที่ยังเปิดอยู่' if open_only else ''} {count:,} เหตุ"
     return f"{said} ยังไม่มีผู้บริหารรับทราบ {waiting:,} เหตุ" if waiting else said

@@ -11,6 +11,7 @@ import pytest
 from pydantic import ValidationError
 
 from incidents import provinces
+from storage.models import IncidentStatus
 from tests.support.incidents import Spec
 from tests.web.conftest import HTML, Site
 from web import maps
@@ -73,3 +74,27 @@ async def test_the_situation_page_draws_the_map(site: Site):
     assert '<a href="/incidents?district=6604">' in svg
     assert re.search(r'<circle class="pin waiting" cx="[\d.]+" cy="[\d.]+" r="6"><title>PCT-', svg)
     assert "style=" not in svg  # the policy allows no inline style
+
+
+def test_against_the_most_a_district_has_shades_spread_over_big_counts():
+    drawn = maps.tile_map(
+        PHICHIT, {"6601": (900, 0), "6604": (500, 0), "6605": (100, 0)}, relative=True
+    )
+    assert drawn is not None
+    levels = {t.code: t.level for t in drawn.tiles}
+    assert [levels[c] for c in ("6601", "6604", "6605", "6602")] == ["many", "few", "one", "none"]
+
+
+async def test_the_statistics_page_draws_the_filtered_counts(site: Site):
+    for _ in range(3):
+        await site.add(Spec(district="6604"))
+    await site.add(Spec(district="6601", status=IncidentStatus.CLOSED))
+    browser = await site.client("GOV")
+
+    page = (await browser.get("/statistics", headers=HTML)).text
+    svg = page.split("<svg viewBox", 1)[1].split("</svg>", 1)[0]
+
+    assert len(re.findall(r"<rect ", svg)) == 12
+    assert svg.count('class="tile level-many"') == 1 and svg.count('class="tile level-one"') == 1
+    assert "อ.ตะพานหิน: เหตุการณ์ 3 เหตุ" in svg
+    assert '<circle class="flag"' not in svg

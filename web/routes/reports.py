@@ -9,8 +9,9 @@ from starlette.routing import Route
 from incidents.records import auditlog, browsing, downloads
 from incidents.records.downloads import ExportFormat
 from incidents.records.sessions import SignedIn
+from incidents.records.stats import Statistics
 from storage.models import AuditAction
-from web import inputs
+from web import inputs, maps
 from web.auth import require_login
 from web.charts import charts_of
 from web.context import client_address, core_of
@@ -56,9 +57,18 @@ async def statistics_page(request: Request, who: SignedIn) -> Response:
             "wanted": wanted,
             "notes": notes,
             "districts": figures.districts,
+            "tile_map_of_statistics": _statistics_map(request, figures.statistics),
         },
         who=who,
     )
+
+
+def _statistics_map(request: Request, statistics: Statistics) -> maps.TileMap | None:
+    """The districts shaded by their share of the filtered incidents."""
+    province = core_of(request).province
+    codes = {d.name_th: d.code for d in province.districts}
+    counts = {codes[c.key]: (c.count, 0) for c in statistics.by_district if c.key in codes}
+    return maps.tile_map(province, counts, relative=True)
 
 
 @require_login
