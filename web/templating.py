@@ -12,7 +12,7 @@ from starlette.templating import Jinja2Templates
 
 from incidents.records.dates import day_entry
 from incidents.text import ROLE_NAMES
-from incidents.text import web as web_texts
+from incidents.text import situation as situation_texts
 from incidents.text.drill import MARK as DRILL_MARK
 from incidents.text.labels import STATUS_LABELS, UNKNOWN, count_text
 from incidents.text.report import CATEGORY_LABELS, DDPM_LABELS, URGENCY_LABELS
@@ -120,8 +120,8 @@ def build(tz: tzinfo, *, sandbox: bool = False) -> Jinja2Templates:
         own_agency_statistics=own_agency_statistics,
         ROLE_NAMES=ROLE_NAMES,
         bars=_bars,
-        # The web log's own catalogue, and how long ago something was (the situation page).
-        T=web_texts,
+        # The situation page's and the map's catalogue, and how long ago something was.
+        T=situation_texts,
         since=since,
         SANDBOX_BANNER=SANDBOX_BANNER if sandbox else "",
         SANDBOX_BANNER_LINK=SANDBOX_BANNER_LINK,

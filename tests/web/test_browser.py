@@ -145,12 +145,29 @@ async def test_sign_in_from_the_bot_filter_open_and_download(bot: Harness, datab
             await page.wait_for_url(re.compile(r"/statistics$"))
             bars = await page.locator("svg.bar rect").count()
             await page.screenshot(path=ARTIFACTS / "5-statistics.png", full_page=True)
+
+            # Printed for the official file: the shipped Sarabun, no menus or forms.
+            await page.emulate_media(media="print")
+            await page.goto(page.url.replace("/statistics", "/situation"))
+            await page.evaluate("document.fonts.ready")
+            sarabun = await page.evaluate(
+                "[...document.fonts].filter(f => f.family.replace(/\"/g, '') === 'Sarabun'"
+                " && f.status === 'loaded').length"
+            )
+            menus = await page.locator("header.top nav").is_visible()
+            await page.screenshot(path=ARTIFACTS / "6-print-situation.png", full_page=True)
+            await page.goto(page.url.replace("/situation", "/incidents/PCT-2569-0001"))
+            await page.evaluate("document.fonts.ready")
+            await page.screenshot(path=ARTIFACTS / "7-print-incident.png", full_page=True)
+            printed = await page.locator("main").inner_text()
         finally:
             await browser.close()
 
     assert heading == "PCT-2569-0001 · อุทกภัย"
     assert bars >= 3  # months, districts and categories, drawn without script
     assert fonts.startswith('Sarabun, "TH Sarabun New", Loma')
+    assert sarabun >= 1 and not menus  # the Thai face came from web/static/fonts
+    assert "PCT-2569-0001" in printed and "2569" in printed  # Buddhist-era dates
     content = csv_path.read_bytes()
     assert content.startswith(b"\xef\xbb\xbf")
     text = content.decode("utf-8-sig")
