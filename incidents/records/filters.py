@@ -104,6 +104,14 @@ def like_pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
+def not_a_drill() -> ColumnElement[bool]:
+    """Incidents that are not drills, written so that no index on drill_id serves it: nearly
+    every incident matches, and SQLite, without statistics, would otherwise take that index
+    and then sort every row for a page of 25 (the list's first page: 289 ms over 100,000
+    incidents, against well under 1 ms walking the sort column's index)."""
+    return func.coalesce(Incident.drill_id, 0) == 0
+
+
 class IncidentFilter(BaseModel):
     """The list's filters, sort and page, as the query string gives them."""
 
@@ -150,7 +158,7 @@ class IncidentFilter(BaseModel):
         """SQL conditions for the filters (not the viewer's visibility, not the page)."""
         found: list[ColumnElement[bool]] = []
         if self.drills is DrillFilter.EXCLUDE:
-            found.append(Incident.drill_id.is_(None))
+            found.append(not_a_drill())
         elif self.drills is DrillFilter.ONLY:
             found.append(Incident.drill_id.is_not(None))
         if self.date_from is not None:

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from incidents.records.filters import Viewer
+from incidents.records.filters import Viewer, not_a_drill
 from storage.models import (
     Category,
     District,
@@ -30,6 +30,7 @@ from storage.models import (
 SHOWN = 50  # open incidents listed; the counts cover them all
 _URGENCY_RANK = {Urgency.MOST_URGENT: 0, Urgency.VERY_URGENT: 1, Urgency.URGENT: 2}
 FIGURES = ("dead", "injured", "missing", "affected_households")
+OPEN_STATUSES = tuple(status for status in IncidentStatus if status is not IncidentStatus.CLOSED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +91,7 @@ class Situation:
 
 
 def _conditions(viewer: Viewer) -> list[ColumnElement[bool]]:
-    return [*viewer.visible(), Incident.drill_id.is_(None)]
+    return [*viewer.visible(), not_a_drill()]
 
 
 async def _totals(session: AsyncSession, conditions: list[ColumnElement[bool]]) -> Totals:
@@ -139,7 +140,9 @@ def _start_of_day(now: datetime, tz: tzinfo) -> datetime:
 async def situation(session: AsyncSession, viewer: Viewer, now: datetime, tz: tzinfo) -> Situation:
     """What is open now, and what was filed today, as the viewer may see them."""
     seen = _conditions(viewer)
-    open_now = [*seen, Incident.status != IncidentStatus.CLOSED]
+    # Named, not "!= closed": the status index then finds the few open rows among years of
+    # closed ones.
+    open_now = [*seen, Incident.status.in_(OPEN_STATUSES)]
     rank = case(_URGENCY_RANK, value=Incident.urgency, else_=9)
     waiting = case((Incident.acknowledged_at.is_(None), 0), else_=1)
     # Unacknowledged oldest first (the longest wait leads); the rest by urgency, newest first.
