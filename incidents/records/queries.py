@@ -48,6 +48,9 @@ class ListRow:
     place: str
     agency_name: str
     acknowledged_at: datetime | None
+    dead: int | None  # None: not known yet (never shown as zero)
+    injured: int | None
+    missing: int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +74,9 @@ _LIST_COLUMNS = (
     Incident.place,
     Incident.agency_name,
     Incident.acknowledged_at,
+    Incident.dead,
+    Incident.injured,
+    Incident.missing,
 )
 
 
@@ -130,7 +136,7 @@ async def list_page(
             .join(District, District.id == Incident.district_id)
             .where(Incident.id.in_(shown))
         )
-        by_id = {row[0]: ListRow(*row[1:]) for row in found.all()}
+        by_id = {row[0]: ListRow(*cast(tuple[Any, ...], row[1:])) for row in found.all()}
         return Page([by_id[i] for i in shown], total, page, pages)
     total = await _count(session, conditions)
     pages = max(1, math.ceil(total / PAGE_SIZE))

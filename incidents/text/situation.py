@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from incidents.text.web import FIELD_LABELS
+
 # The live situation page (สถานการณ์ปัจจุบัน).
 SITUATION_TITLE = "สถานการณ์ปัจจุบัน"
+# The catalogue's own words for the fields, as the incident page and the exports name them.
 SITUATION_FIGURES = {
-    "dead": "เสียชีวิต (คน)",
-    "injured": "บาดเจ็บ (คน)",
-    "missing": "สูญหาย (คน)",
-    "affected_households": "ครัวเรือนที่ได้รับผลกระทบ",
+    key: FIELD_LABELS[key] for key in ("dead", "injured", "missing", "affected_households")
 }
 SITUATION_OPEN = "เหตุการณ์ที่ยังเปิดอยู่"
 SITUATION_TODAY = "แจ้งวันนี้"
 SITUATION_WAITING = "ยังไม่มีผู้บริหารรับทราบ"
 SITUATION_NONE_OPEN = "ไม่มีเหตุการณ์ที่ยังเปิดอยู่"
+# The incident list's column of casualties.
+CASUALTIES = "ผู้ประสบภัย"
 SITUATION_BY_DISTRICT = "เหตุการณ์ที่ยังเปิดอยู่รายอำเภอ"
 SITUATION_MORE = "แสดง {shown} จาก {total} เหตุการณ์ · ดูทั้งหมดในรายการเหตุการณ์"
 SITUATION_AS_OF = "ข้อมูล ณ {time} · ปรับปรุงเองทุก 20 วินาที"
