@@ -46,6 +46,13 @@ def _skip_reason(database_url: str) -> str | None:
     return None
 
 
+# Where the incident page's timeline and details begin, from the top of the document.
+PARTS_TOP = (
+    "['timeline', 'details'].map(p => document.querySelector('.part-' + p)"
+    ".getBoundingClientRect().top + window.scrollY)"
+)
+
+
 def _thai_fonts() -> str:
     fc_list = shutil.which("fc-list")
     if fc_list is None:
@@ -138,6 +145,8 @@ async def test_sign_in_from_the_bot_filter_open_and_download(bot: Harness, datab
                 timeout=10_000,
             )
             heading = await page.locator("h1").inner_text()
+            # On a phone the timeline leads the incident's page.
+            phone_order = await page.evaluate(PARTS_TOP)
             await page.screenshot(path=ARTIFACTS / "4-incident.png", full_page=True)
             fonts = await page.evaluate("getComputedStyle(document.body).fontFamily")
 
@@ -160,6 +169,7 @@ async def test_sign_in_from_the_bot_filter_open_and_download(bot: Harness, datab
             await page.evaluate("document.fonts.ready")
             await page.screenshot(path=ARTIFACTS / "7-print-incident.png", full_page=True)
             printed = await page.locator("main").inner_text()
+            print_order = await page.evaluate(PARTS_TOP)
         finally:
             await browser.close()
 
@@ -167,6 +177,8 @@ async def test_sign_in_from_the_bot_filter_open_and_download(bot: Harness, datab
     assert bars >= 3  # months, districts and categories, drawn without script
     assert fonts.startswith('Sarabun, "TH Sarabun New", Loma')
     assert sarabun >= 1 and not menus  # the Thai face came from web/static/fonts
+    assert 0 <= phone_order[0] < phone_order[1]  # phone: the timeline above the details
+    assert 0 <= print_order[1] < print_order[0]  # print: the details first
     assert "PCT-2569-0001" in printed and "2569" in printed  # Buddhist-era dates
     content = csv_path.read_bytes()
     assert content.startswith(b"\xef\xbb\xbf")
