@@ -77,7 +77,9 @@ async def statistics_page(
 ) -> Figures:
     """Counts by month, district and category, and the time to the first acknowledgement."""
     async with core.reading() as session:
-        figures = await stats.statistics(session, viewer, wanted, core.rules.tz)
+        figures = await stats.statistics(
+            session, viewer, wanted, core.rules.tz, core.rules.ack_deadlines
+        )
         districts = await queries.districts(session, core.province_id)
     await trail.viewed(
         core,

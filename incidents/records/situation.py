@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, tzinfo
-from typing import Any
 
 from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from incidents.records import stats
 from incidents.records.filters import Viewer, not_a_drill
+from incidents.records.stats import Totals
 from storage.models import (
     Category,
     District,
@@ -29,25 +30,7 @@ from storage.models import (
 
 SHOWN = 50  # open incidents listed; the counts cover them all
 _URGENCY_RANK = {Urgency.MOST_URGENT: 0, Urgency.VERY_URGENT: 1, Urgency.URGENT: 2}
-FIGURES = ("dead", "injured", "missing", "affected_households")
 OPEN_STATUSES = tuple(status for status in IncidentStatus if status is not IncidentStatus.CLOSED)
-
-
-@dataclass(frozen=True, slots=True)
-class Figure:
-    """A sum over incidents, and how many of them did not say (unknown, not zero)."""
-
-    total: int
-    unknown: int
-
-
-@dataclass(frozen=True, slots=True)
-class Totals:
-    """Incidents, and each casualty figure summed over them."""
-
-    incidents: int
-    unacknowledged: int
-    figures: dict[str, Figure]
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,21 +75,6 @@ class Situation:
 
 def _conditions(viewer: Viewer) -> list[ColumnElement[bool]]:
     return [*viewer.visible(), not_a_drill()]
-
-
-async def _totals(session: AsyncSession, conditions: list[ColumnElement[bool]]) -> Totals:
-    columns: list[Any] = [
-        func.count(),
-        func.count(case((Incident.acknowledged_at.is_(None), 1))),
-    ]
-    for name in FIGURES:
-        column = getattr(Incident, name)
-        columns += [func.coalesce(func.sum(column), 0), func.count(case((column.is_(None), 1)))]
-    row = (await session.execute(select(*columns).select_from(Incident).where(*conditions))).one()
-    figures = {
-        name: Figure(int(row[2 + 2 * i]), int(row[3 + 2 * i])) for i, name in enumerate(FIGURES)
-    }
-    return Totals(int(row[0]), int(row[1]), figures)
 
 
 async def _latest_news(
@@ -167,7 +135,7 @@ async def situation(session: AsyncSession, viewer: Viewer, now: datetime, tz: tz
             place=incident.place,
             created_at=incident.created_at,
             acknowledged_at=incident.acknowledged_at,
-            figures={name: getattr(incident, name) for name in FIGURES},
+            figures={name: getattr(incident, name) for name in stats.FIGURES},
             latest_news=news.get(incident.id, ("", None))[0],
             latest_news_at=news.get(incident.id, ("", None))[1],
             latitude=incident.latitude,
@@ -190,8 +158,8 @@ async def situation(session: AsyncSession, viewer: Viewer, now: datetime, tz: tz
     today = [*seen, Incident.created_at >= _start_of_day(now, tz)]
     return Situation(
         rows=rows,
-        open=await _totals(session, open_now),
-        today=await _totals(session, today),
+        open=await stats.totals(session, open_now),
+        today=await stats.totals(session, today),
         districts=[DistrictCount(n, c, int(o), int(u)) for n, c, o, u in by_district],
         as_of=now,
     )

@@ -4,17 +4,17 @@ leadership knew (time from filing to the first acknowledgement)."""
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, literal_column, select
+from sqlalchemy import ColumnElement, case, func, literal_column, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from incidents.records.filters import IncidentFilter, Viewer
 from incidents.records.queries import filtered
-from storage.models import Category, District, Incident
+from storage.models import Category, District, Incident, IncidentStatus, Urgency
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +23,38 @@ class Count:
 
     key: str
     count: int
+
+
+FIGURES = ("dead", "injured", "missing", "affected_households")
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """A sum over incidents, and how many of them did not say (unknown, not zero)."""
+
+    total: int
+    unknown: int
+
+
+@dataclass(frozen=True, slots=True)
+class Totals:
+    """Incidents, and each casualty figure summed over them."""
+
+    incidents: int
+    unacknowledged: int
+    figures: dict[str, Figure]
+
+
+@dataclass(frozen=True, slots=True)
+class UrgencyAck:
+    """How fast one urgency's incidents were acknowledged, against its deadline."""
+
+    urgency: Urgency
+    total: int
+    acknowledged: int
+    within_deadline: int  # acknowledged no later than the deadline after filing
+    deadline_s: float | None
+    median_s: float | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +68,10 @@ class Statistics:
     acknowledged: int
     ack_median_s: float | None
     ack_p90_s: float | None
+    open: int = 0
+    closed: int = 0
+    casualties: Totals | None = None
+    by_urgency: Sequence[UrgencyAck] = ()
 
 
 def _month_key(session: AsyncSession, tz: tzinfo) -> ColumnElement[Any]:
@@ -81,6 +117,24 @@ async def _grouped(
     return [Count(str(k), int(n)) for k, n in rows.all()]
 
 
+async def totals(session: AsyncSession, conditions: Sequence[object]) -> Totals:
+    """How many incidents match, how many wait for acknowledgement, and each casualty figure
+    summed over them with how many did not say."""
+    columns: list[Any] = [
+        func.count(),
+        func.count(case((Incident.acknowledged_at.is_(None), 1))),
+    ]
+    for name in FIGURES:
+        column = getattr(Incident, name)
+        columns += [func.coalesce(func.sum(column), 0), func.count(case((column.is_(None), 1)))]
+    query = select(*columns).select_from(Incident).where(*conditions)  # type: ignore[arg-type]
+    row = (await session.execute(query)).one()
+    figures = {
+        name: Figure(int(row[2 + 2 * i]), int(row[3 + 2 * i])) for i, name in enumerate(FIGURES)
+    }
+    return Totals(int(row[0]), int(row[1]), figures)
+
+
 async def _percentile(
     session: AsyncSession, conditions: list[object], n: int, p: float
 ) -> float | None:
@@ -102,9 +156,14 @@ async def _percentile(
 
 
 async def statistics(
-    session: AsyncSession, viewer: Viewer, wanted: IncidentFilter, tz: tzinfo
+    session: AsyncSession,
+    viewer: Viewer,
+    wanted: IncidentFilter,
+    tz: tzinfo,
+    deadlines: Mapping[Urgency, timedelta] | None = None,
 ) -> Statistics:
-    """Counts and acknowledgement times for the incidents matching the filter."""
+    """Counts, casualties and acknowledgement times for the incidents matching the filter;
+    with `deadlines`, each urgency's acknowledgements against its deadline."""
     conditions = await filtered(session, viewer, wanted, tz)
     by_month = await _grouped(session, _month_key(session, tz), conditions)
     district_rows = await session.execute(select(District.id, District.name_th))
@@ -117,6 +176,12 @@ async def statistics(
     by_district.sort(key=lambda c: -c.count)
     by_category.sort(key=lambda c: -c.count)
     n, median, p90 = await _acknowledgement(session, conditions)
+    casualties = await totals(session, conditions)
+    closed = await session.scalar(
+        select(func.count())
+        .select_from(Incident)
+        .where(*conditions, Incident.status == IncidentStatus.CLOSED)  # type: ignore[arg-type]
+    )
     return Statistics(
         total=sum(c.count for c in by_month),
         by_month=by_month,
@@ -125,7 +190,45 @@ async def statistics(
         acknowledged=n,
         ack_median_s=median,
         ack_p90_s=p90,
+        open=casualties.incidents - int(closed or 0),
+        closed=int(closed or 0),
+        casualties=casualties,
+        by_urgency=await _by_urgency(session, conditions, deadlines or {}),
     )
+
+
+async def _by_urgency(
+    session: AsyncSession, conditions: list[object], deadlines: Mapping[Urgency, timedelta]
+) -> list[UrgencyAck]:
+    delay, to_seconds = _ack_delay(session)
+    found = []
+    for urgency in Urgency:
+        these = [*conditions, Incident.urgency == urgency]
+        deadline = deadlines.get(urgency)
+        limit = deadline.total_seconds() / to_seconds if deadline is not None else None
+        row = (
+            await session.execute(
+                select(
+                    func.count(),
+                    func.count(Incident.acknowledged_at),
+                    func.count(case((delay <= (limit if limit is not None else -1), 1))),
+                )
+                .select_from(Incident)
+                .where(*these)  # type: ignore[arg-type]
+            )
+        ).one()
+        total, acknowledged = int(row[0]), int(row[1])
+        found.append(
+            UrgencyAck(
+                urgency=urgency,
+                total=total,
+                acknowledged=acknowledged,
+                within_deadline=int(row[2] or 0),
+                deadline_s=deadline.total_seconds() if deadline is not None else None,
+                median_s=await _percentile(session, these, acknowledged, 0.5),
+            )
+        )
+    return found
 
 
 async def _acknowledgement(

@@ -47,3 +47,19 @@ def map_tile_title(count: int, waiting: int, *, open_only: bool = True) -> str:
     """What a district's tile says when pointed at or read aloud."""
     said = f"เหตุการณ์{'ที่ยังเปิดอยู่' if open_only else ''} {count:,} เหตุ"
     return f"{said} ยังไม่มีผู้บริหารรับทราบ {waiting:,} เหตุ" if waiting else said
+
+
+# The statistics page's additions: open and closed, casualties, acknowledgement per urgency.
+STATS_OPEN = "ยังเปิดอยู่"
+STATS_CLOSED = "ปิดแล้ว"
+STATS_CASUALTIES = "ผู้ประสบภัยและความเสียหาย (รวมทุกเหตุการณ์ตามตัวกรอง)"
+STATS_BY_URGENCY = "การรับทราบตามความเร่งด่วน เทียบกับเวลาที่กำหนด"
+STATS_URGENCY_HEAD = ("ความเร่งด่วน", "เหตุการณ์", "รับทราบแล้ว", "รับทราบภายในกำหนด", "มัธยฐาน")
+
+
+def within_deadline(count: int, acknowledged: int, minutes: float | None) -> str:
+    """How many were acknowledged within the deadline, and the deadline itself."""
+    if minutes is None:
+        return "-"
+    share = f" ({round(100 * count / acknowledged)}%)" if acknowledged else ""
+    return f"{count:,}{share} · กำหนด {minutes:g} นาที"
