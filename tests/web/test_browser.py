@@ -32,6 +32,7 @@ LAUNCH_ARGS = [
     "--disable-sync",
 ]
 PHONE = {"width": 412, "height": 915}
+DESKTOP = {"width": 1366, "height": 900}
 
 pytestmark = pytest.mark.slow
 
@@ -170,6 +171,24 @@ async def test_sign_in_from_the_bot_filter_open_and_download(bot: Harness, datab
             await page.screenshot(path=ARTIFACTS / "7-print-incident.png", full_page=True)
             printed = await page.locator("main").inner_text()
             print_order = await page.evaluate(PARTS_TOP)
+
+            # The same session on a desktop screen, and in the war room's large-screen mode.
+            desktop = await browser.new_context(
+                viewport=DESKTOP, locale="th-TH", storage_state=await context.storage_state()
+            )
+            wide = await desktop.new_page()
+            wide.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            base = page.url.split("/incidents/", 1)[0]
+            await wide.goto(base + "/situation")
+            map_width = (await wide.locator(".tile-map svg").bounding_box() or {"width": 0})[
+                "width"
+            ]
+            await wide.screenshot(path=ARTIFACTS / "8-situation-desktop.png", full_page=True)
+            await wide.goto(base + "/situation?tv=1")
+            await wide.screenshot(path=ARTIFACTS / "9-situation-tv.png", full_page=True)
+            await wide.goto(base + "/statistics")
+            await wide.screenshot(path=ARTIFACTS / "10-statistics-desktop.png", full_page=True)
+            stats_map = await wide.locator(".tile-map svg rect").count()
         finally:
             await browser.close()
 
@@ -179,6 +198,7 @@ async def test_sign_in_from_the_bot_filter_open_and_download(bot: Harness, datab
     assert sarabun >= 1 and not menus  # the Thai face came from web/static/fonts
     assert 0 <= phone_order[0] < phone_order[1]  # phone: the timeline above the details
     assert 0 <= print_order[1] < print_order[0]  # print: the details first
+    assert map_width > 400 and stats_map == 12  # the map, readable on a desktop too
     assert "PCT-2569-0001" in printed and "2569" in printed  # Buddhist-era dates
     content = csv_path.read_bytes()
     assert content.startswith(b"\xef\xbb\xbf")
