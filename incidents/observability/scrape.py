@@ -19,10 +19,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from incidents.core import Core
 from incidents.inbox import store as inbox
 from incidents.observability.metrics import PREFIX, REGISTRY
-from storage.models import Delivery, DeliveryStatus, Incident, IncidentStatus, Urgency
+from storage.models import OPEN_STATUSES, Delivery, DeliveryStatus, Incident, Urgency
 
 CONTENT_TYPE = CONTENT_TYPE_LATEST
-OPEN_STATUSES = tuple(status for status in IncidentStatus if status is not IncidentStatus.CLOSED)
 
 
 @dataclass(frozen=True, slots=True)

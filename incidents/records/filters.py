@@ -73,7 +73,8 @@ class SortOrder(StrEnum):
     DESC = "desc"
 
 
-_URGENCY_RANK = case(
+# Most urgent first (the stored values do not sort that way).
+URGENCY_RANK = case(
     {Urgency.MOST_URGENT.value: 0, Urgency.VERY_URGENT.value: 1, Urgency.URGENT.value: 2},
     value=Incident.urgency,
 )
@@ -81,7 +82,7 @@ _STATUS_RANK = case({s.value: i for i, s in enumerate(IncidentStatus)}, value=In
 SORT_COLUMNS: dict[SortKey, Any] = {
     SortKey.OCCURRED: Incident.occurred_at,
     SortKey.REPORTED: Incident.created_at,
-    SortKey.URGENCY: _URGENCY_RANK,
+    SortKey.URGENCY: URGENCY_RANK,
     SortKey.DISTRICT: District.code,
     SortKey.CATEGORY: Incident.category,
     SortKey.STATUS: _STATUS_RANK,

@@ -16,9 +16,10 @@ from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from incidents.records import stats
-from incidents.records.filters import Viewer, not_a_drill
+from incidents.records.filters import URGENCY_RANK, Viewer, not_a_drill
 from incidents.records.stats import Totals
 from storage.models import (
+    OPEN_STATUSES,
     Category,
     District,
     EventKind,
@@ -29,8 +30,6 @@ from storage.models import (
 )
 
 SHOWN = 50  # open incidents listed; the counts cover them all
-_URGENCY_RANK = {Urgency.MOST_URGENT: 0, Urgency.VERY_URGENT: 1, Urgency.URGENT: 2}
-OPEN_STATUSES = tuple(status for status in IncidentStatus if status is not IncidentStatus.CLOSED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +110,6 @@ async def situation(session: AsyncSession, viewer: Viewer, now: datetime, tz: tz
     # Named, not "!= closed": the status index then finds the few open rows among years of
     # closed ones.
     open_now = [*seen, Incident.status.in_(OPEN_STATUSES)]
-    rank = case(_URGENCY_RANK, value=Incident.urgency, else_=9)
     waiting = case((Incident.acknowledged_at.is_(None), 0), else_=1)
     # Unacknowledged oldest first (the longest wait leads); the rest by urgency, newest first.
     age_key = case((Incident.acknowledged_at.is_(None), Incident.created_at), else_=None)
@@ -120,11 +118,12 @@ async def situation(session: AsyncSession, viewer: Viewer, now: datetime, tz: tz
             select(Incident, District.name_th)
             .join(District, District.id == Incident.district_id)
             .where(*open_now)
-            .order_by(waiting, rank, age_key.asc(), Incident.created_at.desc(), Incident.id)
+            .order_by(waiting, URGENCY_RANK, age_key.asc(), Incident.created_at.desc(), Incident.id)
             .limit(SHOWN)
         )
     ).all()
     news = await _latest_news(session, [incident.id for incident, _ in found])
+    no_news: tuple[str, datetime | None] = ("", None)
     rows = [
         OpenRow(
             reference=incident.reference,
@@ -136,8 +135,8 @@ async def situation(session: AsyncSession, viewer: Viewer, now: datetime, tz: tz
             created_at=incident.created_at,
             acknowledged_at=incident.acknowledged_at,
             figures={name: getattr(incident, name) for name in stats.FIGURES},
-            latest_news=news.get(incident.id, ("", None))[0],
-            latest_news_at=news.get(incident.id, ("", None))[1],
+            latest_news=news.get(incident.id, no_news)[0],
+            latest_news_at=news.get(incident.id, no_news)[1],
             latitude=incident.latitude,
             longitude=incident.longitude,
         )

@@ -5,6 +5,7 @@ from storage.models.audit import AuditAction, AuditEvent
 from storage.models.base import Base, UTCDateTime
 from storage.models.drill import Drill, DrillParticipant, DrillSequence, DrillStatus
 from storage.models.enums import (
+    OPEN_STATUSES,
     AttachmentKind,
     Category,
     Channel,
@@ -43,6 +44,7 @@ from storage.models.thread import InfoRequest, Instruction, PendingInput
 from storage.models.web import WebLoginToken, WebSession
 
 __all__ = [
+    "OPEN_STATUSES",
     "Agency",
     "AlertRecipient",
     "Attachment",

@@ -78,6 +78,10 @@ class IncidentStatus(StrEnum):
     CLOSED = "closed"
 
 
+# Every status but closed, named (an IN list the status index serves, where "!= closed" scans).
+OPEN_STATUSES = tuple(status for status in IncidentStatus if status is not IncidentStatus.CLOSED)
+
+
 class AttachmentKind(StrEnum):
     """What a reporter sent along."""
 
