@@ -148,6 +148,7 @@ def rules_of(settings: Settings) -> Rules:
         web_session_ttl=timedelta(hours=settings.web_session_hours),
         max_attachments=settings.max_attachments,
         max_attachment_mb=settings.max_attachment_mb,
+        related_window=timedelta(hours=settings.related_window_hours),
         photo_link_key=photolinks.key_from(settings.line_channel_secret.get_secret_value()),
     )
 

@@ -88,6 +88,8 @@ class Settings(BaseSettings):
     draft_ttl_minutes: float = Field(default=180.0, gt=0)
     max_attachments: int = Field(default=10, ge=0, le=50)
     max_attachment_mb: float = Field(default=20.0, gt=0, le=2000)
+    # A new report like an open incident filed within these hours is pointed out (0: never).
+    related_window_hours: float = Field(default=6.0, ge=0, le=24 * 14)
 
     # The web log, served by the same process. WEB_PORT empty turns it off; 0 takes any free
     # port (tests read the bound port back).

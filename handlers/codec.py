@@ -8,6 +8,7 @@ Bot API allows 64 bytes) and stable, so buttons on messages sent long ago still 
     r|<draft token>|edit|<step>      change one field from the review
     r|<draft token>|review|confirm   file the draft            (|review|cancel drops it)
     a|<incident id>|ack|instruct|info   under an alert
+    l|<incident id>|<other id>       link the alert's incident with a related one
     t|<incident id>|<verb>           the thread (t|<id>|st:<status> sets a status)
     i|<instruction id>               acknowledge an instruction
     q|<request id>                   answer a request for information
@@ -35,6 +36,7 @@ from incidents.actions import (
     DrillGroup,
     DrillVerb,
     EditField,
+    LinkIncidents,
     ThreadAction,
     ThreadVerb,
 )
@@ -48,6 +50,7 @@ _PREFIXES: dict[type, str] = {
     ConfirmReport: "r",
     CancelReport: "r",
     AlertAction: "a",
+    LinkIncidents: "l",
     ThreadAction: "t",
     AcknowledgeInstruction: "i",
     AnswerRequest: "q",
@@ -69,6 +72,8 @@ def encode(action: ButtonAction) -> str:
             data = f"r|{token}|review|cancel"
         case AlertAction(incident_id=incident_id, verb=verb):
             data = f"a|{incident_id}|{verb.value}"
+        case LinkIncidents(incident_id=incident_id, other_id=other_id):
+            data = f"l|{incident_id}|{other_id}"
         case ThreadAction(incident_id=incident_id, verb=ThreadVerb.STATUS, status=status):
             assert status is not None
             data = f"t|{incident_id}|st:{status.value}"
@@ -104,6 +109,8 @@ def decode(data: str) -> ButtonAction | None:
                 return Choose(token=token, step=ReportStep(step), value=value)
             case ["a", number, verb] if _ID.match(number):
                 return AlertAction(incident_id=int(number), verb=AlertVerb(verb))
+            case ["l", number, other] if _ID.match(number) and _ID.match(other):
+                return LinkIncidents(incident_id=int(number), other_id=int(other))
             case ["t", number, verb] if _ID.match(number):
                 return _thread(int(number), verb)
             case ["i", number] if _ID.match(number):

@@ -68,6 +68,14 @@ class AlertAction(_Action):
     verb: AlertVerb
 
 
+class LinkIncidents(_Action):
+    """Under an alert: link its incident with one the alert named as maybe the same event."""
+
+    kind: Literal["incident.link"] = "incident.link"
+    incident_id: int
+    other_id: int
+
+
 # -------------------------------------------------------------------- the thread
 class ThreadVerb(StrEnum):
     """The buttons of an incident's thread."""
@@ -146,6 +154,7 @@ ButtonAction: TypeAlias = Annotated[
     | ConfirmReport
     | CancelReport
     | AlertAction
+    | LinkIncidents
     | ThreadAction
     | AcknowledgeInstruction
     | AnswerRequest

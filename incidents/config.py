@@ -34,6 +34,8 @@ class Rules(BaseModel):
     web_session_ttl: timedelta = timedelta(hours=12)
     max_attachments: int = 10
     max_attachment_mb: float = 20.0
+    # How far back an open incident may be the same event as a new report (0: never asked).
+    related_window: timedelta = timedelta(hours=6)
     # Signs the addresses of photos shown on LINE cards (incidents/photolinks); empty: none.
     photo_link_key: bytes = b""
 

@@ -15,12 +15,16 @@ X = an executive its alert did not reach; A = an admin.
 | change the status, close                                | yes | yes | -   | -   | -   |
 | reopen a closed incident                                | -   | yes | -   | -   | -   |
 | send news, answer a request, acknowledge an instruction | yes | -   | -   | -   | -   |
+| link it with a related incident, undo a link            | -   | yes | -   | yes | yes |
 
 A reporter of another agency may do nothing with the incident, not even learn that it exists.
 An escalation contact is told because nobody acknowledged in time: they may see the incident and
 acknowledge it (which stops the reminders), but directing the response is for executives, so
 without the executive role they may not instruct, ask, change the status, close or reopen.
 News, instructions, requests and status changes need an open incident; reopening a closed one.
+Linking two reports of one event is for those who see every incident (executives and admins),
+whether or not the alert reached them; it needs both incidents, of the same series (two real
+incidents, or two of one drill).
 """
 
 from __future__ import annotations
@@ -44,6 +48,7 @@ class Action(StrEnum):
     CHANGE_STATUS = "change_status"
     CLOSE = "close"
     REOPEN = "reopen"
+    LINK = "link"
 
 
 class Refusal(StrEnum):
@@ -56,6 +61,8 @@ class Refusal(StrEnum):
     NOT_CLOSED = "not_closed"
     # Not a permission: the incident is in that status already.
     SAME_STATUS = "same_status"
+    # Not a permission: a link needs two incidents of one series (real, or one drill's).
+    NOT_LINKABLE = "not_linkable"
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +125,8 @@ def _permitted(action: Action, s: Standing) -> bool:
             return s.reporter_side or s.directing
         case Action.POST_UPDATE | Action.ANSWER_INFO | Action.ACKNOWLEDGE_INSTRUCTION:
             return s.reporter_side
+        case Action.LINK:
+            return sees_everything(s.roles)
     return False
 
 

@@ -12,6 +12,7 @@ from starlette.templating import Jinja2Templates
 
 from incidents.records.dates import day_entry
 from incidents.text import ROLE_NAMES
+from incidents.text import related as related_texts
 from incidents.text import situation as situation_texts
 from incidents.text.drill import MARK as DRILL_MARK
 from incidents.text.labels import STATUS_LABELS, UNKNOWN, count_text
@@ -29,6 +30,7 @@ from incidents.text.web import (
     EVENT_LABELS,
     FIELD_LABELS,
     FILTER_LABELS,
+    LINKED_COUNT_LABELS,
     NOT_GIVEN,
     ORDER_LABELS,
     RECIPIENT_LABELS,
@@ -109,6 +111,7 @@ def build(tz: tzinfo, *, sandbox: bool = False) -> Jinja2Templates:
         AUDIT_LABELS=AUDIT_LABELS,
         FILTER_LABELS=FILTER_LABELS,
         DRILL_FILTER_LABELS=DRILL_FILTER_LABELS,
+        LINKED_COUNT_LABELS=LINKED_COUNT_LABELS,
         DRILL_MARK=DRILL_MARK,
         SORT_LABELS=SORT_LABELS,
         ORDER_LABELS=ORDER_LABELS,
@@ -122,6 +125,7 @@ def build(tz: tzinfo, *, sandbox: bool = False) -> Jinja2Templates:
         bars=_bars,
         # The situation page's and the map's catalogue, and how long ago something was.
         T=situation_texts,
+        REL=related_texts,
         since=since,
         SANDBOX_BANNER=SANDBOX_BANNER if sandbox else "",
         SANDBOX_BANNER_LINK=SANDBOX_BANNER_LINK,

@@ -56,6 +56,8 @@ def alt_text(card: AlertCard) -> str:
     if card.drill:
         lines.append(card.drill)
     lines.append(f"{card.reference} · {c.ROW_OCCURRED} {card.occurred}")
+    if card.related:
+        lines.append(card.related)
     lines.append(card.description)
     return shorten("\n".join(lines), ALT_TEXT_LIMIT)
 
@@ -116,6 +118,7 @@ def _header(card: AlertCard) -> dict[str, Any]:
 
 def _body(card: AlertCard, description: str) -> dict[str, Any]:
     rows = [
+        *([_text(card.related, weight="bold", size="sm")] if card.related else []),
         _row(c.ROW_PLACE, f"{card.district} — {card.place}"),
         _row(c.ROW_OCCURRED, card.occurred),
         _row(c.ROW_RECEIVED, card.received),

@@ -14,13 +14,14 @@ import logging
 from bot.line import cards, codec
 from bot.line import events as ev
 from incidents.access import AccessRefused
-from incidents.actions import AlertAction, AlertVerb, ChooseReach
+from incidents.actions import AlertAction, AlertVerb, ChooseReach, LinkIncidents
 from incidents.alerts import acknowledgement
 from incidents.alerts.acknowledgement import AckOutcome
 from incidents.audit import ActorSource
 from incidents.core import Core
 from incidents.policy import Action, Refusal
 from incidents.records import sessions
+from incidents.related import linking
 from incidents.reports import parsing
 from incidents.roster import accounts, reach
 from incidents.roster.reach import Screen
@@ -28,6 +29,7 @@ from incidents.text import alert as alert_texts
 from incidents.text import drill as drill_texts
 from incidents.text import line as texts
 from incidents.text import reach as reach_texts
+from incidents.text import related as related_texts
 from incidents.text import report as report_texts
 from incidents.text import thread as t
 from incidents.text import web as web_texts
@@ -77,6 +79,18 @@ async def _postback(core: Core, person: Person, data: str) -> Text | Screen:
     if isinstance(action, ChooseReach):
         actor = accounts.line(person.line_user_id or "").actor(person.id)
         return await reach.choose(core, person.id, action.reach, actor)
+    if isinstance(action, LinkIncidents):
+        done = await linking.link(
+            core, person, action.incident_id, action.other_id, ActorSource.LINE
+        )
+        log.info(
+            "LINE link of incidents %s and %s by person#%s: %s",
+            action.incident_id,
+            action.other_id,
+            person.id,
+            done.outcome,
+        )
+        return Text(related_texts.outcome(done, core.rules.tz))
     if not isinstance(action, AlertAction):
         # The buttons of the reporter's side of a thread are never sent on LINE.
         return Text(texts.ACTION_ELSEWHERE)

@@ -10,6 +10,7 @@ from incidents.alerts import recipients
 from incidents.config import Rules
 from incidents.drills import series
 from incidents.outbox import queue as outbox
+from incidents.related import similar
 from incidents.roster import people as roster
 from incidents.text import alert as t
 from storage.models import DeliveryKind, Incident, IncidentEvent, RecipientRole
@@ -40,9 +41,17 @@ async def on_filed(
     # Each on every channel they are reached on (Telegram, LINE or both).
     joined = [p for p in executives if recipients.reachable(p)]
     missing = [p for p in executives if not recipients.reachable(p)]
+    # A second report of an open incident says so in its alert (`อาจเป็นเหตุเดียวกับ …`).
+    related = await similar.suggest(session, incident, rules.related_window, now)
     for person in joined:
         await recipients.alert_person(
-            session, incident, person, RecipientRole.EXECUTIVE, now, send_now=send_now
+            session,
+            incident,
+            person,
+            RecipientRole.EXECUTIVE,
+            now,
+            send_now=send_now,
+            related=related,
         )
     if rules.war_room_chat_id is not None and allowed is None:
         await recipients.alert_chat(
@@ -53,6 +62,7 @@ async def on_filed(
             RecipientRole.WAR_ROOM,
             now,
             send_now=send_now,
+            related=related,
         )
     reporter_chat = roster.reachable_chat(incident.reporter)
     if reporter_chat is not None:
@@ -76,8 +86,9 @@ async def on_filed(
     incident.next_reminder_at = now + rules.ack_deadline(incident.urgency)
     incident.reminder_round = 0
     log.info(
-        "incident %s: alert queued for %d executives%s",
+        "incident %s: alert queued for %d executives%s%s",
         incident.reference,
         len(joined),
         " and the war room" if rules.war_room_chat_id else "",
+        f", may be the same as {', '.join(h.reference for h in related)}" if related else "",
     )

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from incidents.outbox import queue as outbox
 from incidents.outbox.params import DeliveryParams
+from incidents.related.hints import RelatedHint
 from incidents.roster import people as roster
 from incidents.text.rich import Text
 from storage.models import (
@@ -38,6 +39,7 @@ async def alert_chat(
     send_now: bool = False,
     channel: Channel = Channel.TELEGRAM,
     address: str = "",
+    related: tuple[RelatedHint, ...] = (),
 ) -> None:
     """The alert to one chat (or, on another channel, one account), then its location and
     attachments as replies to it."""
@@ -48,7 +50,7 @@ async def alert_chat(
         now,
         person_id=person_id,
         incident=incident,
-        params=DeliveryParams(intro=intro or Text()),
+        params=DeliveryParams(intro=intro or Text(), related=related),
         send_now=send_now,
         channel=channel,
         address=address,
@@ -101,6 +103,7 @@ async def alert_person(
     *,
     intro: Text | None = None,
     send_now: bool = False,
+    related: tuple[RelatedHint, ...] = (),
 ) -> bool:
     """The alert to every channel the person is reached on now (of those the admin chose for
     them); False if none."""
@@ -108,7 +111,15 @@ async def alert_person(
     chat = roster.reachable_chat(person) if person.reach is not Reach.LINE else None
     if chat is not None:
         await alert_chat(
-            session, incident, chat, person.id, role, now, intro=intro, send_now=send_now
+            session,
+            incident,
+            chat,
+            person.id,
+            role,
+            now,
+            intro=intro,
+            send_now=send_now,
+            related=related,
         )
         reached = True
     line = roster.line_account(person) if person.reach is not Reach.TELEGRAM else None
@@ -124,6 +135,7 @@ async def alert_person(
             send_now=send_now,
             channel=Channel.LINE,
             address=line,
+            related=related,
         )
         reached = True
     return reached

@@ -72,6 +72,7 @@ class AlertCard:
     acknowledged: bool
     web_url: str
     buttons: tuple[Button, ...]
+    related: str = ""  # the incidents it may be a second report of, or is linked with
 
     @property
     def lead(self) -> str:
@@ -99,9 +100,12 @@ def alert_card(
     tz: tzinfo,
     public_base_url: str = "",
     photo_urls: tuple[str, ...] = (),
+    *,
+    related: str = "",
+    links: tuple[Button, ...] = (),
 ) -> AlertCard:
     """The card of an incident (its district, attachments and acknowledger loaded), showing
-    the photos at `photo_urls`."""
+    the photos at `photo_urls`, the `related` line and its `links` buttons."""
     acknowledged = incident.acknowledged_at is not None and incident.acknowledged_by is not None
     if acknowledged:
         assert incident.acknowledged_at is not None and incident.acknowledged_by is not None
@@ -122,6 +126,7 @@ def alert_card(
         buttons.append(_button(t.BUTTON_ACK, incident.id, AlertVerb.ACKNOWLEDGE))
     buttons.append(_button(t.BUTTON_INSTRUCT, incident.id, AlertVerb.INSTRUCT))
     buttons.append(_button(t.BUTTON_REQUEST_INFO, incident.id, AlertVerb.REQUEST_INFO))
+    buttons.extend(links)
     base = public_base_url.rstrip("/")
     web_url = f"{base}/incidents/{incident.reference}" if base else ""
     if web_url:
@@ -158,6 +163,7 @@ def alert_card(
         acknowledged=acknowledged,
         web_url=web_url,
         buttons=tuple(buttons),
+        related=related,
     )
 
 

@@ -23,6 +23,7 @@ from incidents.actions import (
     ThreadAction,
     ThreadVerb,
 )
+from incidents.related.hints import RelatedHint
 from incidents.text.rich import Span, Style, Text
 from storage.models import Delivery
 
@@ -93,6 +94,9 @@ class DeliveryParams(BaseModel):
     keyboard: ReplyKeyboard = ReplyKeyboard.NONE
     # The line above an escalated alert (ALERT).
     intro: StoredText = Text()
+    # The open incidents a just-filed alert may be a second report of (ALERT; a later render
+    # reads them, and whether they were linked since, from the database).
+    related: tuple[RelatedHint, ...] = ()
     # The file sent (ATTACHMENT).
     attachment_id: int | None = None
     # A reminder's round and the minutes since filing (REMINDER).

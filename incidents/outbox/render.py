@@ -14,13 +14,22 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from incidents.actions import AlertAction, AlertVerb, Button, Buttons, ReplyKeyboard
+from incidents.actions import (
+    AlertAction,
+    AlertVerb,
+    Button,
+    Buttons,
+    LinkIncidents,
+    ReplyKeyboard,
+)
 from incidents.outbox import params as outbox_params
 from incidents.outbox.card import AlertCard, alert_card
 from incidents.outbox.params import DeliveryParams
 from incidents.photolinks import PhotoLinks
+from incidents.related.hints import RelatedHint, hints_of
 from incidents.text import alert as t
 from incidents.text import drill as drill_text
+from incidents.text import related as related_text
 from incidents.text.fitting import (
     TELEGRAM_CAPTION_LIMIT,
     TELEGRAM_TEXT_LIMIT,
@@ -74,6 +83,18 @@ class Rendered:
 
 def _alert_button(label: str, incident_id: int, verb: AlertVerb) -> Button:
     return Button(label=label, action=AlertAction(incident_id=incident_id, verb=verb))
+
+
+def link_buttons(incident_id: int, related: tuple[RelatedHint, ...]) -> tuple[Button, ...]:
+    """One button for each related incident not linked yet."""
+    return tuple(
+        Button(
+            label=related_text.link_button(hint.reference),
+            action=LinkIncidents(incident_id=incident_id, other_id=hint.incident_id),
+        )
+        for hint in related
+        if not hint.linked
+    )
 
 
 _ATTACHMENT_METHODS = {
@@ -164,7 +185,10 @@ class Renderer:
             target = await session.get_one(Delivery, delivery.edit_of_id)
         edit = delivery.kind is DeliveryKind.ALERT_EDIT
         card = delivery.channel is not Channel.TELEGRAM
-        return self.alert(incident, outbox_params.read(target).intro, edit=edit, card=card)
+        # Whether the incidents it names were linked since is read now.
+        related = await hints_of(session, incident.id)
+        intro = outbox_params.read(target).intro
+        return self.alert(incident, intro, edit=edit, card=card, related=related)
 
     def fresh(self, delivery: Delivery) -> Rendered:
         """A delivery its own just-committed transaction wrote, from the objects it holds
@@ -177,12 +201,23 @@ class Renderer:
         """A just-filed alert from the objects its transaction wrote (nothing to load)."""
         assert delivery.incident is not None
         card = delivery.channel is not Channel.TELEGRAM
-        intro = outbox_params.read(delivery).intro
-        return self.alert(delivery.incident, intro, edit=False, card=card)
+        params = outbox_params.read(delivery)
+        return self.alert(
+            delivery.incident, params.intro, edit=False, card=card, related=params.related
+        )
 
-    def alert(self, incident: Incident, intro: Text, *, edit: bool, card: bool = False) -> Rendered:
-        """The alert as it stands: status line, buttons, and the intro of an escalation; with
-        `card`, also as a card (for a channel that draws one)."""
+    def alert(
+        self,
+        incident: Incident,
+        intro: Text,
+        *,
+        edit: bool,
+        card: bool = False,
+        related: tuple[RelatedHint, ...] = (),
+    ) -> Rendered:
+        """The alert as it stands: status line, buttons, the related incidents it may be a
+        second report of, and the intro of an escalation; with `card`, also as a card (for a
+        channel that draws one)."""
         if incident.acknowledged_at is not None and incident.acknowledged_by is not None:
             status = t.acknowledged_line(
                 incident.acknowledged_by.name,
@@ -200,7 +235,8 @@ class Renderer:
         if incident.drill_id is not None:
             intro = Text(drill_text.MARK, "\n", intro) if intro else Text(drill_text.MARK)
         limit = TELEGRAM_TEXT_LIMIT - (measure(intro.plain()) + 2 if intro else 0)
-        text = t.alert(incident, self.tz, status, extra, limit)
+        hint = related_text.hint_line(related)
+        text = t.alert(incident, self.tz, status, extra, limit, related=hint)
         if intro:
             text = Text(intro, "\n\n", text)
         buttons: list[tuple[Button, ...]] = []
@@ -212,6 +248,8 @@ class Renderer:
                 _alert_button(t.BUTTON_REQUEST_INFO, incident.id, AlertVerb.REQUEST_INFO),
             )
         )
+        links = link_buttons(incident.id, related)
+        buttons.extend((button,) for button in links)
         if self.public_base_url:
             url = f"{self.public_base_url}/incidents/{incident.reference}"
             buttons.append((Button(label=t.BUTTON_OPEN_WEB, url=url),))
@@ -219,7 +257,9 @@ class Renderer:
         rendered = Rendered(method, text=text, buttons=tuple(buttons))
         if card:
             shown = self.photos.card_urls(incident.attachments) if self.photos else ()
-            rendered.card = alert_card(incident, self.tz, self.public_base_url, shown)
+            rendered.card = alert_card(
+                incident, self.tz, self.public_base_url, shown, related=hint, links=links
+            )
             rendered.card_intro = words_above
         return rendered
 

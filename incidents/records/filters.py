@@ -99,6 +99,14 @@ class DrillFilter(StrEnum):
     ONLY = "only"
 
 
+class LinkedCount(StrEnum):
+    """How incidents linked as one event (incidents/related) count: each report, or the event
+    once, by its first report (the incident whose id is the group's)."""
+
+    EACH = "each"
+    ONCE = "once"
+
+
 def like_pattern(text: str) -> str:
     """`%text%` with LIKE's own wildcards escaped (the escape character is a backslash)."""
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -126,6 +134,7 @@ class IncidentFilter(BaseModel):
     status: IncidentStatus | None = None
     q: str = Field(default="", max_length=MAX_QUERY_LENGTH)
     drills: DrillFilter = DrillFilter.EXCLUDE
+    linked: LinkedCount = LinkedCount.EACH
     sort: SortKey = SortKey.OCCURRED
     order: SortOrder = SortOrder.DESC
     page: int = Field(default=1, ge=1, le=1_000_000)
@@ -162,6 +171,9 @@ class IncidentFilter(BaseModel):
             found.append(not_a_drill())
         elif self.drills is DrillFilter.ONLY:
             found.append(Incident.drill_id.is_not(None))
+        if self.linked is LinkedCount.ONCE:
+            first = Incident.link_group_id == Incident.id
+            found.append(or_(Incident.link_group_id.is_(None), first))
         if self.date_from is not None:
             found.append(Incident.occurred_at >= _local_midnight(self.date_from, tz))
         if self.date_to is not None:

@@ -10,7 +10,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from incidents.records import related
 from incidents.records.filters import Viewer
+from incidents.records.related import RelatedRow
 from storage.models import (
     AlertRecipient,
     Attachment,
@@ -50,6 +52,8 @@ class TimelineEntry:
     location: tuple[float, float] | None = None
     # The channel the person acted on, when it was recorded ("line", "telegram").
     via: str | None = None
+    # The other incident of a link made or undone, when the viewer may see it.
+    other_reference: str | None = None
 
 
 def _status(value: Any) -> IncidentStatus | None:
@@ -66,11 +70,17 @@ def _location(value: Any) -> tuple[float, float] | None:
 
 
 def timeline_entry(
-    event: IncidentEvent, actor_name: str | None, attachments: dict[int, Attachment]
+    event: IncidentEvent,
+    actor_name: str | None,
+    attachments: dict[int, Attachment],
+    visible: set[int] | frozenset[int] = frozenset(),
 ) -> TimelineEntry:
-    """A timeline entry from its event; what the event's data names is looked up."""
+    """A timeline entry from its event; what the event's data names is looked up (another
+    incident named only when it is among the `visible`)."""
     data = event.data or {}
     attachment_id = data.get("attachment_id")
+    other = data.get("other_id")
+    other_reference = data.get("other_reference") if other in visible else None
     return TimelineEntry(
         at=event.at,
         kind=event.kind,
@@ -80,6 +90,7 @@ def timeline_entry(
         attachment=attachments.get(attachment_id) if isinstance(attachment_id, int) else None,
         location=_location(data.get("location")),
         via=data.get("via") if isinstance(data.get("via"), str) else None,
+        other_reference=other_reference if isinstance(other_reference, str) else None,
     )
 
 
@@ -103,6 +114,7 @@ class Detail:
     timeline: Sequence[TimelineEntry]
     recipients: Sequence[RecipientRow]
     closed_by_name: str | None
+    related: Sequence[RelatedRow] = ()
 
     @property
     def photos(self) -> list[Attachment]:
@@ -144,14 +156,17 @@ async def incident_detail(session: AsyncSession, viewer: Viewer, reference: str)
         )
     # The news' files are the incident's own attachments (already loaded with it).
     attachments = {a.id: a for a in incident.attachments}
+    named = {e.data.get("other_id") for e, _ in events if e.data and "other_id" in e.data}
+    visible = await related.visible_ids(session, viewer, {i for i in named if isinstance(i, int)})
     return Detail(
         incident=incident,
-        timeline=[timeline_entry(e, name, attachments) for e, name in events],
+        timeline=[timeline_entry(e, name, attachments, visible) for e, name in events],
         recipients=[
             RecipientRow(name or "", position or "", r.role, status, sent_at, r.acknowledged_at)
             for r, name, position, status, sent_at in recipients
         ],
         closed_by_name=closed_by,
+        related=await related.related_rows(session, viewer, incident.id),
     )
 
 

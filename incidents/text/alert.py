@@ -34,8 +34,11 @@ def alert(
     status_line: Text,
     attachments: str,
     limit: int = TELEGRAM_TEXT_LIMIT,
+    *,
+    related: str = "",
 ) -> Text:
-    """The alert an executive reads on a lock screen; the description is cut to fit."""
+    """The alert an executive reads on a lock screen (with `related`, the incidents it may be
+    a second report of, under its reference); the description is cut to fit."""
     icon = r.URGENCY_ICONS[incident.urgency]
     level = ""
     if incident.ddpm_level:
@@ -47,6 +50,7 @@ def alert(
             f" · {r.CATEGORY_LABELS[incident.category]}{level}",
         ),
         Text(b(incident.reference)),
+        *([Text(b(related))] if related else []),
         f"📍 อ.{incident.district.name_th} — {incident.place}",
         f"🕒 เกิดเหตุ {format_datetime(incident.occurred_at, tz)} "
         f"(รับแจ้ง {format_time(incident.created_at, tz)})",

@@ -7,7 +7,7 @@ Telegram adapter renders the /web reply.
 from __future__ import annotations
 
 from incidents.audit import ActorSource
-from incidents.records.filters import DrillFilter, SortKey, SortOrder
+from incidents.records.filters import DrillFilter, LinkedCount, SortKey, SortOrder
 from incidents.text.rich import Text, b, link
 from storage.models import (
     AttachmentKind,
@@ -31,6 +31,8 @@ EVENT_LABELS: dict[EventKind, str] = {
     EventKind.INFO_PROVIDED: "ส่งข้อมูลเพิ่มเติม",
     EventKind.CLOSED: "ปิดเหตุการณ์",
     EventKind.REOPENED: "เปิดเหตุการณ์อีกครั้ง",
+    EventKind.LINKED: "เชื่อมโยงกับเหตุที่เกี่ยวข้อง",
+    EventKind.UNLINKED: "ยกเลิกการเชื่อมโยงกับเหตุที่เกี่ยวข้อง",
 }
 
 RECIPIENT_LABELS: dict[RecipientRole, str] = {
@@ -234,12 +236,17 @@ FILTER_LABELS: dict[str, str] = {
     "order": "ลำดับ",
     "page": "หน้า",
     "drills": "การฝึกซ้อม",
+    "linked": "เหตุที่เชื่อมโยงกัน",
 }
 
 DRILL_FILTER_LABELS: dict[DrillFilter, str] = {
     DrillFilter.EXCLUDE: "ไม่รวมการฝึกซ้อม",
     DrillFilter.INCLUDE: "รวมการฝึกซ้อม",
     DrillFilter.ONLY: "เฉพาะการฝึกซ้อม",
+}
+LINKED_COUNT_LABELS: dict[LinkedCount, str] = {
+    LinkedCount.EACH: "นับทุกรายงาน",
+    LinkedCount.ONCE: "นับเป็นเหตุเดียว (ตามรายงานแรก)",
 }
 DAY_FILTERS = ("date_from", "date_to")
 

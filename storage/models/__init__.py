@@ -29,6 +29,7 @@ from storage.models.incident import (
     ReportDraft,
 )
 from storage.models.intake import InboxStatus, InboxUpdate, Instance
+from storage.models.links import IncidentLink, LinkState
 from storage.models.roster import (
     Agency,
     District,
@@ -69,6 +70,7 @@ __all__ = [
     "InboxUpdate",
     "Incident",
     "IncidentEvent",
+    "IncidentLink",
     "IncidentSequence",
     "IncidentStatus",
     "InfoRequest",
@@ -76,6 +78,7 @@ __all__ = [
     "Instruction",
     "Invite",
     "LineStrangerContact",
+    "LinkState",
     "PendingInput",
     "PendingInputKind",
     "Person",

@@ -148,6 +148,8 @@ class EventKind(StrEnum):
     INFO_PROVIDED = "info_provided"
     CLOSED = "closed"
     REOPENED = "reopened"
+    LINKED = "linked"  # an executive linked it with a related incident (both get one)
+    UNLINKED = "unlinked"
 
 
 class Channel(StrEnum):

@@ -131,6 +131,9 @@ class Incident(Base):
     closed_at: Mapped[datetime | None]
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     close_summary: Mapped[str | None] = mapped_column(Text)
+    # Linked incidents (storage/models/links.py) share the smallest id among them here, so the
+    # statistics can count one event once; None for an incident linked to nothing.
+    link_group_id: Mapped[int | None] = mapped_column(Integer, index=True)
 
     district: Mapped[District] = relationship(lazy="joined")
     reporter: Mapped[Person] = relationship(lazy="joined", foreign_keys=[reporter_id])

@@ -40,6 +40,7 @@ BUTTONS = {
     Action.CHANGE_STATUS: "t|1|st:{status}",
     Action.CLOSE: "t|1|close",
     Action.REOPEN: "t|1|reopen",
+    Action.LINK: "l|1|2",  # with the second report of the same flood
 }
 # Distinct targets, so the two people allowed to change the status never repeat one.
 STATUS_FOR = {"D6604": "in_progress", "GOV": "under_control"}
@@ -73,6 +74,9 @@ async def escalated_incident(bot: Harness) -> dict[str, FakeUser]:
     await bot.say(governor, "ให้ตั้งจุดอพยพที่โรงเรียน", expect=has("ส่งข้อสั่งการ"))
     await bot.press(governor, alert, button_data(alert, "ขอข้อมูล"), expect=has("พิมพ์สิ่งที่"))
     await bot.say(governor, "ต้องการถุงทรายกี่ใบ", expect=has("ส่งคำขอข้อมูล"))
+    await bot.drain()
+    # A second report of the same flood, for linking the two.
+    await file_report(bot, users["D6604"], ReportAnswers(photos=0, pin=None))
     await bot.drain()
     return users
 
@@ -113,6 +117,6 @@ async def test_every_action_by_every_kind_of_person_follows_the_policy(bot: Harn
                 AuditEvent.action == AuditAction.THREAD_ACTION_REFUSED
             )
         )
-        incident = await session.scalar(select(Incident))
+        incident = await session.scalar(select(Incident).where(Incident.reference == REFERENCE))
     assert refusals - refusals_before == sum(1 for allowed in outcomes.values() if not allowed)
     assert incident.status is IncidentStatus.IN_PROGRESS  # reopened by the Governor

@@ -26,7 +26,6 @@ RECIPIENTS: dict[str, RecipientRole | None] = {
 
 # The written table, read literally: who may do what with an OPEN incident.
 # Keys: (roles, recipient, own agency) -> the actions allowed.
-VIEW_ONLY = {Action.VIEW}
 REPORTER_SIDE = {
     Action.VIEW,
     Action.POST_UPDATE,
@@ -45,6 +44,8 @@ DIRECTING = {
     Action.REOPEN,
 }
 ESCALATION_CONTACT = {Action.VIEW, Action.ACKNOWLEDGE}
+# Those who see every incident may link two reports of one event, alerted or not.
+SEEING_ALL = {Action.VIEW, Action.LINK}
 
 
 def expected(roles: str, recipient: str, own: bool) -> set[Action]:
@@ -60,7 +61,7 @@ def expected(roles: str, recipient: str, own: bool) -> set[Action]:
     elif alerted:
         allowed |= ESCALATION_CONTACT
     if E in role_set or A in role_set:
-        allowed |= VIEW_ONLY
+        allowed |= SEEING_ALL
     return allowed
 
 
@@ -81,6 +82,7 @@ AFTER_CLOSING = {
     Action.ANSWER_INFO,
     Action.ACKNOWLEDGE_INSTRUCTION,
     Action.REOPEN,
+    Action.LINK,  # a later report may be the same event as one already closed
 }
 
 

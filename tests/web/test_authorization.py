@@ -35,13 +35,15 @@ PUBLIC_ROUTES = {"/", "/healthz", "/readyz", "/login", "/login/{token}", "/logou
 OPERATOR_ROUTES = {"/metrics"}  # its token-or-loopback rule: tests/web/test_metrics_access.py
 # Opened by a signed, expiring address alone: tests/incidents/records/test_photo_links.py.
 SIGNED_ROUTES = {"/photos/{attachment_id:int}/{expires:int}/{signature:str}"}
+# Forms that act, each with its access rules: tests/web/test_links.py.
+ACTION_ROUTES = {"/incidents/{reference:str}/links"}
 
 
 def test_the_table_covers_every_route_of_the_web_log(site: Site):
     app = site.app.app  # type: ignore[attr-defined]  # inside the security headers
     paths = {r.path for r in app.routes if isinstance(r, Route | Mount)}
     covered = set(INCIDENT_ROUTES) | LISTING_ROUTES | ADMIN_ROUTES | PUBLIC_ROUTES
-    covered |= OPERATOR_ROUTES | SIGNED_ROUTES
+    covered |= OPERATOR_ROUTES | SIGNED_ROUTES | ACTION_ROUTES
     assert paths == covered
 
 

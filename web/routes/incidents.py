@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from starlette.requests import Request
-from starlette.responses import FileResponse, Response
+from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from incidents.records import browsing, downloads
+from incidents.records import browsing, downloads, related
 from incidents.records.filters import SortKey
 from incidents.records.sessions import SignedIn
-from web import inputs
+from incidents.text.related import LINK_NOTES
+from web import auth, inputs
 from web.auth import require_login
 from web.context import client_address, core_of
 from web.pages import not_found, render
@@ -53,8 +56,35 @@ async def incident_page(request: Request, who: SignedIn) -> Response:
             "i": detail.incident,
             "photos": detail.photos,
             "others": detail.other_files,
+            "link_note": LINK_NOTES.get(inputs.query(request).get("link", "")),
         },
         who=who,
+    )
+
+
+# The longest reference a form may name (references are like PCT-2569-0041 or PCT-ฝ-2569-0001).
+MAX_REFERENCE = 40
+
+
+@require_login
+async def incident_links(request: Request, who: SignedIn) -> Response:
+    """Link the incident with another by its reference, or undo a link (a POST with the
+    session's CSRF token); back to the incident's page, which says what happened."""
+    form = await inputs.form(request)
+    if not auth.same_origin(request) or not auth.tokens_match(form.get("csrf", ""), who.csrf_token):
+        return auth.csrf_refusal()
+    reference = inputs.path(request, "reference")
+    other = form.get("other", "").strip().upper()[:MAX_REFERENCE]
+    done = await related.change_link(
+        core_of(request),
+        who.viewer,
+        reference,
+        other,
+        linking_them=form.get("op") != "unlink",
+        address=client_address(request),
+    )
+    return RedirectResponse(
+        f"/incidents/{quote(reference)}?link={done.value}#related", status_code=303
     )
 
 
@@ -120,6 +150,7 @@ routes = [
     Route("/incidents", incident_list, methods=["GET"]),
     Route("/incidents/{reference:str}", incident_page, methods=["GET"]),
     Route("/incidents/{reference:str}/cap.xml", incident_cap, methods=["GET"]),
+    Route("/incidents/{reference:str}/links", incident_links, methods=["POST"]),
     Route("/incidents/{reference:str}/files/{attachment_id:int}", incident_file, methods=["GET"]),
     Route(
         "/photos/{attachment_id:int}/{expires:int}/{signature:str}", linked_photo, methods=["GET"]

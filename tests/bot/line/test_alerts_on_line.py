@@ -207,3 +207,34 @@ async def test_the_quota_used_up_falls_back_to_telegram_and_says_so(
     assert len(alerts) == 2 and all("monthly limit" in d.last_error for d in alerts)
     dgov2 = await live.person("DGOV2")
     assert all(d.person_id != dgov2.id for d in alerts)
+
+
+async def test_a_second_report_on_line_names_the_first_and_a_postback_links_them(
+    live: Harness, line: FakeLinePlatform, outcomes: Outcomes
+):
+    governor = await join_on_line(live, line, outcomes, "GOV")
+    reporter = await file_from_telegram(live)
+    await file_report(
+        live, reporter, ReportAnswers(place="หมู่ที่ 3 บ้านวังหลุม ตำบลวังหลุม", pin=None, photos=0)
+    )
+    await live.drain()
+    second = "PCT-2569-0002"
+    card = await line.wait_for_message(
+        governor, lambda m: m.type == "flex" and f"{second} ·" in m.text, timeout=10
+    )
+    assert f"อาจเป็นเหตุเดียวกับ {REFERENCE}" in card.text  # in the notification's text too
+    assert f"🔗 อาจเป็นเหตุเดียวกับ {REFERENCE}" in str(card.message)
+
+    mark = len(line.sent_messages(governor.user_id))
+    line.press_button(governor, card, label=f"🔗 เชื่อมโยงกับ {REFERENCE}")
+    reply = await line.wait_for_message(
+        governor, lambda m: m.text.startswith(f"เชื่อมโยง {second}"), since=mark, timeout=10
+    )
+    assert reply.kind.value == "reply"  # answered with the event's reply token, no push
+    async with live.runtime.db.read() as session:
+        via = (
+            await session.scalars(
+                select(IncidentEvent.data).where(IncidentEvent.kind == EventKind.LINKED)
+            )
+        ).all()
+    assert [d["via"] for d in via] == ["line", "line"]
