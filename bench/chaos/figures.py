@@ -30,6 +30,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -167,6 +168,13 @@ def tag_of(description: str) -> str:
     return found.group(0) if found else description
 
 
+def own_reference(text: str, references: Iterable[str]) -> str | None:
+    """The incident an alert is about: the first reference it names (a later one may be
+    named as maybe the same event, `อาจเป็นเหตุเดียวกับ …`, below its own)."""
+    found = [(text.find(ref), ref) for ref in references if ref in text]
+    return min(found)[1] if found else None
+
+
 def _alerts(
     figures: Figures,
     api: FakeBotAPI,
@@ -178,11 +186,10 @@ def _alerts(
 ) -> None:
     pressed = {tag: max(times) for log in logs for tag, times in log.confirms.items()}
     lost_answers = Counter(
-        (r.chat_id, ref)
+        (r.chat_id, own_reference(r.text, incidents))
         for r in requests
         if r.fault is not None and r.fault.value == "answer_lost" and r.text
-        for ref in incidents
-        if ref in r.text and ALERT_MARK in r.text
+        if ALERT_MARK in r.text and own_reference(r.text, incidents) is not None
     )
     copies: dict[tuple[int, str], list[float]] = {}
     for chat in executives:
@@ -190,9 +197,9 @@ def _alerts(
             text = m.raw_text or m.text or ""
             if m.kind != "text" or ALERT_MARK not in text or REMINDER_MARK in text:
                 continue
-            for ref in incidents:
-                if ref in text:
-                    copies.setdefault((chat, ref), []).append(m.time)
+            ref = own_reference(text, incidents)
+            if ref is not None:
+                copies.setdefault((chat, ref), []).append(m.time)
     for ref, description in incidents.items():
         arrivals = []
         for chat in executives:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bench.chaos.figures import LATE, REMINDER_MARK, tag_of
+from bench.chaos.figures import LATE, REMINDER_MARK, own_reference, tag_of
 from bench.chaos.line import ChaosLinePlatform
 from bench.chaos.people import ReporterLog
 from simulator.line.models import Endpoint, SendKind, SentMessage
@@ -96,7 +96,7 @@ def compute(
     for roster_id, user_id in users.items():
         cards = _alert_cards(line, user_id, since_seq)
         for reference in incidents:
-            copies = [m for m in cards if reference in str(m.message)]
+            copies = [m for m in cards if own_reference(str(m.message), incidents) == reference]
             figures.expected += 1
             if not copies:
                 figures.missing += 1

@@ -27,12 +27,7 @@ async def press(bot: Harness, user: FakeUser, message: SentMessage, data: str) -
 
 
 def alert_of(bot: Harness, chat_id: int, reference: str) -> SentMessage:
-    """The chat's alert of `reference` (not another alert naming it as related)."""
-    [alert] = [
-        m
-        for m in alerts_in(bot, chat_id, reference)
-        if (m.text or "").splitlines()[1:2] == [reference]
-    ]
+    [alert] = alerts_in(bot, chat_id, reference)
     return alert
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from tests.fakes import FakeUser, SentMessage, make_png
@@ -84,12 +85,17 @@ async def file_report(
     return await bot.press(user, review, button_data(review, "ยืนยัน"), expect=has("ส่งรายงานแล้ว"))
 
 
+_REFERENCE = re.compile(r"PCT-[\w-]+\d")
+
+
 def alerts_in(bot: Harness, chat_id: int, reference: str) -> list[SentMessage]:
-    """The alert messages (not replies or reminders) for `reference` in a chat."""
+    """The alert messages (not replies or reminders) for `reference` in a chat: an alert names
+    its own reference first (another one below it is a related incident's)."""
     return [
         m
         for m in bot.api.sent_messages(chat_id)
         if m.kind == "text"
-        and reference in (m.original_text or "")
         and "เกิดเหตุ" in (m.original_text or "")
+        and (found := _REFERENCE.search(m.original_text or "")) is not None
+        and found.group(0) == reference
     ]
