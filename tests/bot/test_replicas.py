@@ -20,7 +20,7 @@ from tests.fakes.bot_api import FakeBotAPI
 from tests.support.balancer import Balancer
 from tests.support.harness import Driver, button_data
 from tests.support.program import Program
-from tests.support.reporting import fill_report, has
+from tests.support.reporting import fill_report, has, own_reference
 from web import server as web_server
 
 # On PostgreSQL as in production (and on SQLite too, which several processes may share).
@@ -111,11 +111,11 @@ async def test_three_replicas_lose_nothing_when_one_is_killed_mid_burst(
 
                 def every_alert() -> bool | None:
                     got = {
-                        (int(c.params["chat_id"]), ref)
+                        (int(c.params["chat_id"]), own_reference(c.params["text"]))
                         for c in api.calls("sendMessage", since=mark)
-                        if c.status == 200 and int(c.params["chat_id"]) in executives
-                        for ref in references
-                        if ref in c.params["text"]
+                        if c.status == 200
+                        and int(c.params["chat_id"]) in executives
+                        and own_reference(c.params["text"]) in references
                     }
                     return len(got) == EXECUTIVES * len(references) or None
 
@@ -137,11 +137,12 @@ async def test_three_replicas_lose_nothing_when_one_is_killed_mid_burst(
 
     stored, inbox_pending, outbox_pending = await counts(database_url)
     copies = Counter(
-        (int(c.params["chat_id"]), ref)
+        (int(c.params["chat_id"]), own_reference(c.params["text"]))
         for c in api.calls("sendMessage", since=mark)
-        if c.status == 200 and int(c.params["chat_id"]) in executives
-        for ref in references
-        if ref in c.params["text"] and "รับทราบ" in str(c.params.get("reply_markup", ""))
+        if c.status == 200
+        and int(c.params["chat_id"]) in executives
+        and own_reference(c.params["text"]) in references
+        and "รับทราบ" in str(c.params.get("reply_markup", ""))
     )
     filed_copies = Counter(
         int(c.params["chat_id"])

@@ -88,6 +88,13 @@ async def file_report(
 _REFERENCE = re.compile(r"PCT-[\w-]+\d")
 
 
+def own_reference(text: str) -> str | None:
+    """The reference an alert (or any message) names first: its own; another one below it is
+    a related incident's (`อาจเป็นเหตุเดียวกับ …`)."""
+    found = _REFERENCE.search(text)
+    return found.group(0) if found else None
+
+
 def alerts_in(bot: Harness, chat_id: int, reference: str) -> list[SentMessage]:
     """The alert messages (not replies or reminders) for `reference` in a chat: an alert names
     its own reference first (another one below it is a related incident's)."""
@@ -96,6 +103,5 @@ def alerts_in(bot: Harness, chat_id: int, reference: str) -> list[SentMessage]:
         for m in bot.api.sent_messages(chat_id)
         if m.kind == "text"
         and "เกิดเหตุ" in (m.original_text or "")
-        and (found := _REFERENCE.search(m.original_text or "")) is not None
-        and found.group(0) == reference
+        and own_reference(m.original_text or "") == reference
     ]

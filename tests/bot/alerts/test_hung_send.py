@@ -8,7 +8,7 @@ from bot.senders import telegram as telegram_sender
 from storage.models import Delivery, DeliveryKind, DeliveryStatus
 from tests.fakes import Call
 from tests.support.harness import Harness
-from tests.support.reporting import ReportAnswers, alerts_in, file_report
+from tests.support.reporting import ReportAnswers, alerts_in, file_report, own_reference
 
 FIRST, SECOND = "PCT-2569-0001", "PCT-2569-0002"
 HANG_S = 8.0  # within the read timeout: the answer comes, late
@@ -22,7 +22,8 @@ def alert_call(bot: Harness, chat_id: int, reference: str) -> Call:
     [call] = [
         c
         for c in calls_to(bot, "sendMessage", chat_id)
-        if reference in c.params.get("text", "") and "เกิดเหตุ" in c.params.get("text", "")
+        if own_reference(c.params.get("text", "")) == reference
+        and "เกิดเหตุ" in c.params.get("text", "")
     ]
     return call
 
