@@ -41,13 +41,14 @@ class Me:
     incarnation: str
 
 
-def claim_is_free(claimed_by: Any, me: str, now: datetime) -> ColumnElement[bool]:
-    """A row whose claim nobody holds: none, or its instance stopped beating.
+def claim_is_free(claimed_by: Any, me: Any, dead_before: Any) -> ColumnElement[bool]:
+    """A row whose claim nobody holds: none, or its instance's last beat is before
+    `dead_before` (now - DEAD_AFTER; a value, or a bound parameter of a prepared query).
 
     The caller excludes the rows this process is working on; any other row claimed in its own
     name is left over from an earlier life and is free too.
     """
-    dead = select(Instance.name).where(Instance.heartbeat_at < now - DEAD_AFTER)
+    dead = select(Instance.name).where(Instance.heartbeat_at < dead_before)
     return claimed_by.is_(None) | (claimed_by == me) | claimed_by.in_(dead)  # type: ignore[no-any-return]
 
 

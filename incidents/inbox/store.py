@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Select, bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from incidents import lanes
@@ -62,6 +63,17 @@ async def store(session: AsyncSession, arrivals: Sequence[Arrival], now: datetim
     return added
 
 
+@functools.cache
+def _claim_query(narrowed: bool) -> Select[InboxUpdate]:
+    only = InboxUpdate.id.in_(bindparam("only", expanding=True))
+    return lanes.claimable_heads(
+        InboxUpdate,
+        InboxStatus.PENDING,
+        free=claim_is_free(InboxUpdate.claimed_by, bindparam("me"), lanes.DEAD_BEFORE),
+        where=[only] if narrowed else [],
+    )
+
+
 async def claim(
     session: AsyncSession,
     me: str,
@@ -77,16 +89,9 @@ async def claim(
     given rows (the ones an intake has just stored). A lane is taken while any of its
     updates is claimed by a live instance, so one person's updates never run side by side.
     """
-    query = lanes.claimable_heads(
-        InboxUpdate,
-        InboxStatus.PENDING,
-        now,
-        free=claim_is_free(InboxUpdate.claimed_by, me, now),
-        exclude=exclude,
-        where=[InboxUpdate.id.in_(only)] if only else [],
-        limit=limit,
-    )
-    rows = (await session.scalars(query)).all()
+    query = _claim_query(bool(only)).limit(limit)
+    params = lanes.claim_params(now, exclude, me=me, only=list(only))
+    rows = (await session.scalars(query, params)).all()
     for row in rows:
         row.claimed_by = me
     return rows

@@ -12,6 +12,7 @@ wait for each other. An edit also waits until the message it edits has settled.
 
 from __future__ import annotations
 
+import functools
 import secrets
 import uuid
 from collections.abc import Collection, MutableMapping, Sequence
@@ -19,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, cast, exists, false, select, update
+from sqlalchemy import Select, String, bindparam, cast, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -166,6 +167,26 @@ async def enqueue_once(
     notes_of(session).wake = True
 
 
+@functools.cache
+def _claim_query() -> Select[Delivery]:
+    edited = aliased(Delivery, name="edited")
+    edited_pending = exists().where(
+        edited.id == Delivery.edit_of_id, edited.status == DeliveryStatus.PENDING
+    )
+    return lanes.claimable_heads(
+        Delivery,
+        DeliveryStatus.PENDING,
+        # Never a row in `me`'s own name, even while `me`'s heartbeat looks stale (a clock
+        # jump, a stalled beat): it is being sent by this process, or stranded and reclaimed.
+        free=(
+            claim_is_free(Delivery.claimed_by, "", lanes.DEAD_BEFORE)
+            & (Delivery.claimed_by.is_(None) | (Delivery.claimed_by != bindparam("me")))
+        )
+        | Delivery.id.in_(bindparam("reclaim", expanding=True)),
+        where=[Delivery.edit_of_id.is_(None) | ~edited_pending],
+    )
+
+
 async def claim(
     session: AsyncSession,
     me: str,
@@ -184,26 +205,8 @@ async def claim(
     of its rows, so one lane's rows never go side by side; an edit also waits for the message
     it edits.
     """
-    target = aliased(Delivery)
-    target_pending = exists().where(
-        target.id == Delivery.edit_of_id, target.status == DeliveryStatus.PENDING
-    )
-    query = lanes.claimable_heads(
-        Delivery,
-        DeliveryStatus.PENDING,
-        now,
-        # Never a row in `me`'s own name, even while `me`'s heartbeat looks stale (a clock
-        # jump, a stalled beat): it is being sent by this process, or stranded and reclaimed.
-        free=(
-            claim_is_free(Delivery.claimed_by, "", now)
-            & (Delivery.claimed_by.is_(None) | (Delivery.claimed_by != me))
-        )
-        | (Delivery.id.in_(reclaim) if reclaim else false()),
-        exclude=exclude,
-        where=[Delivery.edit_of_id.is_(None) | ~target_pending],
-        limit=limit,
-    )
-    rows = (await session.scalars(query)).all()
+    params = lanes.claim_params(now, exclude, me=me, reclaim=list(reclaim))
+    rows = (await session.scalars(_claim_query().limit(limit), params)).all()
     for row in rows:
         row.claimed_by = me
         row.claim_token = secrets.token_hex(8)
