@@ -9,7 +9,7 @@ from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-from sqlalchemy import ColumnElement, Integer, case, func, or_, select
+from sqlalchemy import ColumnElement, Integer, String, case, func, literal_column, or_, select
 from sqlalchemy import text as sql_text
 
 from incidents.access import visible_incidents
@@ -139,6 +139,13 @@ class IncidentFilter(BaseModel):
     order: SortOrder = SortOrder.DESC
     page: int = Field(default=1, ge=1, le=1_000_000)
 
+    @field_validator("q", mode="before")
+    @classmethod
+    def _one_line(cls, value: object) -> object:
+        """A search is one line: control characters (a pasted line break, a tab) become
+        spaces, so the search matches what the person sees."""
+        return re.sub(r"[\x00-\x1f\x7f]", " ", value) if isinstance(value, str) else value
+
     @field_validator("date_from", "date_to", mode="before")
     @classmethod
     def _typed_day(cls, value: object) -> object:
@@ -227,12 +234,23 @@ class TextSearch(StrEnum):
 
     SCAN = "scan"  # SQLite without the trigram index: read every row
     TRIGRAM = "trigram"  # SQLite's FTS5 trigram index (migration 0005) for 3+ characters
-    ILIKE = "ilike"  # PostgreSQL
+    ILIKE = "ilike"  # PostgreSQL without pg_trgm: read every row
+    PG_TRIGRAM = "pg_trigram"  # PostgreSQL's pg_trgm GIN index (migration 0012), 3+ characters
 
 
 # The trigram index finds substrings of at least three characters (Thai tone marks and vowel
 # signs count as characters); shorter ones are looked for row by row.
 TRIGRAM_MIN_LENGTH = 3
+
+
+# The searched columns as one text, exactly as migration 0012 indexes it (PostgreSQL matches
+# an index to a query by its expression, so this is SQL text, not bound values). A line break
+# separates two columns; searches have none (IncidentFilter takes them out), so a match never
+# spans two columns.
+SEARCHED_TEXT = literal_column(
+    "(" + " || E'\\n' || ".join(f"coalesce(incident.{c.key}, '')" for c in SEARCHED_COLUMNS) + ")",
+    String,
+)
 
 
 def _fts_phrase(text: str) -> str:
@@ -244,6 +262,10 @@ def _text_matches(text: str, search: TextSearch) -> ColumnElement[bool]:
     """A substring match in any searched column. SQLite's LIKE already ignores ASCII case,
     PostgreSQL needs ILIKE; text without Latin letters has no case at all, and instr()
     (SQLite) or strpos() (PostgreSQL) finds it faster than LIKE."""
+    if search is TextSearch.PG_TRIGRAM and len(text) >= TRIGRAM_MIN_LENGTH:
+        return SEARCHED_TEXT.ilike(like_pattern(text), escape="\\")
+    if search is TextSearch.PG_TRIGRAM:
+        search = TextSearch.ILIKE
     if search is TextSearch.TRIGRAM and len(text) >= TRIGRAM_MIN_LENGTH:
         # The index is case-blind for ASCII, like LIKE; it lives beside the incident table.
         matches = sql_text(

@@ -138,6 +138,13 @@ def own_agency_statistics(agency: str) -> str:
 
 # Plain answers outside the pages: an unknown address, a wrong method, a refused form.
 HTTP_ERRORS: dict[int, str] = {404: "ไม่พบหน้าเว็บที่ต้องการ", 405: "ไม่รองรับคำขอนี้"}
+# A search with more matches than the list counts (incidents/records/queries.py).
+SEARCH_MORE_THAN = "มากกว่า {count}"
+SEARCH_CAPPED = (
+    "แสดงเฉพาะ {count} เหตุการณ์แรกตามลำดับที่เลือก กรุณาระบุคำค้นให้ละเอียดขึ้นหรือเลือกเงื่อนไขเพิ่ม "
+    "หรือส่งออกไฟล์เพื่อดูทั้งหมด"
+)
+
 BAD_REQUEST = "คำขอไม่ถูกต้อง"
 LOGIN_REQUIRED = "ต้องเข้าสู่ระบบก่อน"
 CSRF_REFUSED = "คำขอนี้ไม่ผ่านการตรวจสอบความปลอดภัย กรุณาโหลดหน้าใหม่แล้วลองอีกครั้ง"

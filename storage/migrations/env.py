@@ -23,10 +23,12 @@ def _render_item(type_: str, obj: Any, autogen_context: AutogenContext) -> str |
     return False
 
 
-# Written by hand in migration 0005 because they differ by backend (an expression index, and
-# SQLite's FTS5 trigram table with its shadow tables); they are not in the models, so
-# autogenerate must not propose dropping them.
-MIGRATION_ONLY_INDEXES = frozenset({"ix_incident_ack_delay"})
+# Written by hand in migrations 0005 and 0012 because they differ by backend (expression and
+# covering indexes, PostgreSQL's trigram index, SQLite's FTS5 trigram table with its shadow
+# tables); they are not in the models, so autogenerate must not propose dropping them.
+MIGRATION_ONLY_INDEXES = frozenset(
+    {"ix_incident_ack_delay", "ix_incident_text_trgm", "ix_incident_figures"}
+)
 MIGRATION_ONLY_TABLE_PREFIX = "incident_text"
 
 

@@ -51,6 +51,10 @@ async def _downgrade_to_base(db: Database) -> None:
         await connection.run_sync(_downgrade)
 
 
+# The indexes written by hand in migrations 0005 and 0012 (storage/migrations/env.py).
+MIGRATION_ONLY_INDEXES = {"ix_incident_ack_delay", "ix_incident_text_trgm", "ix_incident_figures"}
+
+
 def _unmodelled(difference: object) -> bool:
     """Migration 0005's search index, which has no model: the FTS5 table and its shadow tables
     on SQLite (incident_text, incident_text_data, ...), and an index on an expression that
@@ -61,7 +65,7 @@ def _unmodelled(difference: object) -> bool:
     name = str(getattr(target, "name", ""))
     if kind == "remove_table":
         return name == "incident_text" or name.startswith("incident_text_")
-    return kind == "remove_index" and name == "ix_incident_ack_delay"
+    return kind == "remove_index" and name in MIGRATION_ONLY_INDEXES
 
 
 # The expression index of migration 0005 cannot be reflected; it is compared by name only.

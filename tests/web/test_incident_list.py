@@ -253,7 +253,7 @@ async def test_old_incidents_appear_with_buddhist_era_years(site: Site):
 async def test_sqlite_searches_through_the_trigram_index_kept_in_step(site: Site):
     from sqlalchemy import select, text, update
 
-    from incidents.records.filters import TextSearch
+    from incidents.records.filters import IncidentFilter, TextSearch
     from incidents.records.queries import text_search
     from storage.models import Incident
 
@@ -264,7 +264,16 @@ async def test_sqlite_searches_through_the_trigram_index_kept_in_step(site: Site
     if site.db.is_sqlite:
         assert search is TextSearch.TRIGRAM
     else:
-        assert search is TextSearch.ILIKE
+        # Migration 0012 created pg_trgm and its index, and the search's expression is the
+        # index's: the planner, told not to read the table, reads the index.
+        assert search is TextSearch.PG_TRIGRAM
+        conditions = IncidentFilter(q="ล้นตลิ่ง").conditions(site.core.rules.tz, search)
+        query = select(Incident.id).where(*conditions)
+        async with site.db.read() as session:
+            await session.execute(text("SET LOCAL enable_seqscan = off"))
+            compiled = query.compile(session.bind, compile_kwargs={"literal_binds": True})
+            plan = (await session.scalars(text(f"EXPLAIN {compiled}"))).all()
+        assert any("ix_incident_text_trgm" in line for line in plan), plan
 
     # An edited place is found by its new text and no longer by its old one.
     async with site.db.write() as session:
