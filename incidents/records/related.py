@@ -120,7 +120,7 @@ async def change_link(
                 Incident.reference.in_((reference, other_reference)), *viewer.visible()
             )
         )
-        ids = dict(rows.tuples().all())
+        ids = dict(rows.all())
     if person is None or reference not in ids or other_reference not in ids:
         await trail.refused(
             core,

@@ -164,6 +164,10 @@ async def statistics(
 ) -> Statistics:
     """Counts, casualties and acknowledgement times for the incidents matching the filter;
     with `deadlines`, each urgency's acknowledgements against its deadline."""
+    from incidents.records import tallied
+
+    if tallied.answers(viewer, wanted, tz):
+        return await tallied.statistics(session, wanted, deadlines or {})
     conditions = await filtered(session, viewer, wanted, tz)
     by_month = await _grouped(session, _month_key(session, tz), conditions)
     district_rows = await session.execute(select(District.id, District.name_th))
@@ -205,13 +209,22 @@ async def _by_urgency(
     for urgency in Urgency:
         these = [*conditions, Incident.urgency == urgency]
         deadline = deadlines.get(urgency)
-        limit = deadline.total_seconds() / to_seconds if deadline is not None else None
+        # In whole seconds, as the tallies keep it (incidents/records/tallied.py).
+        limit = deadline.total_seconds() if deadline is not None else None
         row = (
             await session.execute(
                 select(
                     func.count(),
                     func.count(Incident.acknowledged_at),
-                    func.count(case((delay <= (limit if limit is not None else -1), 1))),
+                    func.count(
+                        case(
+                            (
+                                func.round(delay * to_seconds)
+                                <= (limit if limit is not None else -1),
+                                1,
+                            )
+                        )
+                    ),
                 )
                 .select_from(Incident)
                 .where(*these)  # type: ignore[arg-type]

@@ -41,11 +41,13 @@ from storage.models.roster import (
     Role,
     StrangerContact,
 )
+from storage.models.tally import AckTally, IncidentTally
 from storage.models.thread import InfoRequest, Instruction, PendingInput
 from storage.models.web import WebLoginToken, WebSession
 
 __all__ = [
     "OPEN_STATUSES",
+    "AckTally",
     "Agency",
     "AlertRecipient",
     "Attachment",
@@ -73,6 +75,7 @@ __all__ = [
     "IncidentLink",
     "IncidentSequence",
     "IncidentStatus",
+    "IncidentTally",
     "InfoRequest",
     "Instance",
     "Instruction",

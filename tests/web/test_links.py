@@ -44,7 +44,7 @@ async def _links(site: Site) -> list[tuple[int, int, LinkState]]:
         rows = await session.execute(
             select(IncidentLink.low_id, IncidentLink.high_id, IncidentLink.state)
         )
-        return [(low, high, state) for low, high, state in rows.tuples().all()]
+        return [(low, high, state) for low, high, state in rows.all()]
 
 
 async def test_an_executive_links_two_reports_and_both_pages_and_timelines_say_who(site: Site):
