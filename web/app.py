@@ -22,6 +22,7 @@ from web.pages import HOME
 from web.phones import Phones
 from web.routes import (
     drills,
+    feeds,
     incidents,
     ops,
     reports,
@@ -131,6 +132,7 @@ def create_app(
         *webhooks.routes(receivers or {}),
         Route("/", sandbox_home if in_sandbox else home, methods=["GET"]),
         *ops.routes,
+        *feeds.routes,
         *signin.routes,
         *situation.routes,
         *incidents.routes,

@@ -18,6 +18,8 @@ from incidents.events import EventBus
 from storage.db import Database
 
 T = TypeVar("T")
+# A command's work: what it does with a core opened for it.
+Work = Callable[[Core], Awaitable[T]]
 
 
 def settings() -> Settings:
@@ -58,7 +60,7 @@ async def opened_core(settings: Settings) -> AsyncIterator[Core]:
         await database.dispose()
 
 
-async def with_core(settings: Settings, work: Callable[[Core], Awaitable[T]]) -> T:
+async def with_core(settings: Settings, work: Work[T]) -> T:
     """Do `work` with a core opened for it."""
     async with opened_core(settings) as core:
         return await work(core)

@@ -73,7 +73,7 @@ class CapMessage:
 
     body: bytes
     file_name: str
-    media_type: str = "application/cap+xml"
+    media_type: str = cap.MEDIA_TYPE
 
 
 async def incident_cap(

@@ -41,6 +41,7 @@ from storage.models.roster import (
     Role,
     StrangerContact,
 )
+from storage.models.subscriber import Subscriber, SubscriberKind, WebhookEvent
 from storage.models.tally import AckTally, IncidentTally
 from storage.models.thread import InfoRequest, Instruction, PendingInput
 from storage.models.web import WebLoginToken, WebSession
@@ -93,8 +94,11 @@ __all__ = [
     "ReportStep",
     "Role",
     "StrangerContact",
+    "Subscriber",
+    "SubscriberKind",
     "UTCDateTime",
     "Urgency",
     "WebLoginToken",
     "WebSession",
+    "WebhookEvent",
 ]

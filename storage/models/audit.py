@@ -45,6 +45,12 @@ class AuditAction(StrEnum):
     THREAD_ACTION_REFUSED = "thread.action_refused"
     # The admins were told LINE's monthly message quota is running out (once a month).
     LINE_QUOTA_WARNED = "line.quota_warned"
+    # Other systems: a feed token or a webhook issued or revoked, the feed read (its reads
+    # from one address folded on one row while they keep coming) or refused.
+    SUBSCRIBER_ADDED = "subscriber.added"
+    SUBSCRIBER_REVOKED = "subscriber.revoked"
+    FEED_READ = "feed.read"
+    FEED_REFUSED = "feed.refused"
 
 
 class AuditEvent(Base):

@@ -32,6 +32,8 @@ INCIDENT_ROUTES = {
 LISTING_ROUTES = {"/situation", "/incidents", "/export.csv", "/export.json", "/statistics"}
 ADMIN_ROUTES = {"/audit", "/drills/{drill_id:int}"}  # drills: tests/web/test_drills.py
 PUBLIC_ROUTES = {"/", "/healthz", "/readyz", "/login", "/login/{token}", "/logout", "/static"}
+# Read with a subscriber's token alone: tests/web/test_cap_feed.py.
+FEED_ROUTES = {"/feeds/cap.atom"}
 OPERATOR_ROUTES = {"/metrics"}  # its token-or-loopback rule: tests/web/test_metrics_access.py
 # Opened by a signed, expiring address alone: tests/incidents/records/test_photo_links.py.
 SIGNED_ROUTES = {"/photos/{attachment_id:int}/{expires:int}/{signature:str}"}
@@ -43,7 +45,7 @@ def test_the_table_covers_every_route_of_the_web_log(site: Site):
     app = site.app.app  # type: ignore[attr-defined]  # inside the security headers
     paths = {r.path for r in app.routes if isinstance(r, Route | Mount)}
     covered = set(INCIDENT_ROUTES) | LISTING_ROUTES | ADMIN_ROUTES | PUBLIC_ROUTES
-    covered |= OPERATOR_ROUTES | SIGNED_ROUTES | ACTION_ROUTES
+    covered |= OPERATOR_ROUTES | SIGNED_ROUTES | ACTION_ROUTES | FEED_ROUTES
     assert paths == covered
 
 

@@ -1,0 +1,163 @@
+"""Issuing, listing and revoking subscribers, as use cases for the admin (today the
+`incident-bot subscribers` commands), and recognising a feed reader by its token.
+
+A token is made here from the operating system's random source, shown once to the
+admin who issued it, and audited by the subscriber's id and name only, never by its value.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from incidents import audit
+from incidents.audit import Actor
+from incidents.core import Core
+from storage.models import AuditAction, Subscriber, SubscriberKind
+
+# 32 random bytes: what a bearer token carries.
+SECRET_BYTES = 32
+TOKEN_PREFIX = "cap_"  # noqa: S105 - a prefix that says what a token is for, not a secret
+NAME_LENGTH = 200
+
+
+class SubscriberError(ValueError):
+    """An admin's request that cannot be carried out, said in a line."""
+
+
+@dataclass(frozen=True, slots=True)
+class Issued:
+    """A subscriber just added, with the one time its token is shown."""
+
+    subscriber_id: int
+    name: str
+    credential: str
+
+
+@dataclass(frozen=True, slots=True)
+class SubscriberEntry:
+    """One subscriber as the listing shows it (never its token)."""
+
+    subscriber_id: int
+    kind: SubscriberKind
+    name: str
+    url: str
+    events: tuple[str, ...]
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+def token_digest(token: str) -> str:
+    """What is kept of a feed token: its SHA-256, in hex."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _name(name: str) -> str:
+    cleaned = " ".join(name.split())
+    if not cleaned or len(cleaned) > NAME_LENGTH:
+        raise SubscriberError(f"a subscriber's name is 1 to {NAME_LENGTH} characters")
+    return cleaned
+
+
+async def add_feed(core: Core, name: str, actor: Actor) -> Issued:
+    """A feed reader with a new bearer token (shown once)."""
+    name = _name(name)
+    token = TOKEN_PREFIX + secrets.token_urlsafe(SECRET_BYTES)
+    async with core.unit() as uow:
+        subscriber = Subscriber(
+            province_id=core.province_id,
+            kind=SubscriberKind.FEED,
+            name=name,
+            token_sha256=token_digest(token),
+            events=[],
+            created_at=uow.now,
+        )
+        uow.session.add(subscriber)
+        await uow.session.flush()
+        _audit_added(uow.session, subscriber, actor, uow.now)
+    return Issued(subscriber.id, name, token)
+
+
+def _audit_added(
+    session: AsyncSession, subscriber: Subscriber, actor: Actor, now: datetime
+) -> None:
+    audit.record(
+        session,
+        AuditAction.SUBSCRIBER_ADDED,
+        actor,
+        now,
+        subject_type="subscriber",
+        subject_id=subscriber.id,
+        kind=subscriber.kind.value,
+        name=subscriber.name,
+        events=list(subscriber.events),
+    )
+
+
+async def revoke(core: Core, subscriber_id: int, actor: Actor) -> str:
+    """Revoke a subscriber at once: its token reads nothing more, and nothing more is sent to
+    it (deliveries already queued are dropped when their turn comes). Returns its name."""
+    async with core.unit() as uow:
+        subscriber = await uow.session.get(Subscriber, subscriber_id)
+        if subscriber is None or subscriber.province_id != core.province_id:
+            raise SubscriberError(f"no subscriber with id {subscriber_id}")
+        if subscriber.revoked_at is None:
+            subscriber.revoked_at = uow.now
+            audit.record(
+                uow.session,
+                AuditAction.SUBSCRIBER_REVOKED,
+                actor,
+                uow.now,
+                subject_type="subscriber",
+                subject_id=subscriber.id,
+                name=subscriber.name,
+            )
+        return subscriber.name
+
+
+async def listing(core: Core) -> list[SubscriberEntry]:
+    """Every subscriber ever issued, the newest last."""
+    async with core.reading() as session:
+        rows = await session.scalars(
+            select(Subscriber)
+            .where(Subscriber.province_id == core.province_id)
+            .order_by(Subscriber.id)
+        )
+        return [
+            SubscriberEntry(
+                s.id,
+                s.kind,
+                s.name,
+                s.url or "",
+                tuple(s.events),
+                s.created_at,
+                s.revoked_at,
+            )
+            for s in rows
+        ]
+
+
+async def feed_reader(core: Core, token: str) -> Subscriber | None:
+    """The feed subscriber a bearer token belongs to, while it is not revoked."""
+    if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
+        return None
+    digest = token_digest(token)
+    async with core.reading() as session:
+        found = await session.scalar(
+            select(Subscriber).where(
+                Subscriber.token_sha256 == digest,
+                Subscriber.kind == SubscriberKind.FEED,
+                Subscriber.province_id == core.province_id,
+                Subscriber.revoked_at.is_(None),
+            )
+        )
+    # The lookup is by digest; compare again in constant time all the same.
+    if found is None or not hmac.compare_digest(found.token_sha256 or "", digest):
+        return None
+    return found

@@ -1,0 +1,39 @@
+"""What the feed masks in free text: numbers that identify a person, and names after a title,
+while offices that start like a title and the rest of the text stay as written."""
+
+from __future__ import annotations
+
+import pytest
+
+from incidents.sharing.redact import MASK, redact
+
+
+@pytest.mark.parametrize(
+    ("written", "shared"),
+    [
+        ("ติดต่อญาติ 081-234-5678", f"ติดต่อญาติ {MASK}"),
+        ("โทร 0812345678 หรือ +66 81 234 5678", f"โทร {MASK} หรือ {MASK}"),
+        ("สำนักงาน 056 612 345", f"สำนักงาน {MASK}"),
+        ("บัตร 1-2345-67890-12-3 และ 1234567890123", f"บัตร {MASK} และ {MASK}"),
+        ("แจ้ง somchai.j@example.go.th", f"แจ้ง {MASK}"),
+        ("นายสมชาย ใจดี บาดเจ็บ", f"นาย{MASK} บาดเจ็บ"),
+        ("นางสาว มาลี ศรีสุข สูญหาย", f"นางสาว{MASK} สูญหาย"),
+        ("ด.ญ.ฟ้าใส อายุ 7 ปี", f"ด.ญ.{MASK} อายุ 7 ปี"),
+    ],
+)
+def test_what_identifies_a_person_is_masked(written: str, shared: str):
+    assert redact(written) == shared
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "นายอำเภอตะพานหินสั่งการแล้ว",
+        "นายกเทศมนตรีลงพื้นที่",
+        "นายช่างตรวจสะพาน",
+        "น้ำสูง 80 ซม. ประชาชน 120 ครัวเรือน ถนนสาย 1068 กม. 12",
+        "เมื่อ 28 พ.ย. 2569 เวลา 14.05 น.",
+    ],
+)
+def test_offices_figures_and_dates_stay_as_written(written: str):
+    assert redact(written) == written
