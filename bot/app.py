@@ -31,6 +31,7 @@ from bot.logs import Pseudonymizer
 from bot.runtime import RUNTIME_KEY, AppContext, Runtime
 from bot.senders.ratelimit import CountingRateLimiter
 from bot.senders.telegram import TelegramSender
+from bot.senders.webhook import WebhookSender
 from bot.settings import Settings, SettingsError
 from incidents import files, instances, photolinks, provinces
 from incidents.alerts.service import Alerts
@@ -48,6 +49,7 @@ from incidents.outbox.delivery import AccountSender
 from incidents.outbox.loop import DeliveryLoop
 from incidents.outbox.render import Renderer
 from incidents.roster.province import ensure_province
+from incidents.sharing.webhooks import Webhooks
 from incidents.thread.lifecycle import InstructionReminders
 from incidents.throttle import Throttle
 from storage import migrate
@@ -162,6 +164,8 @@ def _runtime(settings: Settings, db: Database, province_id: int, clock: Clock) -
     alerts = Alerts(core)
     # Filing a report queues its alerts in the same transaction.
     events.subscribe(EventKind.FILED, alerts.on_filed)
+    # The events subscribing systems asked for are queued in the same transaction too.
+    Webhooks(core).subscribe(events)
     return Runtime(
         settings=settings,
         db=db,
@@ -205,7 +209,9 @@ async def serve(
             me = await stack.enter_async_context(
                 instances.running(db, settings.resolved_instance_name, runtime.clock)
             )
-            accounts: dict[Channel, AccountSender] = {}
+            accounts: dict[Channel, AccountSender] = {
+                Channel.WEBHOOK: await stack.enter_async_context(WebhookSender())
+            }
             if line is not None:
                 line_sender = LineSender(line[1], host=settings.line_api_url)
                 await stack.enter_async_context(line_sender)

@@ -1,5 +1,5 @@
-"""`incident-bot subscribers`: the other systems the province shares incidents with, today the
-readers of the CAP feed, each with a bearer token of its own."""
+"""`incident-bot subscribers`: the other systems the province shares incidents with: readers of
+the CAP feed (each with a bearer token) and webhook receivers (each with a signing secret)."""
 
 from __future__ import annotations
 
@@ -11,11 +11,12 @@ from incidents.core import Core
 from incidents.sharing import subscribers
 from incidents.sharing.subscribers import Issued, SubscriberEntry, SubscriberError
 from incidents.thaidate import format_datetime
+from storage.models import WebhookEvent
 
 
 @click.group("subscribers")
 def subscribers_group() -> None:
-    """Systems that read the CAP feed."""
+    """Systems that read the CAP feed or receive webhooks."""
 
 
 def _issue(work: common.Work[Issued]) -> Issued:
@@ -33,6 +34,28 @@ def add_feed(name: str) -> None:
     click.echo(f"subscriber {issued.subscriber_id}: {issued.name}")
     click.echo(f"feed: /feeds/cap.atom  token (shown once): {issued.credential}")
     click.echo("the reader sends it as 'Authorization: Bearer <token>'")
+
+
+@subscribers_group.command("add-webhook")
+@click.argument("name")
+@click.argument("url")
+@click.option(
+    "--event",
+    "events",
+    multiple=True,
+    type=click.Choice([e.value.removeprefix("incident.") for e in WebhookEvent]),
+    help="An event to send (repeat for several; every event when none is given).",
+)
+@click.option("--allow-http", is_flag=True, help="Accept an http:// address (same machine or LAN).")
+def add_webhook(name: str, url: str, events: tuple[str, ...], allow_http: bool) -> None:
+    """POST the chosen events to URL, signed with a new secret (shown once)."""
+    issued = _issue(
+        lambda core: subscribers.add_webhook(
+            core, name, url, events, CLI_ACTOR, allow_http=allow_http
+        )
+    )
+    click.echo(f"subscriber {issued.subscriber_id}: {issued.name}")
+    click.echo(f"signing secret (shown once): {issued.credential}")
 
 
 @subscribers_group.command("list")

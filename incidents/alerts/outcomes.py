@@ -16,6 +16,7 @@ from incidents.core import Core
 from incidents.roster import accounts
 from incidents.roster.accounts import Account
 from incidents.text import alert as t
+from incidents.text import sharing as sharing_text
 from storage.models import (
     AuditAction,
     Channel,
@@ -26,6 +27,7 @@ from storage.models import (
     Person,
     PersonRole,
     Role,
+    Subscriber,
 )
 
 log = logging.getLogger(__name__)
@@ -51,16 +53,17 @@ async def on_unreachable(
         if person.unreachable_since is not None:
             return
         person.unreachable_since = now
-        name = f"{person.name} ({person.position})"
-    else:
-        name = f"chat {delivery.chat_id}"
+    name = await _named(session, delivery, person)
+    subject = ("person", person.id) if person else ("chat", delivery.chat_id)
+    if delivery.channel is Channel.WEBHOOK:
+        subject = ("subscriber", int(delivery.address))
     audit.record(
         session,
         AuditAction.RECIPIENT_UNREACHABLE,
         Actor(source=ActorSource.DISPATCHER),
         now,
-        subject_type="person" if person else "chat",
-        subject_id=person.id if person else delivery.chat_id,
+        subject_type=subject[0],
+        subject_id=subject[1],
         reason=reason,
     )
     await recipients.notify_admins(
@@ -70,6 +73,16 @@ async def on_unreachable(
         now,
         exclude_chat=delivery.chat_id,
     )
+
+
+async def _named(session: AsyncSession, delivery: Delivery, person: Person | None) -> str:
+    """Whom a delivery was for, as the admins' notice names them."""
+    if person is not None:
+        return f"{person.name} ({person.position})"
+    if delivery.channel is Channel.WEBHOOK:
+        subscriber = await session.get(Subscriber, int(delivery.address))
+        return sharing_text.receiver(subscriber.name if subscriber else delivery.address)
+    return f"chat {delivery.chat_id}"
 
 
 async def on_gave_up(
@@ -88,7 +101,7 @@ async def on_gave_up(
         if is_admin is not None:
             log.error("delivery %s to an admin given up; not reported to the admins", delivery.id)
             return
-    name = f"{person.name} ({person.position})" if person else f"chat {delivery.chat_id}"
+    name = await _named(session, delivery, person)
     incident = await session.get(Incident, delivery.incident_id) if delivery.incident_id else None
     await recipients.notify_admins(
         session,

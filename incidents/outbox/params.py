@@ -105,6 +105,9 @@ class DeliveryParams(BaseModel):
     # A channel's token for answering the person's own message for free (LINE's reply token),
     # good for about a minute; the answer is pushed once it is not.
     reply_token: str = ""
+    # An event for a subscribing system (WEBHOOK): its name and what it says, as it was then.
+    event: str = ""
+    payload: dict[str, Any] = Field(default_factory=dict)
 
     @field_validator("buttons", mode="before")
     @classmethod

@@ -103,14 +103,15 @@ def enqueue(
     """
     if incident_id is None and incident is not None:
         incident_id = incident.id
-    line = channel is Channel.LINE
+    # LINE takes a retry key; a webhook's receiver drops repeats by it (the delivery id).
+    keyed = channel in (Channel.LINE, Channel.WEBHOOK)
     delivery = Delivery(
         kind=kind,
         status=DeliveryStatus.PENDING,
         channel=channel,
-        chat_id=0 if line else chat_id,
+        chat_id=chat_id if channel is Channel.TELEGRAM else 0,
         address=address,
-        retry_key=str(uuid.uuid4()) if line else None,
+        retry_key=str(uuid.uuid4()) if keyed else None,
         person_id=person_id,
         incident_id=incident_id,
         reply_to=reply_to,

@@ -25,6 +25,7 @@ from incidents.actions import (
 from incidents.outbox import params as outbox_params
 from incidents.outbox.card import AlertCard, alert_card
 from incidents.outbox.params import DeliveryParams
+from incidents.outbox.webhook import WebhookCall, webhook_call
 from incidents.photolinks import PhotoLinks
 from incidents.related.hints import RelatedHint, hints_of
 from incidents.text import alert as t
@@ -62,6 +63,7 @@ class Method(StrEnum):
     VOICE = "voice"
     VIDEO = "video"
     AUDIO = "audio"
+    WEBHOOK = "webhook"  # not a Bot API call: an HTTPS POST to a subscribing system
 
 
 @dataclass(slots=True)
@@ -79,6 +81,8 @@ class Rendered:
     # above it (an escalation's); `text` holds both for a channel that shows text (Telegram).
     card: AlertCard | None = None
     card_intro: Text = field(default_factory=Text)
+    # An event for a subscribing system (Method.WEBHOOK).
+    webhook: WebhookCall | None = None
 
 
 def _alert_button(label: str, incident_id: int, verb: AlertVerb) -> Button:
@@ -166,6 +170,9 @@ class Renderer:
                 return await self._reminder(session, delivery)
             case DeliveryKind.MESSAGE:
                 return _message(outbox_params.read(delivery))
+            case DeliveryKind.WEBHOOK:
+                call = await webhook_call(session, delivery)
+                return Rendered(Method.WEBHOOK, webhook=call) if call is not None else None
         return None
 
     async def _reminder(self, session: AsyncSession, delivery: Delivery) -> Rendered | None:

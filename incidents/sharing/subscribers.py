@@ -1,8 +1,9 @@
 """Issuing, listing and revoking subscribers, as use cases for the admin (today the
 `incident-bot subscribers` commands), and recognising a feed reader by its token.
 
-A token is made here from the operating system's random source, shown once to the
-admin who issued it, and audited by the subscriber's id and name only, never by its value.
+A token or a signing secret is made here from the operating system's random source, shown
+once to the admin who issued it, and audited by the subscriber's id and name only, never by
+its value.
 """
 
 from __future__ import annotations
@@ -10,8 +11,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,12 +22,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from incidents import audit
 from incidents.audit import Actor
 from incidents.core import Core
-from storage.models import AuditAction, Subscriber, SubscriberKind
+from storage.models import AuditAction, Subscriber, SubscriberKind, WebhookEvent
 
-# 32 random bytes: what a bearer token carries.
+# 32 random bytes: what a bearer token and a signing secret each carry.
 SECRET_BYTES = 32
 TOKEN_PREFIX = "cap_"  # noqa: S105 - a prefix that says what a token is for, not a secret
+SECRET_PREFIX = "whsec_"  # noqa: S105 - likewise
 NAME_LENGTH = 200
+URL_LENGTH = 2000
 
 
 class SubscriberError(ValueError):
@@ -33,7 +38,7 @@ class SubscriberError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Issued:
-    """A subscriber just added, with the one time its token is shown."""
+    """A subscriber just added, with the one time its token or secret is shown."""
 
     subscriber_id: int
     name: str
@@ -42,7 +47,7 @@ class Issued:
 
 @dataclass(frozen=True, slots=True)
 class SubscriberEntry:
-    """One subscriber as the listing shows it (never its token)."""
+    """One subscriber as the listing shows it (never its token or secret)."""
 
     subscriber_id: int
     kind: SubscriberKind
@@ -65,6 +70,34 @@ def _name(name: str) -> str:
     return cleaned
 
 
+def checked_url(url: str, *, allow_http: bool) -> str:
+    """A webhook address: HTTPS (plain HTTP only when the admin says so, for a receiver on
+    the same machine or network), with a host, and no user name or password in it."""
+    url = url.strip()
+    parts = urlsplit(url)
+    schemes = ("https", "http") if allow_http else ("https",)
+    if parts.scheme not in schemes or not parts.hostname or len(url) > URL_LENGTH:
+        wanted = " or ".join(schemes)
+        raise SubscriberError(f"a webhook address is an absolute {wanted} URL")
+    if parts.username or parts.password:
+        raise SubscriberError("a webhook address carries no user name or password")
+    return url
+
+
+def checked_events(names: Sequence[str]) -> tuple[str, ...]:
+    """The events asked for (`incident.filed` or `filed`), each once; all when none is named."""
+    known = {event.value: event for event in WebhookEvent}
+    short = {event.value.removeprefix("incident."): event for event in WebhookEvent}
+    chosen: list[str] = []
+    for name in names:
+        event = known.get(name) or short.get(name)
+        if event is None:
+            raise SubscriberError(f"unknown event {name!r}: choose from {', '.join(short)}")
+        if event.value not in chosen:
+            chosen.append(event.value)
+    return tuple(chosen) or tuple(event.value for event in WebhookEvent)
+
+
 async def add_feed(core: Core, name: str, actor: Actor) -> Issued:
     """A feed reader with a new bearer token (shown once)."""
     name = _name(name)
@@ -82,6 +115,30 @@ async def add_feed(core: Core, name: str, actor: Actor) -> Issued:
         await uow.session.flush()
         _audit_added(uow.session, subscriber, actor, uow.now)
     return Issued(subscriber.id, name, token)
+
+
+async def add_webhook(
+    core: Core, name: str, url: str, events: Sequence[str], actor: Actor, *, allow_http: bool
+) -> Issued:
+    """A webhook receiver of the chosen events, with a new signing secret (shown once)."""
+    name = _name(name)
+    url = checked_url(url, allow_http=allow_http)
+    chosen = checked_events(events)
+    secret = SECRET_PREFIX + secrets.token_urlsafe(SECRET_BYTES)
+    async with core.unit() as uow:
+        subscriber = Subscriber(
+            province_id=core.province_id,
+            kind=SubscriberKind.WEBHOOK,
+            name=name,
+            url=url,
+            secret=secret,
+            events=list(chosen),
+            created_at=uow.now,
+        )
+        uow.session.add(subscriber)
+        await uow.session.flush()
+        _audit_added(uow.session, subscriber, actor, uow.now)
+    return Issued(subscriber.id, name, secret)
 
 
 def _audit_added(
@@ -102,7 +159,7 @@ def _audit_added(
 
 async def revoke(core: Core, subscriber_id: int, actor: Actor) -> str:
     """Revoke a subscriber at once: its token reads nothing more, and nothing more is sent to
-    it (deliveries already queued are dropped when their turn comes). Returns its name."""
+    it (deliveries already queued are skipped when their turn comes). Returns its name."""
     async with core.unit() as uow:
         subscriber = await uow.session.get(Subscriber, subscriber_id)
         if subscriber is None or subscriber.province_id != core.province_id:

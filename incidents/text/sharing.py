@@ -30,3 +30,8 @@ def entry_title(msg_type: str, status: IncidentStatus | None, headline: str) -> 
     if msg_type == "Update" and status is not None:
         kind = f"{kind}: {STATUS_LABELS[status]}"
     return f"[{kind}] {headline}"
+
+
+def receiver(name: str) -> str:
+    """A webhook subscriber, as a notice to the admins names it."""
+    return f"ระบบรับข้อมูลของ {name}"

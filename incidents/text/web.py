@@ -82,6 +82,10 @@ AUDIT_LABELS: dict[AuditAction, str] = {
     AuditAction.WEB_DRILL_VIEWED: "ดูรายงานผลการฝึกซ้อม",
     AuditAction.WEB_ACCESS_REFUSED: "ปฏิเสธการเข้าถึงข้อมูลในเว็บ",
     AuditAction.LINE_QUOTA_WARNED: "แจ้งผู้ดูแลระบบว่าโควตาข้อความ LINE ใกล้หมด",
+    AuditAction.SUBSCRIBER_ADDED: "เพิ่มระบบรับข้อมูล",
+    AuditAction.SUBSCRIBER_REVOKED: "ยกเลิกระบบรับข้อมูล",
+    AuditAction.FEED_READ: "ระบบรับข้อมูลอ่านฟีด CAP",
+    AuditAction.FEED_REFUSED: "ปฏิเสธการอ่านฟีด CAP",
 }
 
 # An incident's fields, as its page labels them and the CSV export names its columns (keys

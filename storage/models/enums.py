@@ -157,6 +157,9 @@ class Channel(StrEnum):
 
     TELEGRAM = "telegram"
     LINE = "line"
+    # Not a chat: another system's address, POSTed each event it subscribed to (its
+    # `address` is the subscriber's id).
+    WEBHOOK = "webhook"
 
 
 class Reach(StrEnum):
@@ -178,6 +181,7 @@ class DeliveryKind(StrEnum):
     ATTACHMENT = "attachment"
     REMINDER = "reminder"  # a reminder to acknowledge, rendered at send time
     MESSAGE = "message"  # fixed text (notices)
+    WEBHOOK = "webhook"  # an event POSTed to a subscribing system, made when it happened
 
 
 class DeliveryStatus(StrEnum):
