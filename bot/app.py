@@ -152,6 +152,9 @@ def rules_of(settings: Settings) -> Rules:
         max_attachment_mb=settings.max_attachment_mb,
         related_window=timedelta(hours=settings.related_window_hours),
         photo_link_key=photolinks.key_from(settings.line_channel_secret.get_secret_value()),
+        audit_retention_days=settings.audit_retention_days,
+        files_retention_days=settings.files_retention_days,
+        redact_closed_after_days=settings.redact_closed_after_days,
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 
 from telegram.ext import Application, CallbackContext, ExtBot
@@ -53,6 +54,8 @@ class Runtime:
     line_quota: Any = None
     # Where the web log listens (e.g. http://127.0.0.1:8080), once it does; empty when off.
     web_url: str = ""
+    # When this process last applied the retention periods (bot.maintenance), if it has.
+    retention_applied_at: datetime | None = None
 
     @property
     def web_base_url(self) -> str:

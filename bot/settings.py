@@ -90,6 +90,10 @@ class Settings(BaseSettings):
     max_attachment_mb: float = Field(default=20.0, gt=0, le=2000)
     # A new report like an open incident filed within these hours is pointed out (0: never).
     related_window_hours: float = Field(default=6.0, ge=0, le=24 * 14)
+    # Retention (PDPA), in days; 0 keeps forever. The README's "What is kept" says why.
+    audit_retention_days: int = Field(default=730, ge=0, le=36500)
+    files_retention_days: int = Field(default=0, ge=0, le=36500)
+    redact_closed_after_days: int = Field(default=0, ge=0, le=36500)
 
     # The web log, served by the same process. WEB_PORT empty turns it off; 0 takes any free
     # port (tests read the bound port back).

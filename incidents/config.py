@@ -38,6 +38,10 @@ class Rules(BaseModel):
     related_window: timedelta = timedelta(hours=6)
     # Signs the addresses of photos shown on LINE cards (incidents/photolinks); empty: none.
     photo_link_key: bytes = b""
+    # Retention (incidents.records.retention), in days; 0 keeps forever.
+    audit_retention_days: int = 0
+    files_retention_days: int = 0
+    redact_closed_after_days: int = 0
 
     def ack_deadline(self, urgency: Urgency) -> timedelta:
         """How long an alert of this urgency may wait for acknowledgement before a reminder."""

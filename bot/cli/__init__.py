@@ -11,6 +11,7 @@ import click
 
 from bot.cli.database import db
 from bot.cli.drill import drill_group
+from bot.cli.records import records_group
 from bot.cli.roster import roster_group
 from bot.cli.sandbox import sandbox
 from bot.cli.serve import run
@@ -28,3 +29,4 @@ main.add_command(roster_group)
 main.add_command(sandbox)
 main.add_command(drill_group)
 main.add_command(subscribers_group)
+main.add_command(records_group)

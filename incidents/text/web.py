@@ -86,6 +86,7 @@ AUDIT_LABELS: dict[AuditAction, str] = {
     AuditAction.SUBSCRIBER_REVOKED: "ยกเลิกระบบรับข้อมูล",
     AuditAction.FEED_READ: "ระบบรับข้อมูลอ่านฟีด CAP",
     AuditAction.FEED_REFUSED: "ปฏิเสธการอ่านฟีด CAP",
+    AuditAction.RECORDS_PURGED: "ลบหรือปกปิดข้อมูลที่พ้นระยะเวลาการเก็บรักษา",
 }
 
 # An incident's fields, as its page labels them and the CSV export names its columns (keys

@@ -51,6 +51,7 @@ class AuditAction(StrEnum):
     SUBSCRIBER_REVOKED = "subscriber.revoked"
     FEED_READ = "feed.read"
     FEED_REFUSED = "feed.refused"
+    RECORDS_PURGED = "records.purged"  # retention: audit rows, files, free text
 
 
 class AuditEvent(Base):

@@ -1,0 +1,184 @@
+"""Keeping personal data no longer than needed (PDPA): the periods are the deployment's
+(`AUDIT_RETENTION_DAYS`, `FILES_RETENTION_DAYS`, `REDACT_CLOSED_AFTER_DAYS`; 0 keeps forever).
+
+- Audit rows older than their period are removed; what went is rolled up into counts by action
+  and month on the audit row that records the purge, so the trail still says how much there was.
+- Photos and files of incidents closed longer than their period are removed from the disk
+  (unless another incident still keeps the same file); the incident keeps that there was a
+  file, its kind, size and checksum, not the content.
+- Free text of incidents closed longer than their period (description, damage note, closing
+  summary, updates, instructions, captions) has what identifies people masked, as the CAP feed
+  masks it (incidents.sharing.redact). Masking twice changes nothing, so a purge that is run
+  again, or on two replicas, does no harm.
+
+`purge(core, dry_run=True)` says what would go without changing anything.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from incidents import audit, files
+from incidents.audit import Actor
+from incidents.core import Core
+from incidents.sharing.redact import redact
+from storage.models import (
+    Attachment,
+    AuditAction,
+    AuditEvent,
+    Incident,
+    IncidentEvent,
+    IncidentStatus,
+    Instruction,
+)
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class Purged:
+    """What a purge removed or masked (or, dry, would)."""
+
+    dry_run: bool
+    audit_rows: int = 0
+    audit_by_action: dict[str, int] = field(default_factory=dict)
+    audit_by_month: dict[str, int] = field(default_factory=dict)
+    files: int = 0
+    file_bytes: int = 0
+    incidents_redacted: int = 0
+    texts_redacted: int = 0
+
+
+def _cutoff(now: datetime, days: int) -> datetime | None:
+    return now - timedelta(days=days) if days > 0 else None
+
+
+async def purge(core: Core, actor: Actor, *, dry_run: bool) -> Purged:
+    """Apply the retention periods as of now; audited unless dry or nothing went."""
+    rules = core.rules
+    done = Purged(dry_run)
+    async with core.unit() as uow:
+        session, now = uow.session, uow.now
+        audit_before = _cutoff(now, rules.audit_retention_days)
+        if audit_before is not None:
+            rows = await session.execute(
+                select(AuditEvent.action, AuditEvent.at, AuditEvent.count).where(
+                    AuditEvent.at < audit_before
+                )
+            )
+            by_action: Counter[str] = Counter()
+            by_month: Counter[str] = Counter()
+            for action, at, count in rows:
+                by_action[str(action)] += count or 1
+                by_month[at.astimezone(rules.tz).strftime("%Y-%m")] += count or 1
+                done.audit_rows += 1
+            done.audit_by_action, done.audit_by_month = dict(by_action), dict(by_month)
+            if not dry_run and done.audit_rows:
+                await session.execute(delete(AuditEvent).where(AuditEvent.at < audit_before))
+        removable: list[str] = []
+        files_before = _cutoff(now, rules.files_retention_days)
+        if files_before is not None:
+            kept = await session.scalars(
+                select(Attachment)
+                .join(Incident, Incident.id == Attachment.incident_id)
+                .where(
+                    Incident.province_id == core.province_id,
+                    Incident.status == IncidentStatus.CLOSED,
+                    Incident.closed_at < files_before,
+                    Attachment.stored_path.is_not(None),
+                )
+            )
+            for attachment in kept:
+                done.files += 1
+                done.file_bytes += attachment.size or 0
+                if not dry_run:
+                    removable.append(attachment.stored_path or "")
+                    attachment.stored_path = None
+        if removable:
+            # Files are kept by their content's checksum: one another incident still keeps
+            # (the same photo sent twice) stays on the disk.
+            await session.flush()
+            shared = set(
+                await session.scalars(
+                    select(Attachment.stored_path).where(Attachment.stored_path.in_(set(removable)))
+                )
+            )
+            removable = [path for path in set(removable) if path not in shared]
+        redact_before = _cutoff(now, rules.redact_closed_after_days)
+        if redact_before is not None:
+            await _redact_closed(core, session, redact_before, done, dry_run=dry_run)
+        if not dry_run and (done.audit_rows or done.files or done.texts_redacted):
+            audit.record(
+                session,
+                AuditAction.RECORDS_PURGED,
+                actor,
+                now,
+                subject_type="records",
+                audit_rows=done.audit_rows,
+                audit_by_action=done.audit_by_action,
+                audit_by_month=done.audit_by_month,
+                files=done.files,
+                file_bytes=done.file_bytes,
+                incidents_redacted=done.incidents_redacted,
+                texts_redacted=done.texts_redacted,
+            )
+    # Files go only once the rows no longer name them are committed.
+    for relative in removable:
+        path = files.kept(rules.files_dir, relative)
+        if path is not None:
+            try:
+                os.remove(path)
+            except OSError as exc:
+                log.warning("retention: a file could not be removed: %s", type(exc).__name__)
+    return done
+
+
+async def _redact_closed(
+    core: Core, session: AsyncSession, before: datetime, done: Purged, *, dry_run: bool
+) -> None:
+    """Mask the free text of incidents closed before `before` (counted only, when dry)."""
+    closed = (
+        select(Incident.id)
+        .where(
+            Incident.province_id == core.province_id,
+            Incident.status == IncidentStatus.CLOSED,
+            Incident.closed_at < before,
+        )
+        .scalar_subquery()
+    )
+    changed: set[int] = set()
+
+    def mask(owner: int, value: str | None) -> str | None:
+        if not value:
+            return value
+        masked = redact(value)
+        if masked != value:
+            done.texts_redacted += 1
+            changed.add(owner)
+            return value if dry_run else masked
+        return value
+
+    for incident in await session.scalars(select(Incident).where(Incident.id.in_(closed))):
+        incident.description = mask(incident.id, incident.description) or ""
+        incident.damage_note = mask(incident.id, incident.damage_note)
+        incident.close_summary = mask(incident.id, incident.close_summary)
+    for event in await session.scalars(
+        select(IncidentEvent).where(IncidentEvent.incident_id.in_(closed))
+    ):
+        event.text = mask(event.incident_id, event.text) or ""
+    for instruction in await session.scalars(
+        select(Instruction).where(Instruction.incident_id.in_(closed))
+    ):
+        instruction.text = mask(instruction.incident_id, instruction.text) or ""
+    for attachment in await session.scalars(
+        select(Attachment).where(Attachment.incident_id.in_(closed))
+    ):
+        attachment.caption = mask(attachment.incident_id or 0, attachment.caption) or ""
+    done.incidents_redacted = len(changed)
