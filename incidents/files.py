@@ -84,7 +84,10 @@ def store(files_dir: Path, content: bytes, extension: str) -> StoredFile:
     suffix = f".{ext}" if _EXT_RE.match(ext) else ".bin"
     relative = Path(digest[:2]) / f"{digest}{suffix}"
     target = files_dir / relative
-    if not target.exists():
+    if target.exists():
+        # In use again: retention (incidents.records.retention) leaves a file touched lately.
+        os.utime(target)
+    else:
         private_dir(target.parent)
         partial = target.with_suffix(target.suffix + ".part")
         write_private(partial, content)

@@ -2,14 +2,20 @@
 
 The answer decides what the outbox does: 2xx is sent; 408, 425, 429 (after its Retry-After)
 and 5xx, timeouts and network errors are tried again with back-off; 410 Gone means the
-receiver wants no more (failed, the admins told); any other 4xx is a refusal of this event.
-Redirects are not followed: a receiver's address is the one the admin registered.
+receiver wants no more (failed, the subscriber revoked, the admins told once); any other 4xx
+is a refusal of this event. Redirects are not followed: a receiver's address is the one the
+admin registered. The answer's body is never read, each attempt has a deadline as a whole (a
+receiver that drips its answer does not hold a send), and at most a few sends to one
+subscriber are in flight at once, so a slow receiver holds only its own events, never the
+alerts.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
+from collections import defaultdict
 from datetime import timedelta
 from types import TracebackType
 
@@ -25,6 +31,8 @@ TIMEOUT = httpx.Timeout(10.0, connect=5.0)
 USER_AGENT = "incident-bot-webhooks/1"
 _AGAIN = frozenset({408, 425, 429})
 MAX_RETRY_AFTER_S = 300
+DEADLINE_S = 15.0  # one attempt, from connecting to the answer's status line
+PER_SUBSCRIBER = 4  # sends to one subscriber in flight at once
 
 
 class WebhookSender:
@@ -32,8 +40,12 @@ class WebhookSender:
     subscriber's id, the retry key the delivery id)."""
 
     def __init__(self) -> None:
+        # One semaphore per subscriber (the delivery's address), made when first sent to.
         self._client = httpx.AsyncClient(
             timeout=TIMEOUT, follow_redirects=False, headers={"user-agent": USER_AGENT}
+        )
+        self._slots: defaultdict[str, asyncio.Semaphore] = defaultdict(
+            lambda: asyncio.Semaphore(PER_SUBSCRIBER)
         )
 
     async def __aenter__(self) -> WebhookSender:
@@ -61,11 +73,17 @@ class WebhookSender:
             webhooks.DELIVERY_HEADER: retry_key or "",
             webhooks.EVENT_HEADER: call.event,
         }
-        try:
-            answer = await self._client.post(call.url, content=call.body, headers=headers)
-        except httpx.HTTPError as exc:
-            log.warning("webhook to subscriber %s: %s", address, type(exc).__name__)
-            return SendOutcome(OutcomeKind.TRANSIENT, error=f"network: {type(exc).__name__}")
+        async with self._slots[address]:
+            try:
+                async with asyncio.timeout(DEADLINE_S):
+                    request = self._client.build_request(
+                        "POST", call.url, content=call.body, headers=headers
+                    )
+                    answer = await self._client.send(request, stream=True)
+                    await answer.aclose()  # the status is the answer; the body is not read
+            except (httpx.HTTPError, TimeoutError) as exc:
+                log.warning("webhook to subscriber %s: %s", address, type(exc).__name__)
+                return SendOutcome(OutcomeKind.TRANSIENT, error=f"network: {type(exc).__name__}")
         return outcome_of(answer)
 
 

@@ -47,23 +47,43 @@ async def on_delivered(session: AsyncSession, delivery: Delivery, now: datetime)
 async def on_unreachable(
     session: AsyncSession, delivery: Delivery, reason: str, now: datetime, province_id: int
 ) -> None:
-    """The channel refused the chat for good: mark the person and tell the admins once."""
+    """The channel refused the chat for good: mark the person and tell the admins once (a
+    webhook receiver that answered Gone is revoked, so later events are not sent to it)."""
+    if delivery.channel is Channel.WEBHOOK:
+        subscriber = await session.get(Subscriber, int(delivery.address))
+        if subscriber is None or subscriber.revoked_at is not None:
+            return
+        subscriber.revoked_at = now
+        audit.record(
+            session,
+            AuditAction.SUBSCRIBER_REVOKED,
+            Actor(source=ActorSource.DISPATCHER),
+            now,
+            subject_type="subscriber",
+            subject_id=subscriber.id,
+            name=subscriber.name,
+            reason=reason,
+        )
+        await recipients.notify_admins(
+            session,
+            province_id,
+            t.unreachable_to_admins(sharing_text.receiver(subscriber.name), reason),
+            now,
+        )
+        return
     person = await session.get(Person, delivery.person_id) if delivery.person_id else None
     if person is not None:
         if person.unreachable_since is not None:
             return
         person.unreachable_since = now
     name = await _named(session, delivery, person)
-    subject = ("person", person.id) if person else ("chat", delivery.chat_id)
-    if delivery.channel is Channel.WEBHOOK:
-        subject = ("subscriber", int(delivery.address))
     audit.record(
         session,
         AuditAction.RECIPIENT_UNREACHABLE,
         Actor(source=ActorSource.DISPATCHER),
         now,
-        subject_type=subject[0],
-        subject_id=subject[1],
+        subject_type="person" if person else "chat",
+        subject_id=person.id if person else delivery.chat_id,
         reason=reason,
     )
     await recipients.notify_admins(

@@ -3,13 +3,14 @@
 
 - Audit rows older than their period are removed; what went is rolled up into counts by action
   and month on the audit row that records the purge, so the trail still says how much there was.
+  Kept whatever their age: the issuing and revoking of subscribers, and the purges' own rows.
 - Photos and files of incidents closed longer than their period are removed from the disk
   (unless another incident still keeps the same file); the incident keeps that there was a
   file, its kind, size and checksum, not the content.
-- Free text of incidents closed longer than their period (description, damage note, closing
-  summary, updates, instructions, captions) has what identifies people masked, as the CAP feed
-  masks it (incidents.sharing.redact). Masking twice changes nothing, so a purge that is run
-  again, or on two replicas, does no harm.
+- Free text of incidents closed longer than their period (place, description, damage note,
+  closing summary, updates, instructions, captions) has what identifies people masked, as the
+  CAP feed masks it (incidents.sharing.redact). Masking twice changes nothing, so a purge that
+  is run again, or on two replicas, does no harm.
 
 `purge(core, dry_run=True)` says what would go without changing anything.
 """
@@ -18,11 +19,12 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from incidents import audit, files
@@ -40,6 +42,16 @@ from storage.models import (
 )
 
 log = logging.getLogger(__name__)
+
+# A file stored (or stored again) this recently is in use by a report being filed: kept.
+RECENTLY_STORED = timedelta(hours=1)
+# Audit rows kept whatever their age: who issued or revoked a subscriber's credential (it may
+# still be live) and what each purge removed. They are few.
+KEPT_ACTIONS = (
+    AuditAction.SUBSCRIBER_ADDED,
+    AuditAction.SUBSCRIBER_REVOKED,
+    AuditAction.RECORDS_PURGED,
+)
 
 
 @dataclass(slots=True)
@@ -68,10 +80,13 @@ async def purge(core: Core, actor: Actor, *, dry_run: bool) -> Purged:
         session, now = uow.session, uow.now
         audit_before = _cutoff(now, rules.audit_retention_days)
         if audit_before is not None:
+            # A folded row (a reader's polls) is as old as its last repeat.
+            old = (
+                func.coalesce(AuditEvent.last_at, AuditEvent.at) < audit_before,
+                AuditEvent.action.not_in(KEPT_ACTIONS),
+            )
             rows = await session.execute(
-                select(AuditEvent.action, AuditEvent.at, AuditEvent.count).where(
-                    AuditEvent.at < audit_before
-                )
+                select(AuditEvent.action, AuditEvent.at, AuditEvent.count).where(*old)
             )
             by_action: Counter[str] = Counter()
             by_month: Counter[str] = Counter()
@@ -81,7 +96,7 @@ async def purge(core: Core, actor: Actor, *, dry_run: bool) -> Purged:
                 done.audit_rows += 1
             done.audit_by_action, done.audit_by_month = dict(by_action), dict(by_month)
             if not dry_run and done.audit_rows:
-                await session.execute(delete(AuditEvent).where(AuditEvent.at < audit_before))
+                await session.execute(delete(AuditEvent).where(*old))
         removable: list[str] = []
         files_before = _cutoff(now, rules.files_retention_days)
         if files_before is not None:
@@ -129,12 +144,23 @@ async def purge(core: Core, actor: Actor, *, dry_run: bool) -> Purged:
                 incidents_redacted=done.incidents_redacted,
                 texts_redacted=done.texts_redacted,
             )
-    # Files go only once the rows no longer name them are committed.
-    for relative in removable:
-        path = files.kept(rules.files_dir, relative)
-        if path is not None:
+    # Files go only once the rows no longer name them are committed, and only if no row has
+    # named them since (the same photo just sent again) and none was stored again lately.
+    if removable:
+        async with core.reading() as session:
+            named = set(
+                await session.scalars(
+                    select(Attachment.stored_path).where(Attachment.stored_path.in_(removable))
+                )
+            )
+        fresh_after = time.time() - RECENTLY_STORED.total_seconds()
+        for relative in removable:
+            path = files.kept(rules.files_dir, relative)
+            if path is None or relative in named:
+                continue
             try:
-                os.remove(path)
+                if path.stat().st_mtime < fresh_after:
+                    os.remove(path)
             except OSError as exc:
                 log.warning("retention: a file could not be removed: %s", type(exc).__name__)
     return done
@@ -166,6 +192,7 @@ async def _redact_closed(
         return value
 
     for incident in await session.scalars(select(Incident).where(Incident.id.in_(closed))):
+        incident.place = mask(incident.id, incident.place) or ""
         incident.description = mask(incident.id, incident.description) or ""
         incident.damage_note = mask(incident.id, incident.damage_note)
         incident.close_summary = mask(incident.id, incident.close_summary)

@@ -102,7 +102,13 @@ def versions(
 
 
 async def read_page(
-    core: Core, subscriber: Subscriber, feed_url: str, before: int | None, address: str
+    core: Core,
+    subscriber: Subscriber,
+    feed_url: str,
+    before: int | None,
+    address: str,
+    *,
+    next_token: str = "",
 ) -> FeedPage:
     """A page of the feed for a subscriber, newest first, older than entry `before` when
     given; the read is audited (a reader's polls from one address counted on one row)."""
@@ -135,13 +141,9 @@ async def read_page(
             )
             for event in earlier:
                 chains[event.incident_id].append(event)
-    body = _atom(
-        core,
-        [(event, incident) for event, incident in rows],
-        chains,
-        feed_url,
-        more=len(rows) == PAGE_SIZE,
-    )
+    pairs = [(event, incident) for event, incident in rows]
+    more = len(pairs) == PAGE_SIZE
+    body = _atom(core, pairs, chains, feed_url, more=more, next_token=next_token)
     entry = audit.AuditEntry(
         AuditAction.FEED_READ,
         subscriber_actor(subscriber, address),
@@ -178,6 +180,7 @@ def _atom(
     feed_url: str,
     *,
     more: bool,
+    next_token: str,
 ) -> bytes:
     ET.register_namespace("", ATOM_NS)
     tz = core.rules.tz
@@ -192,7 +195,7 @@ def _atom(
     _text(author, "name", t.feed_author(core.province.name_th))
     _link(feed, "self", feed_url, MEDIA_TYPE)
     if more:
-        _link(feed, "next", with_before(feed_url, pairs[-1][0].id), MEDIA_TYPE)
+        _link(feed, "next", with_before(feed_url, pairs[-1][0].id, next_token), MEDIA_TYPE)
     made: dict[int, dict[int, cap.CapVersion]] = {}
     for event, incident in pairs:
         if incident.id not in made:
@@ -222,11 +225,14 @@ def _atom(
     return body
 
 
-def with_before(url: str, before: int) -> str:
-    """The address of the page older than entry `before`, other parameters kept."""
+def with_before(url: str, before: int, token: str = "") -> str:
+    """The address of the page older than entry `before`, other parameters kept (and the
+    reader's token, for one that can only send it in the address)."""
     parts = urlsplit(url)
     query = [(key, value) for key, value in parse_qsl(parts.query) if key != "before"]
     query.append(("before", str(before)))
+    if token:
+        query.append(("token", token))
     return urlunsplit(parts._replace(query=urlencode(query)))
 
 

@@ -33,7 +33,15 @@ _TITLES = (
 # What follows นาย or นาง in words that are not a name (offices and common nouns).
 _NOT_A_NAME = (
     "อำเภอ",
-    "ก",  # นายก… (นายกเทศมนตรี, นายกอบต., นายกรัฐมนตรี)
+    # นายก… as an office, never a name starting with ก (นายกิตติ is a name).
+    "กเทศมนตรี",
+    "กองค์การ",
+    "กอบต",
+    "กอบจ",
+    "กรัฐมนตรี",
+    "กสมาคม",
+    "กสภา",
+    "กเหล่า",
     "ทหาร",
     "ตำรวจ",
     "ช่าง",

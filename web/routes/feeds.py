@@ -4,6 +4,8 @@ that can only be given an address, as `?token=`); a page is revalidated by its e
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
@@ -24,10 +26,12 @@ def _token(request: Request) -> str:
 
 
 def _feed_url(request: Request) -> str:
-    """The page's own address as its readers reach it (the public address when one is set)."""
+    """The page's own address as its readers reach it (the public address when one is set),
+    without a token: the feed's `self` link must not carry one (its `next` link keeps the
+    token of a reader that sent it in the address, or paging would stop there)."""
     base = core_of(request).rules.public_base_url or str(request.base_url).rstrip("/")
-    query = f"?{request.url.query}" if request.url.query else ""
-    return f"{base}{PATH}{query}"
+    kept = [(key, value) for key, value in request.query_params.multi_items() if key != "token"]
+    return f"{base}{PATH}" + (f"?{urlencode(kept)}" if kept else "")
 
 
 async def cap_feed(request: Request) -> Response:
@@ -42,10 +46,14 @@ async def cap_feed(request: Request) -> Response:
     raw = request.query_params.get("before")
     before: int | None = None
     if raw is not None:
-        if not raw.isascii() or not raw.isdigit() or not 0 < int(raw) <= feed.MAX_EVENT_ID:
+        valid = raw.isascii() and raw.isdigit() and len(raw) <= len(str(feed.MAX_EVENT_ID))
+        if not valid or not 0 < int(raw) <= feed.MAX_EVENT_ID:
             return PlainTextResponse(t.FEED_BAD_PAGE, status_code=400, headers=NO_CACHE)
         before = int(raw)
-    page = await feed.read_page(core, reader, _feed_url(request), before, address)
+    query_token = request.query_params.get("token", "")
+    page = await feed.read_page(
+        core, reader, _feed_url(request), before, address, next_token=query_token
+    )
     headers = {**NO_CACHE, "etag": page.etag}
     wanted = [tag.strip() for tag in request.headers.get("if-none-match", "").split(",")]
     if page.etag in wanted or "*" in wanted:

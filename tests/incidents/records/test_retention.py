@@ -4,6 +4,8 @@ nothing; what is recent or still open stays."""
 
 from __future__ import annotations
 
+import os
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -110,6 +112,9 @@ async def test_files_of_incidents_closed_long_ago_go_and_the_rest_stay(
     _, (old_file,) = await incident(core, old)
     path = files.kept(core.rules.files_dir, old_file.stored_path or "")
     assert path is not None
+    # The files were stored a month ago as far as the disk knows, too.
+    for stored in core.rules.files_dir.rglob("*.png"):
+        os.utime(stored, (time.time() - 31 * 86400,) * 2)
 
     dry = await retention.purge(core, CLI_ACTOR, dry_run=True)
     assert dry.files == 2 and path.exists()
@@ -160,3 +165,18 @@ async def test_periods_of_zero_keep_everything(core: Core, clock: ManualClock):
     done = await retention.purge(core, CLI_ACTOR, dry_run=False)
 
     assert (done.audit_rows, done.files, done.texts_redacted) == (0, 0, 0)
+
+
+async def test_a_file_stored_again_lately_stays_on_the_disk(core: Core, clock: ManualClock):
+    old = await add(core, closed=True, shade=9)
+    clock.advance(31 * DAY)
+    _, (old_file,) = await incident(core, old)
+    path = files.kept(core.rules.files_dir, old_file.stored_path or "")
+    assert path is not None
+    os.utime(path, (time.time() - 31 * 86400,) * 2)
+    files.store(core.rules.files_dir, make_png(4, 4, (9, 2, 3)), "png")  # a report being filed
+
+    done = await retention.purge(core, CLI_ACTOR, dry_run=False)
+
+    assert done.files == 1
+    assert path.exists()

@@ -4,6 +4,7 @@ receiver can check it; drills, events not asked for and revoked subscribers send
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import json
@@ -15,6 +16,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from bot.senders import webhook as webhook_sender
 from bot.senders.webhook import WebhookSender
 from incidents.alerts.service import Alerts
 from incidents.audit import CLI_ACTOR
@@ -251,14 +253,42 @@ async def test_a_receiver_that_answers_gone_fails_and_the_admins_are_told(
     await subscribers.add_webhook(core, "ห้องข่าว", receiver.url, [], CLI_ACTOR, allow_http=True)
     reference = await add_incident(core.db, Spec(), clock.now(), tmp_path)
     await record(core, reference, EventKind.FILED)
+    await record(core, reference, EventKind.ACKNOWLEDGED)
     receiver.answer_next(410)
 
     await loop.run_once()
+    await loop.run_once()
+    await record(core, reference, EventKind.CLOSED)  # revoked by now: not even queued
 
-    assert [row.status for row in await webhook_rows(core)] == [DeliveryStatus.FAILED]
+    assert len(receiver.received) == 1
+    statuses = [row.status for row in await webhook_rows(core)]
+    assert statuses == [DeliveryStatus.FAILED, DeliveryStatus.SKIPPED]
+    (listed,) = await subscribers.listing(core)
+    assert listed.revoked_at is not None
     notices = [
         m.params.text.plain()
         for m in await queued(core, DeliveryKind.MESSAGE)
         if m.chat_id == JOINED["ADMIN1"]
     ]
     assert len(notices) == 1 and "ระบบรับข้อมูลของ ห้องข่าว" in notices[0]
+
+
+async def test_a_receiver_that_never_answers_holds_one_attempt_only_so_long(monkeypatch):
+    async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.read(65536)
+        await asyncio.sleep(30)  # never answers
+        writer.close()
+
+    server = await asyncio.start_server(silent, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    monkeypatch.setattr(webhook_sender, "DEADLINE_S", 0.3)
+    call = WebhookCall(f"http://127.0.0.1:{port}/", "whsec_x", "incident.filed", b"{}")
+    try:
+        async with WebhookSender() as sender:
+            rendered = Rendered(Method.WEBHOOK, webhook=call)
+            outcome = await asyncio.wait_for(
+                sender.send_to("1", rendered, retry_key="k", reply_token=""), 10
+            )
+    finally:
+        server.close()
+    assert outcome.kind is OutcomeKind.TRANSIENT
