@@ -122,30 +122,8 @@ def _pair(parent: ET.Element, name: str, value_name: str, value: str) -> None:
     _add(element, "value", value)
 
 
-def to_cap(
-    incident: Incident,
-    *,
-    district_code: str,
-    district_name: str,
-    province_name: str,
-    province_key: str,
-    tz: tzinfo,
-    public_base_url: str = "",
-    version: CapVersion | None = None,
-    shared: bool = False,
-) -> bytes:
-    """The incident as a CAP 1.2 alert (UTF-8 XML)."""
-    alert = to_cap_element(
-        incident,
-        district_code=district_code,
-        district_name=district_name,
-        province_name=province_name,
-        province_key=province_key,
-        tz=tz,
-        public_base_url=public_base_url,
-        version=version,
-        shared=shared,
-    )
+def as_bytes(alert: ET.Element) -> bytes:
+    """A CAP `alert` element as the file sent (UTF-8 XML with its declaration)."""
     body: bytes = ET.tostring(alert, encoding="utf-8", xml_declaration=True)
     return body
 

@@ -96,7 +96,7 @@ async def incident_cap(
         subject_id=reference,
         format="cap",
     )
-    body = cap.to_cap(
+    alert = cap.to_cap_element(
         incident,
         district_code=incident.district.code,
         district_name=incident.district.name_th,
@@ -105,7 +105,7 @@ async def incident_cap(
         tz=core.rules.tz,
         public_base_url=core.rules.public_base_url,
     )
-    return CapMessage(body, f"{reference}.cap.xml")
+    return CapMessage(cap.as_bytes(alert), f"{reference}.cap.xml")
 
 
 @dataclass(frozen=True, slots=True)

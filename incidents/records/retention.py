@@ -116,16 +116,6 @@ async def purge(core: Core, actor: Actor, *, dry_run: bool) -> Purged:
                 if not dry_run:
                     removable.append(attachment.stored_path or "")
                     attachment.stored_path = None
-        if removable:
-            # Files are kept by their content's checksum: one another incident still keeps
-            # (the same photo sent twice) stays on the disk.
-            await session.flush()
-            shared = set(
-                await session.scalars(
-                    select(Attachment.stored_path).where(Attachment.stored_path.in_(set(removable)))
-                )
-            )
-            removable = [path for path in set(removable) if path not in shared]
         redact_before = _cutoff(now, rules.redact_closed_after_days)
         if redact_before is not None:
             await _redact_closed(core, session, redact_before, done, dry_run=dry_run)
@@ -144,8 +134,9 @@ async def purge(core: Core, actor: Actor, *, dry_run: bool) -> Purged:
                 incidents_redacted=done.incidents_redacted,
                 texts_redacted=done.texts_redacted,
             )
-    # Files go only once the rows no longer name them are committed, and only if no row has
-    # named them since (the same photo just sent again) and none was stored again lately.
+    # Files go only once the rows no longer name them are committed, and only if no other row
+    # names them (files are kept by their content's checksum: the same photo in another
+    # incident, or just sent again) and none was stored again lately.
     if removable:
         async with core.reading() as session:
             named = set(
@@ -154,7 +145,7 @@ async def purge(core: Core, actor: Actor, *, dry_run: bool) -> Purged:
                 )
             )
         fresh_after = time.time() - RECENTLY_STORED.total_seconds()
-        for relative in removable:
+        for relative in set(removable):
             path = files.kept(rules.files_dir, relative)
             if path is None or relative in named:
                 continue

@@ -14,10 +14,10 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from urllib.parse import urlsplit
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from incidents import audit
 from incidents.audit import Actor
@@ -102,19 +102,15 @@ async def add_feed(core: Core, name: str, actor: Actor) -> Issued:
     """A feed reader with a new bearer token (shown once)."""
     name = _name(name)
     token = TOKEN_PREFIX + secrets.token_urlsafe(SECRET_BYTES)
-    async with core.unit() as uow:
-        subscriber = Subscriber(
-            province_id=core.province_id,
-            kind=SubscriberKind.FEED,
-            name=name,
-            token_sha256=token_digest(token),
-            events=[],
-            created_at=uow.now,
-        )
-        uow.session.add(subscriber)
-        await uow.session.flush()
-        _audit_added(uow.session, subscriber, actor, uow.now)
-    return Issued(subscriber.id, name, token)
+    subscriber_id = await _add(
+        core,
+        actor,
+        kind=SubscriberKind.FEED,
+        name=name,
+        token_sha256=token_digest(token),
+        events=[],
+    )
+    return Issued(subscriber_id, name, token)
 
 
 async def add_webhook(
@@ -125,36 +121,36 @@ async def add_webhook(
     url = checked_url(url, allow_http=allow_http)
     chosen = checked_events(events)
     secret = SECRET_PREFIX + secrets.token_urlsafe(SECRET_BYTES)
+    subscriber_id = await _add(
+        core,
+        actor,
+        kind=SubscriberKind.WEBHOOK,
+        name=name,
+        url=url,
+        secret=secret,
+        events=list(chosen),
+    )
+    return Issued(subscriber_id, name, secret)
+
+
+async def _add(core: Core, actor: Actor, **fields: Any) -> int:
+    """Write a subscriber and audit it (by id, kind, name and events: never a credential)."""
     async with core.unit() as uow:
-        subscriber = Subscriber(
-            province_id=core.province_id,
-            kind=SubscriberKind.WEBHOOK,
-            name=name,
-            url=url,
-            secret=secret,
-            events=list(chosen),
-            created_at=uow.now,
-        )
+        subscriber = Subscriber(province_id=core.province_id, created_at=uow.now, **fields)
         uow.session.add(subscriber)
         await uow.session.flush()
-        _audit_added(uow.session, subscriber, actor, uow.now)
-    return Issued(subscriber.id, name, secret)
-
-
-def _audit_added(
-    session: AsyncSession, subscriber: Subscriber, actor: Actor, now: datetime
-) -> None:
-    audit.record(
-        session,
-        AuditAction.SUBSCRIBER_ADDED,
-        actor,
-        now,
-        subject_type="subscriber",
-        subject_id=subscriber.id,
-        kind=subscriber.kind.value,
-        name=subscriber.name,
-        events=list(subscriber.events),
-    )
+        audit.record(
+            uow.session,
+            AuditAction.SUBSCRIBER_ADDED,
+            actor,
+            uow.now,
+            subject_type="subscriber",
+            subject_id=subscriber.id,
+            kind=subscriber.kind.value,
+            name=subscriber.name,
+            events=list(subscriber.events),
+        )
+        return subscriber.id
 
 
 async def revoke(core: Core, subscriber_id: int, actor: Actor) -> str:
