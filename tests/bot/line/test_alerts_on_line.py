@@ -37,7 +37,10 @@ async def join_on_line(bot: Harness, line: FakeLinePlatform, outcomes: Outcomes,
     user = line.add_user(roster_id)
     line.send_text(user, await bot.invite(roster_id))
     await outcomes.wait_for(user.user_id, 2)
-    await line.wait_for_message(user, lambda m: "ผูกบัญชี LINE" in m.text, timeout=10)
+    # The welcome, not the greeting before it (which also speaks of binding the account).
+    await line.wait_for_message(
+        user, lambda m: "ผูกบัญชี LINE กับทะเบียนผู้ใช้งานเรียบร้อยแล้ว" in m.text, timeout=10
+    )
     return user
 
 

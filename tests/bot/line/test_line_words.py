@@ -32,7 +32,7 @@ async def test_the_open_list_and_the_help(
     live: Harness, line: FakeLinePlatform, outcomes: Outcomes
 ):
     governor = await join_on_line(live, line, outcomes, "GOV")
-    nothing = await said_back(line, governor, "เหตุที่เปิดอยู่", "เหตุการณ์")
+    nothing = await said_back(line, governor, "เหตุที่เปิดอยู่", "ไม่มีเหตุการณ์")
     assert nothing == "ไม่มีเหตุการณ์ที่ยังเปิดอยู่"
     await file_from_telegram(live)
     listed = await said_back(line, governor, "/open", REFERENCE)
