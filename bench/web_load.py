@@ -29,6 +29,7 @@ import httpx
 from sqlalchemy import func, insert, select
 from sqlalchemy import text as sql_text
 
+from bot import heap
 from bot.app import rules_of
 from bot.settings import Settings
 from incidents import provinces
@@ -186,6 +187,7 @@ async def run(args: argparse.Namespace) -> None:
             await session.execute(sql_text("ANALYZE"))
 
     settings = Settings(_env_file=None, data_dir=folder)
+    heap.settle()  # as `incident-bot run` does before serving (bot/heap.py)
     core = Core(db, SystemClock(), rules_of(settings), data, province.id, EventBus())
     app = create_app(core)
     async with server.running(app, "127.0.0.1", 0) as base:

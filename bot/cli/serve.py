@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 
 import click
 
-from bot import logs
+from bot import heap, logs
 from bot.app import serve
 from bot.cli import common
 
@@ -41,6 +41,7 @@ def run_until_signalled(work: Callable[[asyncio.Event], Awaitable[None]]) -> Non
         finally:
             await _cancel_leftovers()
 
+    heap.settle()
     try:
         common.run(_serve)
     except click.ClickException:
