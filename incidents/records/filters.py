@@ -9,8 +9,20 @@ from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-from sqlalchemy import ColumnElement, Integer, String, case, func, literal_column, or_, select
+from sqlalchemy import (
+    Boolean,
+    ColumnElement,
+    Integer,
+    String,
+    case,
+    func,
+    literal_column,
+    or_,
+    select,
+)
 from sqlalchemy import text as sql_text
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
 
 from incidents.access import visible_incidents
 from incidents.policy import sees_everything
@@ -113,12 +125,34 @@ def like_pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
+class _NotADrill(ColumnElement[bool]):
+    """Incidents that are not drills, written for each database's planner (see below)."""
+
+    type = Boolean()
+    inherit_cache = True
+    _is_implicitly_boolean = True  # a comparison already: no "= 1" where booleans are ints
+
+
+@compiles(_NotADrill)
+def _not_a_drill_sqlite(element: _NotADrill, compiler: SQLCompiler, **kw: Any) -> str:
+    # Written so that no index on drill_id serves it: nearly every incident matches, and
+    # SQLite, without statistics, would otherwise take that index and then sort every row for
+    # a page of 25 (the list's first page: 289 ms over 100,000 incidents, against well under
+    # 1 ms walking the sort column's index).
+    return compiler.process(func.coalesce(Incident.drill_id, 0) == 0, **kw)
+
+
+@compiles(_NotADrill, "postgresql")
+def _not_a_drill_postgresql(element: _NotADrill, compiler: SQLCompiler, **kw: Any) -> str:
+    # PostgreSQL knows the column's share of NULLs; of an expression it knows nothing and
+    # guesses 0.5%, which made a later list page sort every incident (102 ms for 25 rows,
+    # against 7 ms walking the sort column's index).
+    return compiler.process(Incident.drill_id.is_(None), **kw)
+
+
 def not_a_drill() -> ColumnElement[bool]:
-    """Incidents that are not drills, written so that no index on drill_id serves it: nearly
-    every incident matches, and SQLite, without statistics, would otherwise take that index
-    and then sort every row for a page of 25 (the list's first page: 289 ms over 100,000
-    incidents, against well under 1 ms walking the sort column's index)."""
-    return func.coalesce(Incident.drill_id, 0) == 0
+    """Incidents that are not drills (drill ids start at 1)."""
+    return _NotADrill()
 
 
 class IncidentFilter(BaseModel):

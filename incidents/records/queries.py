@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased, raiseload
 
 from incidents.core import Core
+from incidents.records import tallykeys
 from incidents.records.filters import (
     PAGE_SIZE,
     SORT_COLUMNS,
@@ -145,7 +146,10 @@ async def list_page(
         total = min(counted, SEARCH_COUNT_LIMIT)
     else:
         capped = False
-        total = await _count(session, conditions)
+        if tallykeys.counts(viewer, wanted):
+            total = await tallykeys.count(session, wanted)
+        else:
+            total = await _count(session, conditions)
     pages = max(1, math.ceil(total / PAGE_SIZE))
     page = min(wanted.page, pages)
     query = (

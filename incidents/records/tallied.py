@@ -16,11 +16,12 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from incidents.records.filters import DrillFilter, IncidentFilter, LinkedCount, Viewer
+from incidents.records.filters import IncidentFilter, Viewer
 from incidents.records.stats import FIGURES, Count, Figure, Statistics, Totals, UrgencyAck
+from incidents.records.tallykeys import KEYED, keys
 from storage.models import (
     AckTally,
     Category,
@@ -31,31 +32,15 @@ from storage.models import (
 )
 from storage.models.tally import TALLY_UTC_OFFSET_MINUTES
 
-# The filter fields the tallies can answer.
-_ANSWERED = {"drills", "linked", "urgency", "sort", "order", "page"}
-
 
 def answers(viewer: Viewer, wanted: IncidentFilter, tz: tzinfo) -> bool:
     """Whether the tallies hold what this viewer asks: all incidents, no filter they lack, and
     months in the tallies' time zone (Thailand's, all year)."""
-    if not viewer.sees_all or set(wanted.chosen()) - _ANSWERED:
+    if not viewer.sees_all or set(wanted.chosen()) - KEYED:
         return False
     year = datetime.now(UTC).year
     offsets = {datetime(year, month, 1, tzinfo=UTC).astimezone(tz).utcoffset() for month in (1, 7)}
     return offsets == {timedelta(minutes=TALLY_UTC_OFFSET_MINUTES)}
-
-
-def _keys(model: type[IncidentTally] | type[AckTally], wanted: IncidentFilter) -> list[Any]:
-    found: list[ColumnElement[bool]] = []
-    if wanted.drills is DrillFilter.EXCLUDE:
-        found.append(model.drill == 0)
-    elif wanted.drills is DrillFilter.ONLY:
-        found.append(model.drill == 1)
-    if wanted.linked is LinkedCount.ONCE:
-        found.append(model.once == 1)
-    if wanted.urgency is not None:
-        found.append(model.urgency == wanted.urgency.value)
-    return found
 
 
 def nearest_rank(histogram: Sequence[tuple[int, int]], p: float) -> float | None:
@@ -77,7 +62,7 @@ async def statistics(
     deadlines: Mapping[Urgency, timedelta],
 ) -> Statistics:
     """The statistics page's figures from the tallies (see answers())."""
-    where = _keys(IncidentTally, wanted)
+    where = keys(IncidentTally, wanted)
     t = IncidentTally
     sums = [func.sum(t.incidents), func.sum(t.acknowledged)]
     for name in FIGURES:
@@ -117,7 +102,7 @@ async def statistics(
     a = AckTally
     found = await session.execute(
         select(a.urgency, a.seconds, func.sum(a.incidents))
-        .where(*_keys(AckTally, wanted))
+        .where(*keys(AckTally, wanted))
         .group_by(a.urgency, a.seconds)
         .having(func.sum(a.incidents) > 0)
         .order_by(a.seconds)

@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from incidents.records import stats, tallied
-from incidents.records.filters import DrillFilter, IncidentFilter, LinkedCount, Viewer
+from incidents.records import queries, stats, tallied, tallykeys
+from incidents.records.filters import DrillFilter, IncidentFilter, LinkedCount, SortKey, Viewer
 from storage.models import (
     AckTally,
     Base,
@@ -172,3 +172,43 @@ async def test_tallies_are_rebuilt_from_the_incidents_by_the_migration(site: Sit
         left = await session.scalar(select(func.sum(IncidentTally.incidents)))
         acks = await session.scalar(select(func.sum(AckTally.incidents)))
     assert (left, acks) == (0, 0)
+
+
+LIST_FILTERS = [
+    *FILTERS,
+    IncidentFilter(district="6604"),
+    IncidentFilter(category=Category.FLOOD, status=IncidentStatus.CLOSED),
+    IncidentFilter(district="6601", urgency=Urgency.URGENT, drills=DrillFilter.INCLUDE),
+    IncidentFilter(status=IncidentStatus.REPORTED, page=2, sort=SortKey.URGENCY),
+]
+
+
+async def _list_totals(site: Site, wanted: IncidentFilter, monkeypatch: pytest.MonkeyPatch):
+    tz = site.settings.tz
+    assert tallykeys.counts(EVERYONE, wanted)
+    async with site.db.read() as session:
+        from_tallies = (await queries.list_page(session, EVERYONE, wanted, tz)).total
+    with monkeypatch.context() as patched:
+        patched.setattr(tallykeys, "counts", lambda *_: False)
+        async with site.db.read() as session:
+            from_rows = (await queries.list_page(session, EVERYONE, wanted, tz)).total
+    return from_tallies, from_rows
+
+
+async def test_the_lists_count_from_the_tallies_is_the_rows_count(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+):
+    rng = random.Random(16)
+    refs = await _many(site, rng)
+    await _change(site, rng, refs)
+    seen = set()
+    for wanted in LIST_FILTERS:
+        from_tallies, from_rows = await _list_totals(site, wanted, monkeypatch)
+        assert from_tallies == from_rows, wanted
+        seen.add(from_rows)
+    assert len(seen) > 3  # the filters narrowed the list differently: the keys were applied
+    assert not tallykeys.counts(EVERYONE, IncidentFilter(q="น้ำ"))
+    assert not tallykeys.counts(EVERYONE, IncidentFilter(date_from=datetime(2026, 1, 1).date()))
+    assert not tallykeys.counts(
+        Viewer(1, "x", 1, "x", sees_all=False, is_admin=False), IncidentFilter()
+    )
