@@ -3,10 +3,12 @@
 A reporter writes what they saw; that may name a victim, give a relative's phone number or an
 ID card number. Numbers are found reliably: Thai phone numbers (landline and mobile, with or
 without dashes, spaces or +66), the 13 digits of a Thai ID card, e-mail addresses. Names are
-found where Thai writes a title before them (นาย, นาง, นางสาว, เด็กชาย, ด.ช., …): the title is
-kept and the name after it is masked, with its surname. Words that start like a title but are
-offices (นายอำเภอ, นายกเทศมนตรี, นายแพทย์'s office…) are left alone. A name written without a
-title cannot be told from other words; the admins' guidance (docs/operations.md) says so.
+found where Thai writes a title before them (นาย, นาง, นางสาว, เด็กชาย, ด.ช., คุณ, นพ., a police
+or military rank such as พ.ต.ท. or จ.ส.อ., …): the title is kept and the name after it is
+masked, with its surname. Words that start like a title but are offices or common nouns
+(นายอำเภอ, นายกเทศมนตรี, คุณภาพ…) are left alone. Thai digits count as digits. A name written
+without a title cannot be told from other words; the admins' guidance (docs/operations.md)
+says so.
 """
 
 from __future__ import annotations
@@ -15,11 +17,59 @@ import re
 
 MASK = "▒▒▒"
 
-_PHONE = re.compile(r"(?<![\d])(?:\+66[\s-]?|0)(?:\d[\s-]?){7,8}\d(?![\d])")
+# Thai digits (๐–๙) are decimal digits to \d; a number's leading zero and +66 may be either.
+_PHONE = re.compile(r"(?<![\d])(?:\+[6๖][6๖][\s-]?|[0๐])(?:\d[\s-]?){7,8}\d(?![\d])")
 _ID_CARD = re.compile(r"(?<![\d])\d[\s-]?\d{4}[\s-]?\d{5}[\s-]?\d{2}[\s-]?\d(?![\d])")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
-# Titles a Thai name follows; the longest first, so นางสาว is not read as นาง + สาว….
+# Police and military ranks, written before a name as titles are (พ.ต.ท.สมชาย, จ.ส.อ. มานะ).
+_RANKS = (
+    # Police: general to lance corporal.
+    "พล.ต.อ.",
+    "พล.ต.ท.",
+    "พล.ต.ต.",
+    "พ.ต.อ.",
+    "พ.ต.ท.",
+    "พ.ต.ต.",
+    "ร.ต.อ.",
+    "ร.ต.ท.",
+    "ร.ต.ต.",
+    "ด.ต.",
+    "จ.ส.ต.",
+    "ส.ต.อ.",
+    "ส.ต.ท.",
+    "ส.ต.ต.",
+    # Army; the navy's and the air force's own letters.
+    "พล.อ.",
+    "พล.ท.",
+    "พล.ต.",
+    "พ.อ.",
+    "พ.ท.",
+    "พ.ต.",
+    "ร.อ.",
+    "ร.ท.",
+    "ร.ต.",
+    "จ.ส.อ.",
+    "จ.ส.ท.",
+    "ส.อ.",
+    "ส.ท.",
+    "ส.ต.",
+    "พลทหาร",
+    "พล.ร.อ.",
+    "พล.ร.ท.",
+    "พล.ร.ต.",
+    "พล.อ.อ.",
+    "พล.อ.ท.",
+    "พล.อ.ต.",
+    "น.อ.",
+    "น.ท.",
+    "น.ต.",
+    "พ.จ.อ.",
+    "พ.อ.อ.",
+    "จ.อ.",
+)
+# Titles a Thai name follows. The pattern tries the longest first, so นางสาว is not read as
+# นาง + สาว… and พ.ต.ท. not as พ.ต. + ท….
 _TITLES = (
     "นางสาว",
     "เด็กชาย",
@@ -29,9 +79,12 @@ _TITLES = (
     "ด.ญ.",
     "นาย",
     "นาง",
+    "คุณ",
+    "นพ.",
+    "พญ.",
 )
-# What follows นาย or นาง in words that are not a name (offices and common nouns).
-_NOT_A_NAME = (
+# What follows a title in words that are not a name (offices and common nouns), by title.
+_OFFICES = (
     "อำเภอ",
     # นายก… as an office, never a name starting with ก (นายกิตติ is a name).
     "กเทศมนตรี",
@@ -57,6 +110,19 @@ _NOT_A_NAME = (
     "ฟ้า",
     "แบบ",
 )
+_NOT_A_NAME = {
+    "นาย": _OFFICES,
+    "นาง": _OFFICES,
+    # คุณภาพน้ำ, คุณค่า, คุณสมบัติ: the quality, the worth, the qualifications.
+    # คุณภาพน้ำ, คุณค่า, คุณสมบัติ, คุณูปการ: the quality, the worth, the qualifications, the
+    # contribution.
+    "คุณ": ("ภาพ", "ค่า", "สมบัติ", "ธรรม", "ประโยชน์", "ลักษณะ", "วุฒิ", "งาม", "ูปการ"),
+}
+# Words that end in a title's letters without being one (ขอบคุณ is thanks, ทนาย a lawyer).
+_NOT_A_TITLE = {
+    "นาย": ("ท", "เจ้า"),
+    "คุณ": ("ขอบ", "บุญ", "พระ", "ผู้มี"),
+}
 # Words that often follow a name but are not a surname: kept when they come second.
 _NOT_A_SURNAME = (
     "อายุ",
@@ -79,15 +145,24 @@ _NOT_A_SURNAME = (
     "บ้านเลขที่",
 )
 _THAI_WORD = r"[\u0e01-\u0e4e]+"
+
+
+def _either(words: tuple[str, ...]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+# A woman's rank says so after it (พ.ต.ท.หญิง): that is part of the title, not the name.
 _NAMED = re.compile(
-    "(?P<title>" + "|".join(re.escape(t) for t in _TITLES) + r")\s?"
+    rf"(?P<title>(?:{_either(_RANKS)})(?:\s?หญิง)?|{_either(_TITLES)})\s?"
     rf"(?P<name>{_THAI_WORD})(?P<surname>[ \t]{_THAI_WORD})?"
 )
 
 
 def _mask_name(found: re.Match[str]) -> str:
     title, name = found.group("title"), found.group("name")
-    if title in ("นาย", "นาง") and name.startswith(_NOT_A_NAME):
+    if found.string[: found.start()].endswith(_NOT_A_TITLE.get(title, ())):
+        return found.group(0)
+    if name.startswith(_NOT_A_NAME.get(title, ())):
         return found.group(0)
     surname = found.group("surname") or ""
     if surname[1:].startswith(_NOT_A_SURNAME):
