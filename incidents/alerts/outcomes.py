@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,12 +13,14 @@ from incidents.alerts import recipients
 from incidents.alerts.acknowledgement import refresh_progress
 from incidents.audit import Actor, ActorSource
 from incidents.core import Core
+from incidents.outbox import webhook
 from incidents.roster import accounts
 from incidents.roster.accounts import Account
 from incidents.text import alert as t
 from incidents.text import sharing as sharing_text
 from storage.models import (
     AuditAction,
+    AuditEvent,
     Channel,
     Delivery,
     DeliveryKind,
@@ -31,6 +33,9 @@ from storage.models import (
 )
 
 log = logging.getLogger(__name__)
+
+# A receiver that keeps failing is named to the admins at most this often.
+GAVE_UP_NOTICE_INTERVAL = timedelta(days=1)
 
 
 async def on_delivered(session: AsyncSession, delivery: Delivery, now: datetime) -> None:
@@ -111,6 +116,9 @@ async def on_gave_up(
     """A delivery failed on unexpected errors until it was given up: tell the admins whom it
     did not reach (except of a message to an admin, which may be one of these notices: a
     fault in them must not go round the admins)."""
+    if delivery.channel is Channel.WEBHOOK:
+        await _receiver_gave_up(session, delivery, error, now, province_id)
+        return
     person = await session.get(Person, delivery.person_id) if delivery.person_id else None
     if delivery.kind is DeliveryKind.MESSAGE and person is not None:
         is_admin = await session.scalar(
@@ -130,6 +138,39 @@ async def on_gave_up(
         now,
         exclude_chat=delivery.chat_id,
     )
+
+
+async def _receiver_gave_up(
+    session: AsyncSession, delivery: Delivery, error: str, now: datetime, province_id: int
+) -> None:
+    """A webhook event its receiver failed for too long: audited, and the admins told once a
+    day per receiver while it keeps failing (one notice, not one per event)."""
+    subscriber = await session.get(Subscriber, int(delivery.address))
+    if subscriber is None:
+        return
+    told_lately = await session.scalar(
+        select(AuditEvent.id)
+        .where(
+            AuditEvent.action == AuditAction.WEBHOOK_GAVE_UP,
+            AuditEvent.subject_id == str(subscriber.id),
+            AuditEvent.at > now - GAVE_UP_NOTICE_INTERVAL,
+        )
+        .limit(1)
+    )
+    audit.record(
+        session,
+        AuditAction.WEBHOOK_GAVE_UP,
+        Actor(source=ActorSource.DISPATCHER),
+        now,
+        subject_type="subscriber",
+        subject_id=subscriber.id,
+        delivery=delivery.retry_key,
+        error=error,
+    )
+    if told_lately is None:
+        days = webhook.GIVE_UP_AFTER.days
+        notice = sharing_text.receiver_gave_up(subscriber.name, subscriber.id, days, error)
+        await recipients.notify_admins(session, province_id, notice, now)
 
 
 async def account_blocked(core: Core, account: Account) -> Person | None:

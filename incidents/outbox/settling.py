@@ -17,6 +17,7 @@ from incidents.clock import Clock
 from incidents.observability import metrics
 from incidents.outbox import params as outbox_params
 from incidents.outbox import queue as outbox
+from incidents.outbox import webhook
 from incidents.outbox.delivery import (
     AccountSender,
     DeliveryHooks,
@@ -136,6 +137,11 @@ class Settler:
                 )
             case OutcomeKind.UNCHANGED:
                 await self._finish(delivery, DeliveryStatus.SENT, message_id=target)
+            case OutcomeKind.RETRY_AFTER | OutcomeKind.TRANSIENT if self._too_old(delivery):
+                log.error("delivery %s: receiver failing for too long, giving up", delivery.id)
+                await self._finish(
+                    delivery, DeliveryStatus.FAILED, error=outcome.error, gave_up=True
+                )
             case OutcomeKind.RETRY_AFTER:
                 delay = outcome.retry_after
                 log.warning("delivery %s: flood limit, retrying after %s", delivery.id, delay)
@@ -156,6 +162,11 @@ class Settler:
                 await self.settle_error(delivery, outcome.error, bug=False)
             case _:
                 await self.settle_error(delivery, outcome.error, bug=True)
+
+    def _too_old(self, delivery: Delivery) -> bool:
+        """A webhook event retried for longer than its receiver may keep it waiting."""
+        age = self.clock.now() - delivery.created_at
+        return delivery.channel is Channel.WEBHOOK and age >= webhook.GIVE_UP_AFTER
 
     async def settle_error(self, delivery: Delivery, error: str, *, bug: bool) -> None:
         """Retry with back-off; an unexpected error gives up after a few attempts, and the

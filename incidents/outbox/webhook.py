@@ -5,11 +5,18 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from incidents.outbox import params as outbox_params
 from storage.models import Delivery, Subscriber
+
+# A receiver that keeps failing (5xx, timeouts, 429) is tried with back-off for this long after
+# the event, then the event is given up and the admins are told (once a day per receiver while
+# it keeps failing): an event days old is of no use to a dashboard, and the queue must not grow
+# without end behind a receiver that was switched off without a word.
+GIVE_UP_AFTER = timedelta(days=3)
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,6 +4,7 @@ entry titles, and the answers of the feed's address."""
 from __future__ import annotations
 
 from incidents.text.labels import STATUS_LABELS
+from incidents.text.rich import Text, b
 from storage.models import IncidentStatus
 
 FEED_SUBTITLE = "ข่าวสารเหตุการณ์สำคัญหรือเหตุด่วน (CAP 1.2) สำหรับหน่วยงานที่จังหวัดอนุญาตให้รับข้อมูล"
@@ -30,6 +31,17 @@ def entry_title(msg_type: str, status: IncidentStatus | None, headline: str) -> 
     if msg_type == "Update" and status is not None:
         kind = f"{kind}: {STATUS_LABELS[status]}"
     return f"[{kind}] {headline}"
+
+
+def receiver_gave_up(name: str, subscriber_id: int, days: int, error: str) -> Text:
+    """Told to admins when a webhook receiver failed an event for days and it was dropped."""
+    return Text(
+        "⚠️ ส่งเหตุการณ์ให้ ",
+        b(receiver(name)),
+        f" ไม่สำเร็จติดต่อกันเกิน {days} วัน ({error}) จึงหยุดส่งเหตุการณ์ที่ค้างนานเกินกำหนด "
+        "เหตุการณ์ใหม่จะยังส่งต่อไป กรุณาติดต่อผู้ดูแลระบบรับข้อมูลนั้น "
+        f"หากไม่ใช้แล้ว ให้ยกเลิกด้วยคำสั่ง incident-bot subscribers revoke {subscriber_id}",
+    )
 
 
 def receiver(name: str) -> str:

@@ -84,6 +84,7 @@ AUDIT_LABELS: dict[AuditAction, str] = {
     AuditAction.LINE_QUOTA_WARNED: "แจ้งผู้ดูแลระบบว่าโควตาข้อความ LINE ใกล้หมด",
     AuditAction.SUBSCRIBER_ADDED: "เพิ่มระบบรับข้อมูล",
     AuditAction.SUBSCRIBER_REVOKED: "ยกเลิกระบบรับข้อมูล",
+    AuditAction.WEBHOOK_GAVE_UP: "หยุดส่งเหตุการณ์ที่ระบบรับข้อมูลไม่รับ",
     AuditAction.FEED_READ: "ระบบรับข้อมูลอ่านฟีด CAP",
     AuditAction.FEED_REFUSED: "ปฏิเสธการอ่านฟีด CAP",
     AuditAction.RECORDS_PURGED: "ลบหรือปกปิดข้อมูลที่พ้นระยะเวลาการเก็บรักษา",

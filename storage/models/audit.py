@@ -49,6 +49,7 @@ class AuditAction(StrEnum):
     # from one address folded on one row while they keep coming) or refused.
     SUBSCRIBER_ADDED = "subscriber.added"
     SUBSCRIBER_REVOKED = "subscriber.revoked"
+    WEBHOOK_GAVE_UP = "webhook.gave_up"
     FEED_READ = "feed.read"
     FEED_REFUSED = "feed.refused"
     RECORDS_PURGED = "records.purged"  # retention: audit rows, files, free text

@@ -9,7 +9,6 @@ import hashlib
 import hmac
 import json
 import time
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -18,19 +17,14 @@ from sqlalchemy import select
 
 from bot.senders import webhook as webhook_sender
 from bot.senders.webhook import WebhookSender
-from incidents.alerts.service import Alerts
 from incidents.audit import CLI_ACTOR
 from incidents.core import Core
-from incidents.outbox.delivery import OutcomeKind, SendOutcome
+from incidents.outbox.delivery import OutcomeKind
 from incidents.outbox.loop import DeliveryLoop
-from incidents.outbox.render import Method, Rendered, Renderer
+from incidents.outbox.render import Method, Rendered
 from incidents.outbox.webhook import WebhookCall
 from incidents.sharing import subscribers
-from incidents.sharing.webhooks import Webhooks
-from storage.db import Database
 from storage.models import (
-    Channel,
-    Delivery,
     DeliveryKind,
     DeliveryStatus,
     Drill,
@@ -38,21 +32,13 @@ from storage.models import (
     EventKind,
     Incident,
 )
+from tests.incidents.sharing.hooks import record, webhook_rows
 from tests.simulator.line.receiver import Received, WebhookReceiver
 from tests.support.clock import ManualClock
-from tests.support.core import JOINED, core_with_roster, queued
+from tests.support.core import JOINED, queued
 from tests.support.incidents import Spec, add_incident
 
 TOLERANCE_S = 300
-
-
-class NoTelegram:
-    """Nothing here goes to Telegram."""
-
-    async def send(
-        self, chat_id: int, rendered: Rendered, reply_to: int | None, target: int | None
-    ) -> SendOutcome:
-        raise AssertionError("a webhook test sent to Telegram")
 
 
 def verify(secret: str, received: Received, now: float) -> bool:
@@ -65,51 +51,6 @@ def verify(secret: str, received: Received, now: float) -> bool:
     signed = fields["t"].encode() + b"." + received.body
     expected = hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
     return hmac.compare_digest(expected, fields["v1"]) and abs(now - stamp) <= TOLERANCE_S
-
-
-@pytest.fixture
-async def core(db: Database, clock: ManualClock, tmp_path: Path) -> Core:
-    found = await core_with_roster(db, clock, tmp_path)
-    Webhooks(found).subscribe(found.events)
-    return found
-
-
-@pytest.fixture
-async def receiver() -> AsyncIterator[WebhookReceiver]:
-    started = WebhookReceiver()
-    await started.start()
-    yield started
-    await started.stop()
-
-
-@pytest.fixture
-async def loop(core: Core, clock: ManualClock) -> AsyncIterator[DeliveryLoop]:
-    async with WebhookSender() as sender:
-        yield DeliveryLoop(
-            core.db,
-            NoTelegram(),
-            clock,
-            Alerts(core),
-            Renderer(core.rules.tz),
-            me="here",
-            accounts={Channel.WEBHOOK: sender},
-        )
-
-
-async def record(core: Core, reference: str, kind: EventKind, **data: str) -> None:
-    """A timeline entry recorded as the use cases record them (listeners run)."""
-    async with core.unit() as uow:
-        incident = await uow.session.scalar(select(Incident).where(Incident.reference == reference))
-        assert incident is not None
-        await core.events.record(uow.session, incident.id, kind, uow.now, **data)
-
-
-async def webhook_rows(core: Core) -> list[Delivery]:
-    async with core.reading() as session:
-        found = await session.scalars(
-            select(Delivery).where(Delivery.channel == Channel.WEBHOOK).order_by(Delivery.id)
-        )
-        return list(found)
 
 
 async def test_events_are_signed_retried_with_one_id_and_hold_no_contact_details(

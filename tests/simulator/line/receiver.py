@@ -29,6 +29,7 @@ class WebhookReceiver:
     def __init__(self) -> None:
         self.received: list[Received] = []
         self._answers: deque[int] = deque()
+        self.failing: int | None = None  # answer every request with this, while set
         self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         self._sock.bind(("127.0.0.1", 0))
         self.url = f"http://127.0.0.1:{self._sock.getsockname()[1]}/callback"
@@ -42,7 +43,7 @@ class WebhookReceiver:
         self._answers.extend(statuses)
 
     async def _callback(self, request: Request) -> Response:
-        status = self._answers.popleft() if self._answers else 200
+        status = self._answers.popleft() if self._answers else (self.failing or 200)
         headers = {k.lower(): v for k, v in request.headers.items()}
         self.received.append(Received(await request.body(), headers, status))
         return Response(b"", status_code=status)
