@@ -19,12 +19,18 @@ def records_group() -> None:
 
 @records_group.command("purge")
 @click.option("--dry-run", is_flag=True, help="Say what would go; change nothing.")
-def purge(dry_run: bool) -> None:
+@click.option(
+    "--again",
+    is_flag=True,
+    help="Mask the free text of every incident closed over the period once more, also those "
+    "masked before (after an upgrade that finds more kinds of personal details).",
+)
+def purge(dry_run: bool, again: bool) -> None:
     """Apply AUDIT_RETENTION_DAYS, FILES_RETENTION_DAYS and REDACT_CLOSED_AFTER_DAYS now."""
     settings = common.settings()
 
     async def work(core: Core) -> Purged:
-        return await retention.purge(core, CLI_ACTOR, dry_run=dry_run)
+        return await retention.purge(core, CLI_ACTOR, dry_run=dry_run, again=again)
 
     done = common.run(lambda: common.with_core(settings, work))
     verb = "would remove" if dry_run else "removed"

@@ -9,8 +9,11 @@
   file, its kind, size and checksum, not the content.
 - Free text of incidents closed longer than their period (place, description, damage note,
   closing summary, updates, instructions, captions) has what identifies people masked, as the
-  CAP feed masks it (incidents.sharing.redact). Masking twice changes nothing, so a purge that
-  is run again, or on two replicas, does no harm.
+  CAP feed masks it (incidents.sharing.redact), a few hundred incidents per transaction (a
+  first pass over a large archive never holds the database for long). Each incident is marked
+  when masked and passed over after that, until it is closed again; `again=True` masks every
+  one once more (after the masking rules changed). Masking twice changes nothing, so a purge
+  run twice, or on two replicas at once, does no harm.
 
 `purge(core, dry_run=True)` says what would go without changing anything.
 """
@@ -24,7 +27,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from incidents import audit, files
@@ -43,6 +46,8 @@ from storage.models import (
 
 log = logging.getLogger(__name__)
 
+# Incidents masked in one transaction: short enough never to hold other writers for long.
+REDACT_BATCH = 200
 # A file stored (or stored again) this recently is in use by a report being filed: kept.
 RECENTLY_STORED = timedelta(hours=1)
 # Audit rows kept whatever their age: who issued or revoked a subscriber's credential (it may
@@ -72,10 +77,13 @@ def _cutoff(now: datetime, days: int) -> datetime | None:
     return now - timedelta(days=days) if days > 0 else None
 
 
-async def purge(core: Core, actor: Actor, *, dry_run: bool) -> Purged:
+async def purge(core: Core, actor: Actor, *, dry_run: bool, again: bool = False) -> Purged:
     """Apply the retention periods as of now; audited unless dry or nothing went."""
     rules = core.rules
     done = Purged(dry_run)
+    redact_before = _cutoff(core.clock.now(), rules.redact_closed_after_days)
+    if redact_before is not None:
+        await _redact_closed(core, redact_before, done, dry_run=dry_run, again=again)
     async with core.unit() as uow:
         session, now = uow.session, uow.now
         audit_before = _cutoff(now, rules.audit_retention_days)
@@ -116,9 +124,6 @@ async def purge(core: Core, actor: Actor, *, dry_run: bool) -> Purged:
                 if not dry_run:
                     removable.append(attachment.stored_path or "")
                     attachment.stored_path = None
-        redact_before = _cutoff(now, rules.redact_closed_after_days)
-        if redact_before is not None:
-            await _redact_closed(core, session, redact_before, done, dry_run=dry_run)
         if not dry_run and (done.audit_rows or done.files or done.texts_redacted):
             audit.record(
                 session,
@@ -158,20 +163,45 @@ async def purge(core: Core, actor: Actor, *, dry_run: bool) -> Purged:
 
 
 async def _redact_closed(
-    core: Core, session: AsyncSession, before: datetime, done: Purged, *, dry_run: bool
+    core: Core, before: datetime, done: Purged, *, dry_run: bool, again: bool
 ) -> None:
-    """Mask the free text of incidents closed before `before` (counted only, when dry)."""
-    closed = (
-        select(Incident.id)
-        .where(
-            Incident.province_id == core.province_id,
-            Incident.status == IncidentStatus.CLOSED,
-            Incident.closed_at < before,
-        )
-        .scalar_subquery()
-    )
+    """Mask the free text of incidents closed before `before`, in batches, each marked as
+    masked in the batch's transaction (dry: counted, nothing changed or marked)."""
+    due = [
+        Incident.province_id == core.province_id,
+        Incident.status == IncidentStatus.CLOSED,
+        Incident.closed_at < before,
+    ]
+    if not again:
+        due.append(or_(Incident.redacted_at.is_(None), Incident.redacted_at < Incident.closed_at))
     changed: set[int] = set()
+    last = 0
+    while True:
+        async with core.unit() as uow:
+            ids = list(
+                await uow.session.scalars(
+                    select(Incident.id)
+                    .where(*due, Incident.id > last)
+                    .order_by(Incident.id)
+                    .limit(REDACT_BATCH)
+                )
+            )
+            if not ids:
+                return
+            last = ids[-1]
+            await _redact_batch(uow.session, ids, uow.now, done, changed, dry_run=dry_run)
+            done.incidents_redacted = len(changed)
 
+
+async def _redact_batch(
+    session: AsyncSession,
+    ids: list[int],
+    now: datetime,
+    done: Purged,
+    changed: set[int],
+    *,
+    dry_run: bool,
+) -> None:
     def mask(owner: int, value: str | None) -> str | None:
         if not value:
             return value
@@ -182,21 +212,22 @@ async def _redact_closed(
             return value if dry_run else masked
         return value
 
-    for incident in await session.scalars(select(Incident).where(Incident.id.in_(closed))):
+    for incident in await session.scalars(select(Incident).where(Incident.id.in_(ids))):
         incident.place = mask(incident.id, incident.place) or ""
         incident.description = mask(incident.id, incident.description) or ""
         incident.damage_note = mask(incident.id, incident.damage_note)
         incident.close_summary = mask(incident.id, incident.close_summary)
+        if not dry_run:
+            incident.redacted_at = now
     for event in await session.scalars(
-        select(IncidentEvent).where(IncidentEvent.incident_id.in_(closed))
+        select(IncidentEvent).where(IncidentEvent.incident_id.in_(ids))
     ):
         event.text = mask(event.incident_id, event.text) or ""
     for instruction in await session.scalars(
-        select(Instruction).where(Instruction.incident_id.in_(closed))
+        select(Instruction).where(Instruction.incident_id.in_(ids))
     ):
         instruction.text = mask(instruction.incident_id, instruction.text) or ""
     for attachment in await session.scalars(
-        select(Attachment).where(Attachment.incident_id.in_(closed))
+        select(Attachment).where(Attachment.incident_id.in_(ids))
     ):
         attachment.caption = mask(attachment.incident_id or 0, attachment.caption) or ""
-    done.incidents_redacted = len(changed)

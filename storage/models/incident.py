@@ -129,6 +129,9 @@ class Incident(Base):
     next_reminder_at: Mapped[datetime | None] = mapped_column(index=True)
     reminder_round: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     closed_at: Mapped[datetime | None]
+    # When the retention pass last masked its free text (incidents/records/retention.py): it
+    # masks an incident again only once it has been closed again since.
+    redacted_at: Mapped[datetime | None]
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     close_summary: Mapped[str | None] = mapped_column(Text)
     # Linked incidents (storage/models/links.py) share the smallest id among them here, so the
