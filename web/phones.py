@@ -121,10 +121,13 @@ Message = TypedDict(
 
 
 class Popup(TypedDict):
-    """The bot's answer to a button press: a toast, or an alert box when `alert`."""
+    """The bot's last answer to a button press: a toast, or an alert box when `alert`. A phone
+    shows each answer once, by `seq`, however soon the chat changes after it (as Telegram's
+    alert stays until it is closed, even when the message under it is edited meanwhile)."""
 
     text: str
     alert: bool
+    seq: int
 
 
 class ChatView(TypedDict):

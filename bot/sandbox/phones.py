@@ -130,14 +130,11 @@ class SandboxPhones:
         }
 
     def _popup(self, user_id: int, popups: list[sim.Popup]) -> Popup | None:
-        """The last pop-up, until something else changes in the chat."""
+        """The last pop-up, with its place in the feed (the page shows each one once)."""
         if not popups:
             return None
         last = popups[-1]
-        later = self._api.changes_since(last.seq, user_id)
-        if any(change.kind != "popup" for change in later):
-            return None
-        return {"text": last.text, "alert": last.show_alert}
+        return {"text": last.text, "alert": last.show_alert, "seq": last.seq}
 
 
 def _entity(raw: dict[str, object]) -> Entity:

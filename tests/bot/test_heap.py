@@ -15,11 +15,11 @@ def test_the_long_lived_heap_is_frozen_before_the_work_starts() -> None:
         seen.append((gc.get_freeze_count(), len(gc.get_objects(generation=2))))
 
     gc.unfreeze()
-    before = len(gc.get_objects(generation=2))
     try:
         run_until_signalled(work)
     finally:
         gc.unfreeze()  # this test process builds and drops applications: nothing stays frozen
     [(frozen, left)] = seen
-    # Everything the imports made is permanent; the full collections walk only what is new.
-    assert frozen >= before > 10 * left
+    # Everything the imports made is permanent (garbage collected first); the full
+    # collections walk only what is new.
+    assert frozen > 100_000 and frozen > 10 * left
