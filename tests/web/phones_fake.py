@@ -191,9 +191,11 @@ class FakePhones:
                 message["buttons"] = [row for row in message["buttons"] if "url" in row[0]]
         # A data ending in "!" is answered with show_alert, as a confirmation would be.
         if data.endswith("!"):
-            self.popup[user_id] = {"text": "ปิดเหตุการณ์เรียบร้อยแล้ว", "alert": True}
+            text, alert = "ปิดเหตุการณ์เรียบร้อยแล้ว", True
         else:
-            self.popup[user_id] = {"text": "บันทึกการรับทราบแล้ว", "alert": False}
+            text, alert = "บันทึกการรับทราบแล้ว", False
+        # The answer carries the place in the feed it is shown at: the change made just below.
+        self.popup[user_id] = {"text": text, "alert": alert, "seq": self.seq[user_id] + 1}
         self.change(user_id)
 
     async def send_sample(self, user_id: int, sample_key: str, reply_to: int | None = None) -> None:
