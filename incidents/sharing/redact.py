@@ -113,7 +113,6 @@ _OFFICES = (
 _NOT_A_NAME = {
     "นาย": _OFFICES,
     "นาง": _OFFICES,
-    # คุณภาพน้ำ, คุณค่า, คุณสมบัติ: the quality, the worth, the qualifications.
     # คุณภาพน้ำ, คุณค่า, คุณสมบัติ, คุณูปการ: the quality, the worth, the qualifications, the
     # contribution.
     "คุณ": ("ภาพ", "ค่า", "สมบัติ", "ธรรม", "ประโยชน์", "ลักษณะ", "วุฒิ", "งาม", "ูปการ"),
@@ -123,6 +122,9 @@ _NOT_A_TITLE = {
     "นาย": ("ท", "เจ้า"),
     "คุณ": ("ขอบ", "บุญ", "พระ", "ผู้มี"),
 }
+# Kin and callings said between คุณ and a name (คุณยายสมศรี, คุณหมอวิชัย): kept, the name masked.
+_KIN = ("ยาย", "ตา", "แม่", "พ่อ", "ลุง", "ป้า", "น้า", "หมอ", "ครู", "พี่", "น้อง")
+_KIN_TITLES = tuple(f"คุณ{kin}" for kin in _KIN)
 # Words that often follow a name but are not a surname: kept when they come second.
 _NOT_A_SURNAME = (
     "อายุ",
@@ -153,21 +155,44 @@ def _either(words: tuple[str, ...]) -> str:
 
 # A woman's rank says so after it (พ.ต.ท.หญิง): that is part of the title, not the name.
 _NAMED = re.compile(
-    rf"(?P<title>(?:{_either(_RANKS)})(?:\s?หญิง)?|{_either(_TITLES)})\s?"
+    rf"(?P<title>(?:{_either(_RANKS)})(?:\s?หญิง)?|{_either(_TITLES + _KIN_TITLES)})(?P<gap>\s?)"
     rf"(?P<name>{_THAI_WORD})(?P<surname>[ \t]{_THAI_WORD})?"
 )
 
 
-def _mask_name(found: re.Match[str]) -> str:
-    title, name = found.group("title"), found.group("name")
-    if found.string[: found.start()].endswith(_NOT_A_TITLE.get(title, ())):
-        return found.group(0)
-    if name.startswith(_NOT_A_NAME.get(title, ())):
-        return found.group(0)
-    surname = found.group("surname") or ""
+def _is_a_name(found: re.Match[str]) -> bool:
+    title, name, before = found.group("title"), found.group("name"), found.string[: found.start()]
+    base = "คุณ" if title.startswith("คุณ") else title
+    if before.endswith(_NOT_A_TITLE.get(base, ())):
+        return False
+    # A rank's letters inside a longer abbreviation (รพ.ส.ต. is a health centre, not a corporal).
+    if title.endswith(".") and before.endswith("."):
+        return False
+    if title != base and found.group("gap") and name.startswith(_NOT_A_SURNAME):
+        return False  # คุณแม่ ได้รับแจ้ง: the mother, not a name after her
+    return not name.startswith(_NOT_A_NAME.get(title, ()))
+
+
+def _masked(found: re.Match[str]) -> str:
+    title, surname = found.group("title"), found.group("surname") or ""
     if surname[1:].startswith(_NOT_A_SURNAME):
         return f"{title}{MASK}{surname}"
     return f"{title}{MASK}"
+
+
+def _mask_names(text: str) -> str:
+    # A scan rather than re.sub: when a match is not a name (ทนาย, คุณภาพ), the search goes on
+    # right after its title, so a name that follows it (ทนาย นายสมชาย) is still found.
+    parts: list[str] = []
+    kept = pos = 0
+    while found := _NAMED.search(text, pos):
+        if _is_a_name(found):
+            parts += [text[kept : found.start()], _masked(found)]
+            kept = pos = found.end()
+        else:
+            pos = found.end("title")
+    parts.append(text[kept:])
+    return "".join(parts)
 
 
 def redact(text: str) -> str:
@@ -175,4 +200,4 @@ def redact(text: str) -> str:
     text = _EMAIL.sub(MASK, text)
     text = _ID_CARD.sub(MASK, text)
     text = _PHONE.sub(MASK, text)
-    return _NAMED.sub(_mask_name, text)
+    return _mask_names(text)

@@ -30,6 +30,16 @@ from incidents.sharing.redact import MASK, redact
         ("พลทหารสมปอง", f"พลทหาร{MASK}"),
         ("โทร ๐๘๑-๒๓๔-๕๖๗๘ หรือ +๖๖ ๘๑ ๒๓๔ ๕๖๗๘", f"โทร {MASK} หรือ {MASK}"),
         ("บัตร ๑๒๓๔๕๖๗๘๙๐๑๒๓", f"บัตร {MASK}"),
+        # A word that only looks like a title does not hide the name after it.
+        ("ขอบคุณคุณสมศรี ใจดี", f"ขอบคุณคุณ{MASK}"),
+        ("ทนาย นายสมชาย ใจดี", f"ทนาย นาย{MASK}"),
+        ("ตรวจคุณภาพน้ำ คุณสมชาย ใจดี", f"ตรวจคุณภาพน้ำ คุณ{MASK}"),
+        ("นายอำเภอสั่งนายสมชาย ใจดี", f"นายอำเภอสั่งนาย{MASK}"),
+        # Kin and callings between คุณ and the name are kept.
+        ("คุณยายสมศรี มีสุข อายุ 80", f"คุณยาย{MASK} อายุ 80"),
+        ("คุณหมอวิชัย", f"คุณหมอ{MASK}"),
+        ("คุณแม่ สมศรี มีสุข", f"คุณแม่{MASK}"),
+        ("คุณแม่ ได้รับแจ้ง", "คุณแม่ ได้รับแจ้ง"),
     ],
 )
 def test_what_identifies_a_person_is_masked(written: str, shared: str):
@@ -50,6 +60,7 @@ def test_what_identifies_a_person_is_masked(written: str, shared: str):
         "ทนายความของผู้เสียหายเข้าแจ้งความ",
         "ส่งต่อ ร.พ.พิจิตร และ ร.ร.บ้านดงป่าคำ ต.วังหลุม อ.เมือง จ.พิจิตร",
         "น้ำสูง ๘๐ ซม. ถนนสาย ๑๐๖๘",
+        "ส่งต่อ รพ.ส.ต.บ้านใหม่ และ รพ.สต.วังหลุม",
     ],
 )
 def test_offices_figures_and_dates_stay_as_written(written: str):
