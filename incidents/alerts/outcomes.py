@@ -143,20 +143,12 @@ async def on_gave_up(
 async def _receiver_gave_up(
     session: AsyncSession, delivery: Delivery, error: str, now: datetime, province_id: int
 ) -> None:
-    """A webhook event its receiver failed for too long: audited, and the admins told once a
-    day per receiver while it keeps failing (one notice, not one per event)."""
+    """A webhook event given up: audited, and the admins told once a day per receiver while
+    it keeps failing (one notice, not one per event). An event its receiver refused for too
+    long is told as such; one given up on unexpected errors is told as any other delivery."""
     subscriber = await session.get(Subscriber, int(delivery.address))
     if subscriber is None:
         return
-    told_lately = await session.scalar(
-        select(AuditEvent.id)
-        .where(
-            AuditEvent.action == AuditAction.WEBHOOK_GAVE_UP,
-            AuditEvent.subject_id == str(subscriber.id),
-            AuditEvent.at > now - GAVE_UP_NOTICE_INTERVAL,
-        )
-        .limit(1)
-    )
     audit.record(
         session,
         AuditAction.WEBHOOK_GAVE_UP,
@@ -167,10 +159,33 @@ async def _receiver_gave_up(
         delivery=delivery.retry_key,
         error=error,
     )
-    if told_lately is None:
+    told_lately = await session.scalar(
+        select(AuditEvent.id)
+        .where(
+            AuditEvent.action == AuditAction.WEBHOOK_RECEIVER_FAILING,
+            AuditEvent.subject_id == str(subscriber.id),
+            AuditEvent.at > now - GAVE_UP_NOTICE_INTERVAL,
+        )
+        .limit(1)
+    )
+    if told_lately is not None:
+        return
+    audit.record(
+        session,
+        AuditAction.WEBHOOK_RECEIVER_FAILING,
+        Actor(source=ActorSource.DISPATCHER),
+        now,
+        subject_type="subscriber",
+        subject_id=subscriber.id,
+    )
+    if now - delivery.created_at >= webhook.GIVE_UP_AFTER:
         days = webhook.GIVE_UP_AFTER.days
         notice = sharing_text.receiver_gave_up(subscriber.name, subscriber.id, days, error)
-        await recipients.notify_admins(session, province_id, notice, now)
+    else:
+        incident = await session.get(Incident, delivery.incident_id or 0)
+        name = sharing_text.receiver(subscriber.name)
+        notice = t.delivery_failed_to_admins(name, incident.reference if incident else None)
+    await recipients.notify_admins(session, province_id, notice, now)
 
 
 async def account_blocked(core: Core, account: Account) -> Person | None:

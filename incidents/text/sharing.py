@@ -36,11 +36,11 @@ def entry_title(msg_type: str, status: IncidentStatus | None, headline: str) -> 
 def receiver_gave_up(name: str, subscriber_id: int, days: int, error: str) -> Text:
     """Told to admins when a webhook receiver failed an event for days and it was dropped."""
     return Text(
-        "⚠️ ส่งเหตุการณ์ให้ ",
+        "⚠️ ส่งข้อมูลเหตุการณ์ให้ ",
         b(receiver(name)),
-        f" ไม่สำเร็จติดต่อกันเกิน {days} วัน ({error}) จึงหยุดส่งเหตุการณ์ที่ค้างนานเกินกำหนด "
-        "เหตุการณ์ใหม่จะยังส่งต่อไป กรุณาติดต่อผู้ดูแลระบบรับข้อมูลนั้น "
-        f"หากไม่ใช้แล้ว ให้ยกเลิกด้วยคำสั่ง incident-bot subscribers revoke {subscriber_id}",
+        f" ไม่สำเร็จติดต่อกันเกิน {days} วัน ({error}) จึงหยุดส่งข้อมูลที่ค้างนานเกินกำหนดแล้ว "
+        "ข้อมูลเหตุการณ์ใหม่จะยังส่งต่อไป กรุณาติดต่อหน่วยงานเจ้าของระบบนั้น "
+        f"หากไม่ใช้งานแล้ว กรุณายกเลิก (incident-bot subscribers revoke {subscriber_id})",
     )
 
 

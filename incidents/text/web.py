@@ -85,6 +85,7 @@ AUDIT_LABELS: dict[AuditAction, str] = {
     AuditAction.SUBSCRIBER_ADDED: "เพิ่มระบบรับข้อมูล",
     AuditAction.SUBSCRIBER_REVOKED: "ยกเลิกระบบรับข้อมูล",
     AuditAction.WEBHOOK_GAVE_UP: "หยุดส่งเหตุการณ์ที่ระบบรับข้อมูลไม่รับ",
+    AuditAction.WEBHOOK_RECEIVER_FAILING: "แจ้งผู้ดูแลระบบว่าระบบรับข้อมูลไม่รับเหตุการณ์",
     AuditAction.FEED_READ: "ระบบรับข้อมูลอ่านฟีด CAP",
     AuditAction.FEED_REFUSED: "ปฏิเสธการอ่านฟีด CAP",
     AuditAction.RECORDS_PURGED: "ลบหรือปกปิดข้อมูลที่พ้นระยะเวลาการเก็บรักษา",

@@ -50,6 +50,8 @@ class AuditAction(StrEnum):
     SUBSCRIBER_ADDED = "subscriber.added"
     SUBSCRIBER_REVOKED = "subscriber.revoked"
     WEBHOOK_GAVE_UP = "webhook.gave_up"
+    # The admins were told a receiver keeps failing (at most once a day per receiver).
+    WEBHOOK_RECEIVER_FAILING = "webhook.receiver_failing"
     FEED_READ = "feed.read"
     FEED_REFUSED = "feed.refused"
     RECORDS_PURGED = "records.purged"  # retention: audit rows, files, free text

@@ -30,11 +30,13 @@ async def admin_notices(core: Core) -> list[str]:
     ]
 
 
-async def retry_until(loop: DeliveryLoop, clock: ManualClock, until: datetime) -> None:
-    """Run the loop every five minutes of the clock."""
+async def retry_until(
+    loop: DeliveryLoop, clock: ManualClock, until: datetime, every: timedelta = timedelta(minutes=5)
+) -> None:
+    """Run the loop `every` so often of the clock."""
     while clock.now() < until:
         await loop.run_once()
-        clock.advance(timedelta(minutes=5))
+        clock.advance(every)
 
 
 async def test_events_failed_for_days_are_given_up_and_the_admins_told_once(
@@ -76,3 +78,24 @@ async def test_events_failed_for_days_are_given_up_and_the_admins_told_once(
     assert receiver.received[-1].answered == 200
     assert (await webhook_rows(core))[-1].status is DeliveryStatus.SENT
     assert len(await admin_notices(core)) == 1
+
+
+async def test_a_receiver_failing_for_longer_is_told_again_each_day(
+    core: Core, clock: ManualClock, receiver: WebhookReceiver, loop: DeliveryLoop, tmp_path: Path
+):
+    await subscribers.add_webhook(core, "ห้องข่าว", receiver.url, [], CLI_ACTOR, allow_http=True)
+    reference = await add_incident(core.db, Spec(), clock.now(), tmp_path)
+    started, hour = clock.now(), timedelta(hours=1)
+    receiver.failing = 503
+    # An event every six hours for three days while the receiver keeps failing.
+    for n in range(12):
+        await record(core, reference, EventKind.ACKNOWLEDGED)
+        await retry_until(loop, clock, started + (n + 1) * 6 * hour, every=timedelta(minutes=30))
+    await retry_until(loop, clock, started + GIVE_UP_AFTER + 3 * 24 * hour, every=hour / 2)
+
+    assert {row.status for row in await webhook_rows(core)} == {DeliveryStatus.FAILED}
+    # Given up over nearly three days: told when the first went, again more than a day later
+    # and once more after that; not once per event.
+    notices = await admin_notices(core)
+    assert len(notices) == 3
+    assert all("ห้องข่าว" in notice for notice in notices)
