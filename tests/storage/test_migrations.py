@@ -39,16 +39,77 @@ async def test_upgrade_downgrade_upgrade(bare_database_url: str):
 
 
 async def _downgrade_to_base(db: Database) -> None:
+    await _downgrade(db, "base")
+
+
+async def _downgrade(db: Database, revision: str) -> None:
     from alembic import command
     from sqlalchemy.engine import Connection
 
     def _downgrade(connection: Connection) -> None:
         config = migrate.alembic_config(db.url)
         config.attributes["connection"] = connection
-        command.downgrade(config, "base")
+        command.downgrade(config, revision)
 
     async with db.engine.begin() as connection:
         await connection.run_sync(_downgrade)
+
+
+_SCHEMA_OBJECTS = {
+    "sqlite": "SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'",
+    "postgresql": (
+        "SELECT 'table', tablename FROM pg_tables WHERE schemaname = 'public' "
+        "UNION ALL SELECT 'index', indexname FROM pg_indexes WHERE schemaname = 'public' "
+        "UNION ALL SELECT 'trigger', tgname FROM pg_trigger WHERE NOT tgisinternal "
+        # Our own functions, not an extension's (pg_trgm stays installed after a downgrade).
+        "UNION ALL SELECT 'function', proname FROM pg_proc p "
+        "JOIN pg_namespace n ON n.oid = pronamespace WHERE nspname = 'public' AND NOT EXISTS "
+        "(SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')"
+    ),
+}
+
+
+async def _schema(db: Database) -> set[tuple[str, ...]]:
+    """Every table, column, index and trigger, by name: what a downgrade must put back."""
+    from sqlalchemy import text
+    from sqlalchemy.engine import Connection
+
+    def _columns(connection: Connection) -> set[tuple[str, ...]]:
+        inspector = inspect(connection)
+        return {
+            ("column", table, column["name"])
+            for table in inspector.get_table_names()
+            for column in inspector.get_columns(table)
+        }
+
+    async with db.engine.connect() as connection:
+        rows = await connection.execute(text(_SCHEMA_OBJECTS[db.engine.dialect.name]))
+        objects = {(str(kind), str(name)) for kind, name in rows}
+        return objects | await connection.run_sync(_columns)
+
+
+async def test_each_downgrade_puts_back_the_schema_its_upgrade_found(bare_database_url: str):
+    """Down one revision at a time from head, the schema is the one the upgrade to that revision
+    made: a downgrade that rebuilds a table on SQLite must not lose its triggers or indexes."""
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(migrate.alembic_config("sqlite://"))
+    revisions = [r.revision for r in reversed(list(script.walk_revisions()))]
+    db = Database(bare_database_url)
+    try:
+        upgraded: dict[str, set[tuple[str, ...]]] = {}
+        triggers: set[tuple[str, ...]] = set()
+        for revision in revisions:
+            await migrate.upgrade(db, revision)
+            upgraded[revision] = await _schema(db)
+            # No upgrade loses a trigger either (a rebuilt table takes its triggers with it).
+            assert triggers <= upgraded[revision], f"upgrade to {revision}"
+            triggers = {o for o in upgraded[revision] if o[0] == "trigger"}
+        for revision in reversed(revisions[:-1]):
+            await _downgrade(db, revision)
+            assert await _schema(db) == upgraded[revision], f"downgrade to {revision}"
+    finally:
+        await db.dispose()
 
 
 # The indexes written by hand in migrations 0005 and 0012 (storage/migrations/env.py).
