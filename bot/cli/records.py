@@ -22,8 +22,9 @@ def records_group() -> None:
 @click.option(
     "--again",
     is_flag=True,
-    help="Mask the free text of every incident closed over the period once more, also those "
-    "masked before (after an upgrade that finds more kinds of personal details).",
+    help="Mask once more the free text of every incident closed more than "
+    "REDACT_CLOSED_AFTER_DAYS days ago, those masked before included (after an upgrade that "
+    "finds more kinds of personal details).",
 )
 def purge(dry_run: bool, again: bool) -> None:
     """Apply AUDIT_RETENTION_DAYS, FILES_RETENTION_DAYS and REDACT_CLOSED_AFTER_DAYS now."""
