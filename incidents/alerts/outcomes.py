@@ -111,13 +111,19 @@ async def _named(session: AsyncSession, delivery: Delivery, person: Person | Non
 
 
 async def on_gave_up(
-    session: AsyncSession, delivery: Delivery, error: str, now: datetime, province_id: int
+    session: AsyncSession,
+    delivery: Delivery,
+    error: str,
+    now: datetime,
+    province_id: int,
+    *,
+    too_old: bool = False,
 ) -> None:
     """A delivery failed on unexpected errors until it was given up: tell the admins whom it
     did not reach (except of a message to an admin, which may be one of these notices: a
     fault in them must not go round the admins)."""
     if delivery.channel is Channel.WEBHOOK:
-        await _receiver_gave_up(session, delivery, error, now, province_id)
+        await _receiver_gave_up(session, delivery, error, now, province_id, too_old=too_old)
         return
     person = await session.get(Person, delivery.person_id) if delivery.person_id else None
     if delivery.kind is DeliveryKind.MESSAGE and person is not None:
@@ -141,12 +147,19 @@ async def on_gave_up(
 
 
 async def _receiver_gave_up(
-    session: AsyncSession, delivery: Delivery, error: str, now: datetime, province_id: int
+    session: AsyncSession,
+    delivery: Delivery,
+    error: str,
+    now: datetime,
+    province_id: int,
+    *,
+    too_old: bool,
 ) -> None:
-    """A webhook event given up: audited, and the admins told once a day per receiver while
-    it keeps failing (one notice, not one per event). An event its receiver refused for too
-    long is told as such; one given up on unexpected errors is told as any other delivery."""
-    subscriber = await session.get(Subscriber, int(delivery.address))
+    """A webhook event given up: audited, and the admins told. An event its receiver refused
+    for too long is told once a day per receiver while it keeps failing (one notice, not one
+    per event); one given up on unexpected errors is told as any other failed delivery."""
+    # Locked, so two replicas giving up this receiver's events at once tell the admins once.
+    subscriber = await session.get(Subscriber, int(delivery.address), with_for_update=True)
     if subscriber is None:
         return
     audit.record(
@@ -159,6 +172,12 @@ async def _receiver_gave_up(
         delivery=delivery.retry_key,
         error=error,
     )
+    if not too_old:
+        incident = await session.get(Incident, delivery.incident_id or 0)
+        name = sharing_text.receiver(subscriber.name)
+        notice = t.delivery_failed_to_admins(name, incident.reference if incident else None)
+        await recipients.notify_admins(session, province_id, notice, now)
+        return
     told_lately = await session.scalar(
         select(AuditEvent.id)
         .where(
@@ -178,13 +197,8 @@ async def _receiver_gave_up(
         subject_type="subscriber",
         subject_id=subscriber.id,
     )
-    if now - delivery.created_at >= webhook.GIVE_UP_AFTER:
-        days = webhook.GIVE_UP_AFTER.days
-        notice = sharing_text.receiver_gave_up(subscriber.name, subscriber.id, days, error)
-    else:
-        incident = await session.get(Incident, delivery.incident_id or 0)
-        name = sharing_text.receiver(subscriber.name)
-        notice = t.delivery_failed_to_admins(name, incident.reference if incident else None)
+    days = webhook.GIVE_UP_AFTER.days
+    notice = sharing_text.receiver_gave_up(subscriber.name, subscriber.id, days, error)
     await recipients.notify_admins(session, province_id, notice, now)
 
 

@@ -70,10 +70,17 @@ class Alerts:
         await outcomes.on_unreachable(session, delivery, reason, now, self.province_id)
 
     async def on_gave_up(
-        self, session: AsyncSession, delivery: Delivery, error: str, now: datetime
+        self,
+        session: AsyncSession,
+        delivery: Delivery,
+        error: str,
+        now: datetime,
+        *,
+        too_old: bool = False,
     ) -> None:
-        """A delivery failed on unexpected errors until given up: tell the admins."""
-        await outcomes.on_gave_up(session, delivery, error, now, self.province_id)
+        """A delivery given up (on unexpected errors, or refused for too long): tell the
+        admins."""
+        await outcomes.on_gave_up(session, delivery, error, now, self.province_id, too_old=too_old)
 
     async def on_exhausted(self, session: AsyncSession, delivery: Delivery, now: datetime) -> None:
         """The channel refused the delivery for its paid allowance: reach the person another

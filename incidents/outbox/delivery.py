@@ -107,9 +107,16 @@ class DeliveryHooks(Protocol):
         ...
 
     async def on_gave_up(
-        self, session: AsyncSession, delivery: Delivery, error: str, now: datetime
+        self,
+        session: AsyncSession,
+        delivery: Delivery,
+        error: str,
+        now: datetime,
+        *,
+        too_old: bool = False,
     ) -> None:
-        """A delivery failed on unexpected errors again and again and is given up."""
+        """A delivery failed on unexpected errors again and again and is given up, or (when
+        `too_old`) its receiver refused it for longer than it may wait."""
         ...
 
     async def on_exhausted(self, session: AsyncSession, delivery: Delivery, now: datetime) -> None:

@@ -140,7 +140,7 @@ class Settler:
             case OutcomeKind.RETRY_AFTER | OutcomeKind.TRANSIENT if self._too_old(delivery):
                 log.error("delivery %s: receiver failing for too long, giving up", delivery.id)
                 await self._finish(
-                    delivery, DeliveryStatus.FAILED, error=outcome.error, gave_up=True
+                    delivery, DeliveryStatus.FAILED, error=outcome.error, gave_up=True, too_old=True
                 )
             case OutcomeKind.RETRY_AFTER:
                 delay = outcome.retry_after
@@ -198,6 +198,7 @@ class Settler:
         message_id: int | None = None,
         error: str = "",
         gave_up: bool = False,
+        too_old: bool = False,
         external_id: str = "",
         exhausted: bool = False,
     ) -> None:
@@ -224,7 +225,7 @@ class Settler:
                 metrics.delivery_settled(delivery, now)
                 if with_hooks:
                     if gave_up:
-                        await self.hooks.on_gave_up(session, delivery, error, now)
+                        await self.hooks.on_gave_up(session, delivery, error, now, too_old=too_old)
                     if exhausted:
                         await self.hooks.on_exhausted(session, delivery, now)
                     await self.hooks.on_delivered(session, delivery, now)

@@ -117,14 +117,33 @@ _NOT_A_NAME = {
     # contribution.
     "คุณ": ("ภาพ", "ค่า", "สมบัติ", "ธรรม", "ประโยชน์", "ลักษณะ", "วุฒิ", "งาม", "ูปการ"),
 }
-# Words that end in a title's letters without being one (ขอบคุณ is thanks, ทนาย a lawyer).
+# Words that end in a title's letters without being one (ขอบคุณ is thanks, ทนาย a lawyer,
+# รพ.ส.ต. a health-promoting hospital, not a corporal).
 _NOT_A_TITLE = {
     "นาย": ("ท", "เจ้า"),
     "คุณ": ("ขอบ", "บุญ", "พระ", "ผู้มี"),
+    "ส.ต.": ("รพ.", "ร.พ."),
 }
 # Kin and callings said between คุณ and a name (คุณยายสมศรี, คุณหมอวิชัย): kept, the name masked.
 _KIN = ("ยาย", "ตา", "แม่", "พ่อ", "ลุง", "ป้า", "น้า", "หมอ", "ครู", "พี่", "น้อง")
 _KIN_TITLES = tuple(f"คุณ{kin}" for kin in _KIN)
+# Words that, after คุณแม่ and a space, say what the mother did rather than her name.
+_KIN_SAID = (
+    "อายุ",
+    "บาดเจ็บ",
+    "เสียชีวิต",
+    "สูญหาย",
+    "ได้รับ",
+    "แจ้ง",
+    "บอก",
+    "ถูก",
+    "เป็น",
+    "ของ",
+    "และ",
+    "กับ",
+    "ซึ่ง",
+    "อยู่",
+)
 # Words that often follow a name but are not a surname: kept when they come second.
 _NOT_A_SURNAME = (
     "อายุ",
@@ -146,16 +165,20 @@ _NOT_A_SURNAME = (
     "ตำแหน่ง",
     "บ้านเลขที่",
 )
-_THAI_WORD = r"[\u0e01-\u0e4e]+"
+# A name is a run of Thai letters, at most 40 (no Thai given name or surname is longer): a
+# long run of text without spaces is not searched again to its end after every title in it.
+_THAI_WORD = r"[\u0e01-\u0e4e]{1,40}"
 
 
 def _either(words: tuple[str, ...]) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
-# A woman's rank says so after it (พ.ต.ท.หญิง): that is part of the title, not the name.
+# A woman's rank says so after it (พ.ต.ท.หญิง): that is part of the title, not the name. The
+# title is atomic: a rank with no name after it (ส.ต.ต. alone) is not read as ส.ต. + a name ต.
 _NAMED = re.compile(
-    rf"(?P<title>(?:{_either(_RANKS)})(?:\s?หญิง)?|{_either(_TITLES + _KIN_TITLES)})(?P<gap>\s?)"
+    rf"(?P<title>(?>(?:{_either(_RANKS)})(?:\s?หญิง)?|{_either(_TITLES + _KIN_TITLES)}))"
+    r"(?P<gap>\s?)"
     rf"(?P<name>{_THAI_WORD})(?P<surname>[ \t]{_THAI_WORD})?"
 )
 
@@ -163,13 +186,11 @@ _NAMED = re.compile(
 def _is_a_name(found: re.Match[str]) -> bool:
     title, name, before = found.group("title"), found.group("name"), found.string[: found.start()]
     base = "คุณ" if title.startswith("คุณ") else title
-    if before.endswith(_NOT_A_TITLE.get(base, ())):
-        return False
-    # A rank's letters inside a longer abbreviation (รพ.ส.ต. is a health centre, not a corporal).
-    if title.endswith(".") and before.endswith("."):
-        return False
-    if title != base and found.group("gap") and name.startswith(_NOT_A_SURNAME):
+    if title != base and found.group("gap") and name.startswith(_KIN_SAID):
         return False  # คุณแม่ ได้รับแจ้ง: the mother, not a name after her
+    if before.endswith(_NOT_A_TITLE.get(base, ())):
+        # ขอบคุณแม่สมศรี thanks the mother, whose name follows; บุญคุณแม่ is a debt to her.
+        return title != base and before.endswith("ขอบ")
     return not name.startswith(_NOT_A_NAME.get(title, ()))
 
 

@@ -56,7 +56,13 @@ class FakeHooks:
         self.unreachable.append((delivery.id, reason))
 
     async def on_gave_up(
-        self, session: AsyncSession, delivery: Delivery, error: str, now: datetime
+        self,
+        session: AsyncSession,
+        delivery: Delivery,
+        error: str,
+        now: datetime,
+        *,
+        too_old: bool = False,
     ) -> None:
         self.gave_up.append((delivery.id, error))
 

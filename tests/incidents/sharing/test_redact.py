@@ -40,6 +40,11 @@ from incidents.sharing.redact import MASK, redact
         ("คุณหมอวิชัย", f"คุณหมอ{MASK}"),
         ("คุณแม่ สมศรี มีสุข", f"คุณแม่{MASK}"),
         ("คุณแม่ ได้รับแจ้ง", "คุณแม่ ได้รับแจ้ง"),
+        ("คุณยาย มาลี ใจดี", f"คุณยาย{MASK}"),
+        ("ขอบคุณแม่สมศรี", f"ขอบคุณแม่{MASK}"),
+        # A title straight after a dot (the time's น., an office's letters) is still a title.
+        ("เวลา 10.30 น.น.ส.สมศรี ใจดี", f"เวลา 10.30 น.น.ส.{MASK}"),
+        ("รอง ผกก.ป.พ.ต.ท.สมชาย ใจดี", f"รอง ผกก.ป.พ.ต.ท.{MASK}"),
     ],
 )
 def test_what_identifies_a_person_is_masked(written: str, shared: str):
@@ -61,6 +66,10 @@ def test_what_identifies_a_person_is_masked(written: str, shared: str):
         "ส่งต่อ ร.พ.พิจิตร และ ร.ร.บ้านดงป่าคำ ต.วังหลุม อ.เมือง จ.พิจิตร",
         "น้ำสูง ๘๐ ซม. ถนนสาย ๑๐๖๘",
         "ส่งต่อ รพ.ส.ต.บ้านใหม่ และ รพ.สต.วังหลุม",
+        # A rank with no name after it is kept whole, not read as a shorter rank and a name.
+        "ผู้แจ้ง ส.ต.ต. (ไม่ทราบชื่อ)",
+        "ยศ พ.ต.ท.",
+        "บุญคุณแม่",
     ],
 )
 def test_offices_figures_and_dates_stay_as_written(written: str):

@@ -7,8 +7,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
+from bot.senders.webhook import WebhookSender
 from incidents.audit import CLI_ACTOR
 from incidents.core import Core
 from incidents.outbox.loop import DeliveryLoop
@@ -99,3 +101,36 @@ async def test_a_receiver_failing_for_longer_is_told_again_each_day(
     notices = await admin_notices(core)
     assert len(notices) == 3
     assert all("ห้องข่าว" in notice for notice in notices)
+
+
+async def test_an_event_given_up_on_a_fault_is_told_as_a_failed_delivery(
+    core: Core,
+    clock: ManualClock,
+    receiver: WebhookReceiver,
+    loop: DeliveryLoop,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+):
+    """A bug on our side is not the receiver's refusal: each event it stops is told at once
+    as a failed delivery (no three days, no revoke advice), and no daily notice is marked."""
+    await subscribers.add_webhook(core, "ห้องข่าว", receiver.url, [], CLI_ACTOR, allow_http=True)
+    reference = await add_incident(core.db, Spec(), clock.now(), tmp_path)
+    await record(core, reference, EventKind.FILED)
+    await record(core, reference, EventKind.ACKNOWLEDGED)
+
+    async def broken(*args: object, **kwargs: object) -> object:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(WebhookSender, "send_to", broken)
+    await retry_until(loop, clock, clock.now() + timedelta(hours=2), every=timedelta(minutes=5))
+
+    assert [row.status for row in await webhook_rows(core)] == [DeliveryStatus.FAILED] * 2
+    notices = await admin_notices(core)
+    assert len(notices) == 2
+    assert all("ระบบรับข้อมูลของ ห้องข่าว" in n and "ระบบขัดข้อง" in n for n in notices)
+    assert not any("revoke" in n for n in notices)
+    async with core.reading() as session:
+        told = await session.scalar(
+            select(AuditEvent.id).where(AuditEvent.action == AuditAction.WEBHOOK_RECEIVER_FAILING)
+        )
+    assert told is None
