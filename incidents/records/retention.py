@@ -8,8 +8,10 @@
   (unless another incident still keeps the same file); the incident keeps that there was a
   file, its kind, size and checksum, not the content.
 - Free text of incidents closed longer than their period (place, description, damage note,
-  closing summary, updates, instructions, captions) has what identifies people masked, as the
-  CAP feed masks it (incidents.sharing.redact), a few hundred incidents per transaction (a
+  closing summary, updates, instructions, captions, requests for information and their
+  answers, and the copies of them in messages already sent) has what identifies people
+  masked, as the CAP feed masks it (incidents.sharing.redact), a few hundred incidents per
+  transaction (a
   first pass over a large archive never holds the database for long). Each incident is marked
   when masked and passed over after that, until it is closed again; `again=True` masks every
   one once more (after the masking rules changed). Masking twice changes nothing, so a purge
@@ -33,14 +35,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from incidents import audit, files
 from incidents.audit import Actor
 from incidents.core import Core
+from incidents.outbox import params as delivery_params
 from incidents.sharing.redact import redact
+from incidents.text.rich import Span, Text
 from storage.models import (
     Attachment,
     AuditAction,
     AuditEvent,
+    Delivery,
+    DeliveryStatus,
     Incident,
     IncidentEvent,
     IncidentStatus,
+    InfoRequest,
     Instruction,
 )
 
@@ -231,3 +238,27 @@ async def _redact_batch(
         select(Attachment).where(Attachment.incident_id.in_(ids))
     ):
         attachment.caption = mask(attachment.incident_id or 0, attachment.caption) or ""
+    for request in await session.scalars(
+        select(InfoRequest).where(InfoRequest.incident_id.in_(ids))
+    ):
+        request.question = mask(request.incident_id, request.question) or ""
+        request.answer = mask(request.incident_id, request.answer)
+
+    def mask_text(owner: int, text: Text) -> Text:
+        return Text(*(Span(mask(owner, s.text) or "", s.style, s.url) for s in text))
+
+    # The messages that carried those texts (updates and instructions fanned out, notices):
+    # once settled, a row is only kept as the record of what was sent, so it is masked too.
+    # A row still pending is left to go out as it was written.
+    for delivery in await session.scalars(
+        select(Delivery).where(
+            Delivery.incident_id.in_(ids), Delivery.status != DeliveryStatus.PENDING
+        )
+    ):
+        params = delivery_params.read(delivery)
+        owner = delivery.incident_id or 0
+        masked = params.model_copy(
+            update={"text": mask_text(owner, params.text), "intro": mask_text(owner, params.intro)}
+        )
+        if masked != params and not dry_run:
+            delivery.params = delivery_params.stored(masked)

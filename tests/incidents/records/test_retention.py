@@ -15,10 +15,25 @@ from sqlalchemy import select
 from incidents import audit, files
 from incidents.audit import CLI_ACTOR
 from incidents.core import Core
+from incidents.outbox import params
+from incidents.outbox import queue as outbox
+from incidents.outbox.params import DeliveryParams
 from incidents.records import retention
 from incidents.sharing.redact import MASK
+from incidents.text.rich import Span, Style, Text
 from storage.db import Database
-from storage.models import Attachment, AuditAction, AuditEvent, Incident, IncidentStatus
+from storage.models import (
+    Attachment,
+    AuditAction,
+    AuditEvent,
+    Delivery,
+    DeliveryKind,
+    DeliveryStatus,
+    Incident,
+    IncidentStatus,
+    InfoRequest,
+    Person,
+)
 from tests.fakes import make_png
 from tests.support.clock import ManualClock
 from tests.support.core import core_with_roster
@@ -180,3 +195,52 @@ async def test_a_file_stored_again_lately_stays_on_the_disk(core: Core, clock: M
 
     assert done.files == 1
     assert path.exists()
+
+
+async def test_requests_and_the_messages_that_carried_the_text_are_masked_too(
+    core: Core, clock: ManualClock
+):
+    """A sent copy of an update keeps no name the incident no longer keeps; a message still
+    waiting to go is left as written."""
+    old = await add(core, closed=True, photo=False)
+    written = Text("อัปเดต ", Span("PCT-1", Style.BOLD), " นายสมชาย ใจดี ย้ายไปโรงพยาบาลแล้ว")
+    async with core.unit() as uow:
+        found = await uow.session.scalar(select(Incident).where(Incident.reference == old))
+        assert found is not None
+        governor = await uow.session.scalar(select(Person.id).limit(1))
+        assert governor is not None
+        uow.session.add(
+            InfoRequest(
+                incident_id=found.id,
+                from_person_id=governor,
+                question="ขอเบอร์ญาติ นางมาลี ศรีสุข",
+                created_at=uow.now,
+                answered_at=uow.now,
+                answer="โทร 081-234-5678",
+            )
+        )
+        rows = [
+            outbox.enqueue(
+                uow.session,
+                DeliveryKind.MESSAGE,
+                1,
+                uow.now,
+                incident_id=found.id,
+                params=DeliveryParams(text=written),
+            )
+            for _ in range(2)
+        ]
+        rows[0].status = DeliveryStatus.SENT
+    clock.advance(91 * DAY)
+
+    await retention.purge(core, CLI_ACTOR, dry_run=False)
+
+    async with core.reading() as session:
+        request = await session.scalar(select(InfoRequest))
+        assert request is not None
+        assert (request.question, request.answer) == (f"ขอเบอร์ญาติ นาง{MASK}", f"โทร {MASK}")
+        sent, waiting = (
+            params.read(d) for d in await session.scalars(select(Delivery).order_by(Delivery.id))
+        )
+    assert sent.text == Text("อัปเดต ", Span("PCT-1", Style.BOLD), f" นาย{MASK} ย้ายไปโรงพยาบาลแล้ว")
+    assert waiting.text == written
