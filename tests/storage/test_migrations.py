@@ -55,22 +55,30 @@ async def _downgrade(db: Database, revision: str) -> None:
         await connection.run_sync(_downgrade)
 
 
+# Each object by kind and name, with its definition where a downgrade must restore that too
+# (an index or trigger put back under its name but not as it was would pass a check by name).
 _SCHEMA_OBJECTS = {
-    "sqlite": "SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'",
+    "sqlite": (
+        "SELECT type, name, CASE WHEN type IN ('index', 'trigger') THEN coalesce(sql, '') "
+        "ELSE '' END FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"
+    ),
     "postgresql": (
-        "SELECT 'table', tablename FROM pg_tables WHERE schemaname = 'public' "
-        "UNION ALL SELECT 'index', indexname FROM pg_indexes WHERE schemaname = 'public' "
-        "UNION ALL SELECT 'trigger', tgname FROM pg_trigger WHERE NOT tgisinternal "
+        "SELECT 'table', tablename, '' FROM pg_tables WHERE schemaname = 'public' "
+        "UNION ALL SELECT 'index', indexname, indexdef FROM pg_indexes "
+        "WHERE schemaname = 'public' "
+        "UNION ALL SELECT 'trigger', tgname, pg_get_triggerdef(oid) FROM pg_trigger "
+        "WHERE NOT tgisinternal "
         # Our own functions, not an extension's (pg_trgm stays installed after a downgrade).
-        "UNION ALL SELECT 'function', proname FROM pg_proc p "
-        "JOIN pg_namespace n ON n.oid = pronamespace WHERE nspname = 'public' AND NOT EXISTS "
-        "(SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')"
+        "UNION ALL SELECT 'function', proname, pg_get_functiondef(p.oid) FROM pg_proc p "
+        "JOIN pg_namespace n ON n.oid = pronamespace WHERE nspname = 'public' AND prokind = 'f' "
+        "AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')"
     ),
 }
 
 
 async def _schema(db: Database) -> set[tuple[str, ...]]:
-    """Every table, column, index and trigger, by name: what a downgrade must put back."""
+    """Every table and column by name, every index, trigger and function with its definition:
+    what a downgrade must put back."""
     from sqlalchemy import text
     from sqlalchemy.engine import Connection
 
@@ -84,7 +92,7 @@ async def _schema(db: Database) -> set[tuple[str, ...]]:
 
     async with db.engine.connect() as connection:
         rows = await connection.execute(text(_SCHEMA_OBJECTS[db.engine.dialect.name]))
-        objects = {(str(kind), str(name)) for kind, name in rows}
+        objects = {(str(kind), str(name), " ".join(str(sql).split())) for kind, name, sql in rows}
         return objects | await connection.run_sync(_columns)
 
 
@@ -103,8 +111,9 @@ async def test_each_downgrade_puts_back_the_schema_its_upgrade_found(bare_databa
             await migrate.upgrade(db, revision)
             upgraded[revision] = await _schema(db)
             # No upgrade loses a trigger either (a rebuilt table takes its triggers with it).
-            assert triggers <= upgraded[revision], f"upgrade to {revision}"
-            triggers = {o for o in upgraded[revision] if o[0] == "trigger"}
+            names = {o[:2] for o in upgraded[revision]}
+            assert triggers <= names, f"upgrade to {revision}"
+            triggers = {o for o in names if o[0] == "trigger"}
         for revision in reversed(revisions[:-1]):
             await _downgrade(db, revision)
             assert await _schema(db) == upgraded[revision], f"downgrade to {revision}"
