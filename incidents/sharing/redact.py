@@ -20,7 +20,9 @@ MASK = "▒▒▒"
 # Thai digits (๐–๙) are decimal digits to \d; a number's leading zero and +66 may be either.
 _PHONE = re.compile(r"(?<![\d])(?:\+[6๖][6๖][\s-]?|[0๐])(?:\d[\s-]?){7,8}\d(?![\d])")
 _ID_CARD = re.compile(r"(?<![\d])\d[\s-]?\d{4}[\s-]?\d{5}[\s-]?\d{2}[\s-]?\d(?![\d])")
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# Tried only where a run of the address's letters starts: from every letter of a long run
+# without an @ the search would read the run again to its end (quadratic in the text).
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 # Police and military ranks, written before a name as titles are (พ.ต.ท.สมชาย, จ.ส.อ. มานะ).
 _RANKS = (
