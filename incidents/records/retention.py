@@ -13,7 +13,8 @@
   masked, as the CAP feed masks it (incidents.sharing.redact), a few hundred incidents per
   transaction (a
   first pass over a large archive never holds the database for long). Each incident is marked
-  when masked and passed over after that, until it is closed again; `again=True` masks every
+  when masked and passed over after that, until it is closed again or its timeline grows
+  (an answer to an earlier request comes after it closed); `again=True` masks every
   one once more (after the masking rules changed). Masking twice changes nothing, so a purge
   run twice, or on two replicas at once, does no harm.
 
@@ -180,7 +181,23 @@ async def _redact_closed(
         Incident.closed_at < before,
     ]
     if not again:
-        due.append(or_(Incident.redacted_at.is_(None), Incident.redacted_at < Incident.closed_at))
+        # Not masked since it closed, or written to since it was masked (an answer to an
+        # earlier request, an instruction acknowledged: a closed incident still takes those).
+        written_since = (
+            select(IncidentEvent.id)
+            .where(
+                IncidentEvent.incident_id == Incident.id,
+                IncidentEvent.at > Incident.redacted_at,
+            )
+            .exists()
+        )
+        due.append(
+            or_(
+                Incident.redacted_at.is_(None),
+                Incident.redacted_at < Incident.closed_at,
+                written_since,
+            )
+        )
     changed: set[int] = set()
     last = 0
     while True:

@@ -10,7 +10,7 @@ from incidents.audit import CLI_ACTOR
 from incidents.core import Core
 from incidents.records import retention
 from incidents.sharing.redact import MASK
-from storage.models import Incident
+from storage.models import EventKind, Incident, IncidentEvent
 from tests.incidents.records.test_retention import DAY, add, incident
 from tests.support.clock import ManualClock
 
@@ -68,3 +68,35 @@ async def test_every_batch_is_masked_and_marked_and_then_passed_over(
     assert again.incidents_redacted == 1
     masked, _ = await incident(core, old[0])
     assert masked.description == f"คุณ{MASK} แจ้งญาติแล้ว"
+
+
+async def test_a_closed_incident_written_to_after_masking_is_masked_again(
+    core: Core, clock: ManualClock
+):
+    """A closed incident still takes an answer to an earlier request: the next pass masks it,
+    and passes over it again once it is masked."""
+    reference = await add(core, closed=True, photo=False)
+    clock.advance(91 * DAY)
+    assert (await retention.purge(core, CLI_ACTOR, dry_run=False)).incidents_redacted == 1
+
+    clock.advance(DAY)
+    async with core.db.write() as session:
+        found = await session.scalar(select(Incident).where(Incident.reference == reference))
+        assert found is not None
+        session.add(
+            IncidentEvent(
+                incident_id=found.id,
+                at=clock.now(),
+                kind=EventKind.INFO_PROVIDED,
+                text="ญาติคือ นางมาลี ศรีสุข โทร 081-234-5678",
+            )
+        )
+    clock.advance(DAY)
+    assert (await retention.purge(core, CLI_ACTOR, dry_run=False)).incidents_redacted == 1
+    async with core.reading() as session:
+        answer = await session.scalar(
+            select(IncidentEvent.text).where(IncidentEvent.kind == EventKind.INFO_PROVIDED)
+        )
+    assert answer == f"ญาติคือ นาง{MASK} โทร {MASK}"
+    clock.advance(DAY)
+    assert (await retention.purge(core, CLI_ACTOR, dry_run=False)).incidents_redacted == 0
