@@ -11,11 +11,10 @@
   closing summary, updates, instructions, captions, requests for information and their
   answers, and the copies of them in messages already sent) has what identifies people
   masked, as the CAP feed masks it (incidents.sharing.redact), a few hundred incidents per
-  transaction (a
-  first pass over a large archive never holds the database for long). Each incident is marked
-  when masked and passed over after that, until it is closed again or its timeline grows
-  (an answer to an earlier request comes after it closed); `again=True` masks every
-  one once more (after the masking rules changed). Masking twice changes nothing, so a purge
+  transaction (a first pass over a large archive never holds the database for long). Each
+  incident is marked when masked and passed over after that, until it is closed again or its
+  timeline grows (an answer to an earlier request comes after it closed); `again=True` masks
+  every one once more (after the masking rules changed). Masking twice changes nothing, so a purge
   run twice, or on two replicas at once, does no harm.
 
 `purge(core, dry_run=True)` says what would go without changing anything.

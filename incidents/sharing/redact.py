@@ -186,13 +186,15 @@ _NAMED = re.compile(
 
 
 def _is_a_name(found: re.Match[str]) -> bool:
-    title, name, before = found.group("title"), found.group("name"), found.string[: found.start()]
+    title, name = found.group("title"), found.group("name")
+    text, start = found.string, found.start()
     base = "คุณ" if title.startswith("คุณ") else title
     if title != base and found.group("gap") and name.startswith(_KIN_SAID):
         return False  # คุณแม่ ได้รับแจ้ง: the mother, not a name after her
-    if before.endswith(_NOT_A_TITLE.get(base, ())):
+    # What comes before, read in place (a copy of the text up to each title would be quadratic).
+    if text.endswith(_NOT_A_TITLE.get(base, ()), 0, start):
         # ขอบคุณแม่สมศรี thanks the mother, whose name follows; บุญคุณแม่ is a debt to her.
-        return title != base and before.endswith("ขอบ")
+        return title != base and text.endswith("ขอบ", 0, start)
     return not name.startswith(_NOT_A_NAME.get(title, ()))
 
 
