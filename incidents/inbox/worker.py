@@ -53,10 +53,15 @@ class InboxWorker:
         self.handled = 0
 
     def take(self, rows: list[InboxUpdate]) -> None:
-        """Handle rows the intake stored and claimed for this process."""
+        """Handle rows the intake stored and claimed for this process.
+
+        The claim round is not woken: these rows are in hand, and a round now would take the
+        write lock while their handlers start, for nothing (on SQLite it held the handler's
+        first read by a few milliseconds). Each handler that ends wakes the round (`_done`),
+        which then finds whatever waits behind it.
+        """
         for row in rows:
             self._start(row)
-        self._wake.set()
 
     def open(self) -> None:
         """Let taken and claimed updates reach their handlers (the application is ready)."""
