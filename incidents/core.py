@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,10 +21,14 @@ from incidents.clock import Clock
 from incidents.config import Rules
 from incidents.events import EventBus
 from incidents.inbox import handling as inbox_handling
+from incidents.outbox import queue as outbox
 from incidents.outbox import replies
 from incidents.provinces import ProvinceData
 from incidents.throttle import Throttle
 from storage.db import Database
+
+# How long a use case waits for the alerts its unit of work started sending (see Core.unit).
+ALERTS_FIRST_S = 0.5
 
 
 @dataclass(slots=True)
@@ -60,8 +65,10 @@ class Core:
         whole and keeps only the refusal's audit entry, then propagates."""
         callbacks: list[Callable[[], None]] = []
         said: list[replies.Reply] = []
+        committed: dict[Any, Any] = {}
         try:
             async with self.db.write() as session:
+                committed = session.info
                 uow = UnitOfWork(self, session, self.clock.now())
                 yield uow
                 # The replies made so far go with the effects they report, atomically.
@@ -81,6 +88,11 @@ class Core:
         except BaseException:
             replies.give_back(said)
             raise
+        # Alerts first: the alerts this unit started sending get the event loop to themselves
+        # until the channel has answered them, before the use case goes on to its own replies
+        # and calls (the reporter's confirmation, the button's answer), which would otherwise
+        # compete with them for it and make the last executive's alert later.
+        await outbox.wait_alerts_sent(committed, ALERTS_FIRST_S)
         for callback in callbacks:
             callback()
 

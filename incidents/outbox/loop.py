@@ -98,7 +98,11 @@ class DeliveryLoop:
             fresh = (delivery.kind is DeliveryKind.MESSAGE and delivery.person_id is None) or (
                 delivery.kind is DeliveryKind.ALERT and "incident" not in inspect(delivery).unloaded
             )
-            self._start(delivery, prepare_fresh(self.renderer, delivery) if fresh else None)
+            sent: asyncio.Future[None] | None = None
+            if delivery.kind is DeliveryKind.ALERT:
+                sent = asyncio.get_running_loop().create_future()
+                info.setdefault(outbox.ALERTS_SENDING, []).append(sent)
+            self._start(delivery, prepare_fresh(self.renderer, delivery) if fresh else None, sent)
         if notes.wake:
             self._wake.set()
 
@@ -200,10 +204,17 @@ class DeliveryLoop:
         return max(0.0, min(IDLE_POLL_S, (soonest - now).total_seconds()))
 
     # -------------------------------------------------------------- one send
-    def _start(self, delivery: Delivery, prepared: Prepared | None) -> None:
+    def _start(
+        self,
+        delivery: Delivery,
+        prepared: Prepared | None,
+        sent: asyncio.Future[None] | None = None,
+    ) -> None:
         if delivery.id in self._sending:
+            if sent is not None:
+                sent.set_result(None)
             return
-        task = asyncio.create_task(self._deliver(delivery, prepared), name="delivery")
+        task = asyncio.create_task(self._deliver(delivery, prepared, sent), name="delivery")
         self._sending[delivery.id] = task
         task.add_done_callback(functools.partial(self._done, delivery.id))
 
@@ -211,13 +222,16 @@ class DeliveryLoop:
         self._sending.pop(delivery_id, None)
         self._wake.set()  # the lane's next row may go now
 
-    async def _deliver(self, delivery: Delivery, prepared: Prepared | None) -> None:
-        """One delivery's whole path; whatever it raises stays with this delivery."""
+    async def _deliver(
+        self, delivery: Delivery, prepared: Prepared | None, sent: asyncio.Future[None] | None
+    ) -> None:
+        """One delivery's whole path; whatever it raises stays with this delivery. `sent`, if
+        given, is settled once the channel has answered the send (or there was none)."""
         try:
             if prepared is None:
                 async with self.db.read() as session:
                     prepared = await prepare(session, self.renderer, delivery)
-            await self.settler.deliver(delivery, prepared)
+            await self.settler.deliver(delivery, prepared, sent)
         except asyncio.CancelledError:
             raise
         except NotRecordedError:
@@ -229,6 +243,9 @@ class DeliveryLoop:
             except Exception:
                 log.exception("delivery %s: settling it failed", delivery.id)
                 self._stranded.add(delivery.id)
+        finally:
+            if sent is not None and not sent.done():
+                sent.set_result(None)
 
 
 @contextlib.asynccontextmanager

@@ -12,6 +12,7 @@ wait for each other. An edit also waits until the message it edits has settled.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import secrets
 import uuid
@@ -52,6 +53,19 @@ def notes_of(session: AsyncSession) -> CommitNotes:
         notes = session.info[_NOTES] = CommitNotes()
     assert isinstance(notes, CommitNotes)
     return notes
+
+
+# Under this key of a committed session's info, the delivery loop leaves one future per alert
+# it started sending on the fast path, settled once the channel has answered that send.
+ALERTS_SENDING = "outbox.alerts_sending"
+
+
+async def wait_alerts_sent(info: MutableMapping[Any, Any], limit: float) -> None:
+    """Wait until the alerts that a committed transaction started sending have been answered,
+    for at most `limit` seconds (a hung send holds its own chat, not the caller for long)."""
+    sending = info.pop(ALERTS_SENDING, None)
+    if sending:
+        await asyncio.wait(sending, timeout=limit)
 
 
 def take_notes(info: MutableMapping[Any, Any]) -> CommitNotes:

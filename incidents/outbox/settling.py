@@ -61,8 +61,11 @@ class Settler:
         self.clock = clock
         self.hooks = hooks
 
-    async def deliver(self, delivery: Delivery, prepared: Prepared) -> None:
-        """Send a prepared delivery (or skip it) and record the outcome."""
+    async def deliver(
+        self, delivery: Delivery, prepared: Prepared, sent: asyncio.Future[None] | None = None
+    ) -> None:
+        """Send a prepared delivery (or skip it) and record the outcome; `sent`, if given, is
+        settled as soon as the channel has answered, before the outcome is recorded."""
         if prepared.error:
             await self.settle_error(delivery, prepared.error, bug=True)
             return
@@ -82,6 +85,8 @@ class Settler:
             log.info("delivery %s goes to the person's new account", delivery.id)
             delivery.chat_id = prepared.chat_id
         outcome = await self._send(delivery, prepared)
+        if sent is not None and not sent.done():
+            sent.set_result(None)
         await self._record(delivery, outcome, target)
 
     async def _deliver_to_account(self, delivery: Delivery, prepared: Prepared) -> None:
